@@ -1,0 +1,21 @@
+/** Turns any thrown value into readable text. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+/** "Name: message" for errors whose name says something (API errors, TimeoutError). */
+export function namedErrorMessage(error: unknown): string {
+  if (!(error instanceof Error) || error.name === 'Error' || error.message.startsWith(error.name)) return errorMessage(error)
+  return `${error.name}: ${error.message}`
+}
+
+/** Thrown when inputs break rules; carries every problem so they are reported at once. */
+export class InputError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(
+      problems.length === 1
+        ? `Invalid input: ${problems[0]}`
+        : `${problems.length} invalid inputs:\n${problems.map(p => `  - ${p}`).join('\n')}`
+    )
+  }
+}
