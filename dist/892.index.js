@@ -109,7 +109,7 @@ function explain(error, request, region, log) {
     const jobId = request.input.jobId ?? '';
     const attempts = log.attempts.length;
     const tried = attempts > 1 ? ` after ${attempts} attempts` : '';
-    const detail = (0,errors/* errorMessage */.g)(error);
+    const detail = (0,errors/* namedErrorMessage */.nm)(error);
     switch (errorName(error)) {
         case 'InvalidJobStateException':
             return (`CodePipeline refused the result: job ${jobId} is not in progress (${detail}). ` +

@@ -26,13 +26,16 @@ export type InputName = (typeof INPUT_NAMES)[number]
 /** Inputs as the runner hands them over: trimmed strings, '' when unset. */
 export type RawInputs = Readonly<Record<InputName, string>>
 
-/** Inputs whose value is multi-line text and must keep its inner whitespace. */
-const UNTRIMMED: ReadonlySet<InputName> = new Set(['output-variables'])
-
-export function readInputs(): RawInputs {
-  const raw = {} as Record<InputName, string>
-  for (const name of INPUT_NAMES) {
-    raw[name] = core.getInput(name, { trimWhitespace: !UNTRIMMED.has(name) })
-  }
+/**
+ * Reads the named inputs once. Names in `untrimmed` keep their whitespace:
+ * multi-line values whose lines matter.
+ */
+export function readInputs<N extends string>(names: readonly N[], untrimmed: readonly N[] = []): Readonly<Record<N, string>> {
+  const raw = {} as Record<N, string>
+  for (const name of names) raw[name] = core.getInput(name, { trimWhitespace: !untrimmed.includes(name) })
   return raw
+}
+
+export function readActionInputs(): RawInputs {
+  return readInputs(INPUT_NAMES, ['output-variables'])
 }

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { lookUpCommit } from './commit-details.js'
 import { errorMessage } from './errors.js'
-import { readInputs } from './inputs.js'
+import { readActionInputs } from './inputs.js'
 import type { ReportOutcome } from './report.js'
 import { buildFailureRequest, buildSuccessRequest, type ReportRequest } from './request.js'
 import type { Note, Settings } from './settings.js'
@@ -12,7 +12,7 @@ import { readWorkflowContext, type WorkflowContext } from './workflow-context.js
 /** The action: validate everything, report once, then publish what was reported. */
 export async function run(): Promise<void> {
   try {
-    const raw = readInputs()
+    const raw = readActionInputs()
     if (raw['github-token']) core.setSecret(raw['github-token'])
     const ctx = readWorkflowContext()
     const { settings, notes } = validateInputs(raw, ctx)

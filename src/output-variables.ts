@@ -1,5 +1,5 @@
 import { OUTPUT_VARIABLE_KEY_PATTERN, OUTPUT_VARIABLES_MAX_BYTES } from './constraints.js'
-import { utf8Bytes } from './text.js'
+import { preview, utf8Bytes } from './text.js'
 
 export type OutputVariables = Readonly<Record<string, string>>
 
@@ -95,10 +95,4 @@ function keyProblems(variables: OutputVariables): string[] {
       key =>
         `${INPUT} name ${preview(key)} is not allowed: names use only letters, digits, "@", "-" and "_" (pattern ${OUTPUT_VARIABLE_KEY_PATTERN.source})`
     )
-}
-
-/** A user's value quoted for an error message, cut so one bad input cannot flood the log. */
-export function preview(value: string, max = 60): string {
-  const chars = [...value]
-  return JSON.stringify(chars.length > max ? `${chars.slice(0, max).join('')}…` : value)
 }

@@ -26,3 +26,9 @@ export function truncateCodePoints(text: string, max: number, ellipsis = '…'):
 export function utf8Bytes(text: string): number {
   return Buffer.byteLength(text, 'utf8')
 }
+
+/** A user's value quoted for an error message, cut so one bad input cannot flood the log. */
+export function preview(value: string, max = 60): string {
+  const chars = [...value]
+  return JSON.stringify(chars.length > max ? `${chars.slice(0, max).join('')}…` : value)
+}
