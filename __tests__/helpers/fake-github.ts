@@ -1,0 +1,124 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+/** One request the fake GitHub API received. */
+export interface GitHubCall {
+  readonly method: string
+  readonly path: string
+  readonly authorization?: string
+  readonly body?: unknown
+}
+
+/** A scripted answer: status and JSON body. */
+export interface FakeAnswer {
+  readonly status: number
+  readonly body?: unknown
+  readonly headers?: Record<string, string>
+}
+
+export interface CommitFixture {
+  readonly sha: string
+  readonly message: string
+  readonly committerDate?: string
+  readonly authorDate?: string
+}
+
+/**
+ * A local stand-in for the GitHub REST API, enough for what this project
+ * calls: reading a commit and dispatching a workflow. Records every request.
+ * Answers can be scripted per request with `answerNext`.
+ */
+export interface FakeGitHub {
+  readonly url: string
+  readonly calls: GitHubCall[]
+  addCommit(repository: string, commit: CommitFixture): void
+  /** Workflows that accept dispatches, as "owner/repo:workflow-file". */
+  addWorkflow(repository: string, workflow: string): void
+  /** Queued answers, consumed FIFO by the next requests whose path matches. */
+  answerNext(pathPattern: RegExp, answer: FakeAnswer): void
+  close(): Promise<void>
+}
+
+export async function startFakeGitHub(): Promise<FakeGitHub> {
+  const calls: GitHubCall[] = []
+  const commits = new Map<string, CommitFixture>()
+  const workflows = new Set<string>()
+  const scripted: { pattern: RegExp; answer: FakeAnswer }[] = []
+
+  const server: Server = createServer((req, res) => {
+    void readBody(req).then(text => {
+      const path = req.url ?? '/'
+      const body = text ? safeJson(text) : undefined
+      calls.push({ method: req.method ?? 'GET', path, authorization: req.headers.authorization, body })
+      const index = scripted.findIndex(s => s.pattern.test(path))
+      if (index >= 0) {
+        const [{ answer }] = scripted.splice(index, 1) as [{ answer: FakeAnswer }]
+        return send(res, answer)
+      }
+      send(res, route(req.method ?? 'GET', path))
+    })
+  })
+
+  function route(method: string, path: string): FakeAnswer {
+    const commit = /^\/repos\/([^/]+\/[^/]+)\/commits\/([^/?]+)/.exec(path)
+    if (method === 'GET' && commit) {
+      const found = commits.get(`${commit[1]}@${commit[2]}`)
+      if (!found) return { status: 404, body: { message: 'No commit found for SHA' } }
+      return {
+        status: 200,
+        body: {
+          sha: found.sha,
+          commit: {
+            message: found.message,
+            author: found.authorDate ? { name: 'A', date: found.authorDate } : null,
+            committer: found.committerDate ? { name: 'C', date: found.committerDate } : null
+          }
+        }
+      }
+    }
+    const dispatch = /^\/repos\/([^/]+\/[^/]+)\/actions\/workflows\/([^/]+)\/dispatches$/.exec(path)
+    if (method === 'POST' && dispatch) {
+      return workflows.has(`${dispatch[1]}:${decodeURIComponent(dispatch[2] ?? '')}`)
+        ? { status: 204 }
+        : { status: 404, body: { message: 'Not Found' } }
+    }
+    return { status: 404, body: { message: 'Not Found' } }
+  }
+
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    calls,
+    addCommit: (repository, commit) => void commits.set(`${repository}@${commit.sha}`, commit),
+    addWorkflow: (repository, workflow) => void workflows.add(`${repository}:${workflow}`),
+    answerNext: (pattern, answer) => void scripted.push({ pattern, answer }),
+    close: () =>
+      new Promise<void>(resolve => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      })
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise(resolve => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+  })
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
+  }
+}
+
+function send(res: ServerResponse, answer: FakeAnswer): void {
+  const payload = answer.body === undefined ? '' : JSON.stringify(answer.body)
+  res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers })
+  res.end(payload)
+}
