@@ -52,8 +52,8 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
       calls.push({ method: req.method ?? 'GET', path, authorization: req.headers.authorization, body })
       const index = scripted.findIndex(s => s.pattern.test(path))
       if (index >= 0) {
-        const [{ answer }] = scripted.splice(index, 1) as [{ answer: FakeAnswer }]
-        return send(res, answer)
+        const [entry] = scripted.splice(index, 1)
+        if (entry) return send(res, entry.answer)
       }
       send(res, route(req.method ?? 'GET', path))
     })
