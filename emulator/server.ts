@@ -229,6 +229,7 @@ class CodePipelineEmulator implements Emulator {
 
   reset(): void {
     this.recordedCalls.length = 0;
+    this.seq = 0;
     this.faults = [];
     this.store.clear();
   }
