@@ -1,14 +1,14 @@
 // Runs the emulator in the foreground so a workflow or the AWS CLI can be tried locally.
-import { parseArgs } from 'node:util';
+import { parseArgs } from 'node:util'
 
-import { formatCall, startEmulator } from './index.js';
+import { formatCall, startEmulator } from './index.js'
 
 const USAGE = `Usage: node build/emulator/cli.js [--port N] [--region R] [--job]
 
   --port N     listen on 127.0.0.1:N (default: a free port)
   --region R   region requests must be signed for (default: us-east-1)
   --job        create a sample job in state InProgress and print its id
-  --help       show this help`;
+  --help       show this help`
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -19,46 +19,46 @@ async function main(): Promise<void> {
       help: { type: 'boolean', default: false }
     },
     strict: true
-  });
+  })
   if (values.help) {
-    console.log(USAGE);
-    return;
+    console.log(USAGE)
+    return
   }
-  const port = values.port === undefined ? 0 : Number(values.port);
+  const port = values.port === undefined ? 0 : Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`--port must be an integer from 0 to 65535, got '${values.port ?? ''}'`);
+    throw new Error(`--port must be an integer from 0 to 65535, got '${values.port ?? ''}'`)
   }
 
   const emulator = await startEmulator({
     port,
     ...(values.region === undefined ? {} : { region: values.region }),
-    onCall: (call) => console.log(formatCall(call))
-  });
-  console.log(`CodePipeline emulator listening on ${emulator.url}`);
-  console.log('# Point the AWS SDK or CLI at it with:');
-  console.log(`export AWS_ENDPOINT_URL_CODEPIPELINE=${emulator.url}`);
-  console.log(`export AWS_REGION=${emulator.region} AWS_DEFAULT_REGION=${emulator.region}`);
-  console.log(`export AWS_ACCESS_KEY_ID=${emulator.credentials.accessKeyId}`);
-  console.log(`export AWS_SECRET_ACCESS_KEY=${emulator.credentials.secretAccessKey}`);
-  console.log('unset AWS_SESSION_TOKEN AWS_PROFILE');
+    onCall: call => console.log(formatCall(call))
+  })
+  console.log(`CodePipeline emulator listening on ${emulator.url}`)
+  console.log('# Point the AWS SDK or CLI at it with:')
+  console.log(`export AWS_ENDPOINT_URL_CODEPIPELINE=${emulator.url}`)
+  console.log(`export AWS_REGION=${emulator.region} AWS_DEFAULT_REGION=${emulator.region}`)
+  console.log(`export AWS_ACCESS_KEY_ID=${emulator.credentials.accessKeyId}`)
+  console.log(`export AWS_SECRET_ACCESS_KEY=${emulator.credentials.secretAccessKey}`)
+  console.log('unset AWS_SESSION_TOKEN AWS_PROFILE')
   if (values.job) {
-    const job = emulator.createJob();
-    console.log(`Sample job (InProgress): ${job.id}`);
+    const job = emulator.createJob()
+    console.log(`Sample job (InProgress): ${job.id}`)
   }
-  console.log('Calls are printed as they arrive. Ctrl-C to stop.');
+  console.log('Calls are printed as they arrive. Ctrl-C to stop.')
 
   const stop = (): void => {
     emulator.close().then(
       () => process.exit(0),
       () => process.exit(1)
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+    )
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : String(err));
-  console.error(USAGE);
-  process.exit(2);
-});
+  console.error(err instanceof Error ? err.message : String(err))
+  console.error(USAGE)
+  process.exit(2)
+})

@@ -4,13 +4,13 @@
 // __tests__/emulator-conformance.test.ts checks this table against the model.
 
 export interface LengthRange {
-  min?: number;
-  max?: number;
+  min?: number
+  max?: number
 }
 
 export interface MemberRef {
-  target: string;
-  required: boolean;
+  target: string
+  required: boolean
 }
 
 export type ShapeConstraints =
@@ -21,9 +21,9 @@ export type ShapeConstraints =
   | { type: 'boolean' }
   | { type: 'timestamp' }
   | { type: 'map'; key: string; value: string; length?: LengthRange }
-  | { type: 'list'; member: string; length?: LengthRange };
+  | { type: 'list'; member: string; length?: LengthRange }
 
-export type ShapeTable = Readonly<Record<string, ShapeConstraints>>;
+export type ShapeTable = Readonly<Record<string, ShapeConstraints>>
 
 export const OPERATION_NAMES = [
   'AcknowledgeJob',
@@ -31,13 +31,13 @@ export const OPERATION_NAMES = [
   'PollForJobs',
   'PutJobFailureResult',
   'PutJobSuccessResult'
-] as const;
+] as const
 
-export type OperationName = (typeof OPERATION_NAMES)[number];
+export type OperationName = (typeof OPERATION_NAMES)[number]
 
 export interface OperationSpec {
-  input: string;
-  errors: string[];
+  input: string
+  errors: string[]
 }
 
 export const OPERATIONS: Readonly<Record<OperationName, OperationSpec>> = {
@@ -66,9 +66,9 @@ export const OPERATIONS: Readonly<Record<OperationName, OperationSpec>> = {
       'ValidationException'
     ]
   }
-};
+}
 
-const ID_PATTERN = '^[0-9A-Za-z_-]+$';
+const ID_PATTERN = '^[0-9A-Za-z_-]+$'
 
 export const SHAPES: ShapeTable = {
   AcknowledgeJobInput: {
@@ -195,7 +195,7 @@ export const SHAPES: ShapeTable = {
     value: 'ActionConfigurationQueryableValue',
     length: { min: 0, max: 1 }
   }
-};
+}
 
 // Published quota: all output variables of one action, keys plus values, in UTF-8 bytes.
-export const OUTPUT_VARIABLES_MAX_BYTES = 122_880;
+export const OUTPUT_VARIABLES_MAX_BYTES = 122_880

@@ -10,7 +10,7 @@ export {
   type Fault,
   type FaultKind,
   type RecordedCall
-} from './server.js';
+} from './server.js'
 export {
   DEFAULT_ACTION_TYPE_ID,
   type ActionTypeId,
@@ -22,7 +22,7 @@ export {
   type JobResult,
   type JobStatus,
   type PipelineContext
-} from './jobs.js';
+} from './jobs.js'
 export {
   SHAPES,
   OPERATIONS,
@@ -34,6 +34,6 @@ export {
   type OperationSpec,
   type ShapeConstraints,
   type ShapeTable
-} from './constraints.js';
-export { validateShape, formatIssues, type ValidationIssue } from './validate.js';
-export { verifySignature, type SignatureCheck, type SignatureVerdict } from './sigv4.js';
+} from './constraints.js'
+export { validateShape, formatIssues, type ValidationIssue } from './validate.js'
+export { verifySignature, type SignatureCheck, type SignatureVerdict } from './sigv4.js'

@@ -1,80 +1,80 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto'
 
-import { OUTPUT_VARIABLES_MAX_BYTES } from './constraints.js';
+import { OUTPUT_VARIABLES_MAX_BYTES } from './constraints.js'
 
-export type JobStatus = 'Queued' | 'Dispatched' | 'InProgress' | 'Succeeded' | 'Failed' | 'TimedOut';
+export type JobStatus = 'Queued' | 'Dispatched' | 'InProgress' | 'Succeeded' | 'Failed' | 'TimedOut'
 
 export interface ActionTypeId {
-  category: string;
-  owner: string;
-  provider: string;
-  version: string;
+  category: string
+  owner: string
+  provider: string
+  version: string
 }
 
 export interface PipelineContext {
-  pipelineName: string;
-  stage: { name: string };
-  action: { name: string; actionExecutionId: string };
-  pipelineArn: string;
-  pipelineExecutionId: string;
+  pipelineName: string
+  stage: { name: string }
+  action: { name: string; actionExecutionId: string }
+  pipelineArn: string
+  pipelineExecutionId: string
 }
 
 export interface ArtifactCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken: string;
+  accessKeyId: string
+  secretAccessKey: string
+  sessionToken: string
 }
 
 export interface Artifact {
-  name: string;
-  revision?: string;
-  location: { type: 'S3'; s3Location: { bucketName: string; objectKey: string } };
+  name: string
+  revision?: string
+  location: { type: 'S3'; s3Location: { bucketName: string; objectKey: string } }
 }
 
 export interface JobData {
-  actionTypeId: ActionTypeId;
-  actionConfiguration: { configuration: Record<string, string> };
-  pipelineContext: PipelineContext;
-  inputArtifacts: Artifact[];
-  outputArtifacts: Artifact[];
-  artifactCredentials: ArtifactCredentials;
-  continuationToken?: string;
-  encryptionKey?: { id: string; type: 'KMS' };
+  actionTypeId: ActionTypeId
+  actionConfiguration: { configuration: Record<string, string> }
+  pipelineContext: PipelineContext
+  inputArtifacts: Artifact[]
+  outputArtifacts: Artifact[]
+  artifactCredentials: ArtifactCredentials
+  continuationToken?: string
+  encryptionKey?: { id: string; type: 'KMS' }
 }
 
 export type JobResult =
   | {
-      kind: 'success';
+      kind: 'success'
       /** Epoch milliseconds when the result was recorded. */
-      at: number;
-      currentRevision?: unknown;
-      executionDetails?: unknown;
-      outputVariables?: Record<string, string>;
-      continuationToken?: string;
+      at: number
+      currentRevision?: unknown
+      executionDetails?: unknown
+      outputVariables?: Record<string, string>
+      continuationToken?: string
       /** The job created to carry continuationToken, if one was given. */
-      nextJobId?: string;
+      nextJobId?: string
     }
-  | { kind: 'failure'; at: number; failureDetails: unknown };
+  | { kind: 'failure'; at: number; failureDetails: unknown }
 
 export interface Job {
-  id: string;
-  nonce: string;
-  accountId: string;
-  status: JobStatus;
-  data: JobData;
-  result?: JobResult;
+  id: string
+  nonce: string
+  accountId: string
+  status: JobStatus
+  data: JobData
+  result?: JobResult
 }
 
 export interface JobInit {
-  id?: string;
-  status?: JobStatus;
-  actionTypeId?: ActionTypeId;
-  configuration?: Record<string, string>;
-  pipelineContext?: Partial<PipelineContext>;
-  artifactCredentials?: ArtifactCredentials;
-  continuationToken?: string;
-  inputArtifacts?: Artifact[];
-  outputArtifacts?: Artifact[];
+  id?: string
+  status?: JobStatus
+  actionTypeId?: ActionTypeId
+  configuration?: Record<string, string>
+  pipelineContext?: Partial<PipelineContext>
+  artifactCredentials?: ArtifactCredentials
+  continuationToken?: string
+  inputArtifacts?: Artifact[]
+  outputArtifacts?: Artifact[]
 }
 
 export const DEFAULT_ACTION_TYPE_ID: ActionTypeId = {
@@ -82,7 +82,7 @@ export const DEFAULT_ACTION_TYPE_ID: ActionTypeId = {
   owner: 'Custom',
   provider: 'GitHubActions',
   version: '1'
-};
+}
 
 /** A failure the API models, turned into an HTTP 400 with `__type` = name. */
 export class ServiceError extends Error {
@@ -90,38 +90,38 @@ export class ServiceError extends Error {
     readonly errorName: string,
     message: string
   ) {
-    super(message);
+    super(message)
   }
 }
 
 function newNonce(): string {
-  return String(Math.floor(Math.random() * 1e12));
+  return String(Math.floor(Math.random() * 1e12))
 }
 
 function sameActionType(a: ActionTypeId, b: ActionTypeId): boolean {
-  return a.category === b.category && a.owner === b.owner && a.provider === b.provider && a.version === b.version;
+  return a.category === b.category && a.owner === b.owner && a.provider === b.provider && a.version === b.version
 }
 
 // Snapshots keep callers from mutating emulator state behind its back.
 function snapshot(job: Job): Job {
-  return structuredClone(job);
+  return structuredClone(job)
 }
 
 export interface JobStoreOptions {
-  region: string;
-  accountId: string;
+  region: string
+  accountId: string
 }
 
 /** In-memory job state and the five operations' business rules (input already validated). */
 export class JobStore {
-  private readonly byId = new Map<string, Job>();
+  private readonly byId = new Map<string, Job>()
 
   constructor(private readonly options: JobStoreOptions) {}
 
   create(init: JobInit = {}): Job {
-    const id = init.id ?? randomUUID();
-    if (this.byId.has(id)) throw new Error(`job ${id} already exists`);
-    const pipelineName = init.pipelineContext?.pipelineName ?? 'emulated-pipeline';
+    const id = init.id ?? randomUUID()
+    if (this.byId.has(id)) throw new Error(`job ${id} already exists`)
+    const pipelineName = init.pipelineContext?.pipelineName ?? 'emulated-pipeline'
     const context: PipelineContext = {
       pipelineName,
       stage: init.pipelineContext?.stage ?? { name: 'Build' },
@@ -130,7 +130,7 @@ export class JobStore {
         init.pipelineContext?.pipelineArn ??
         `arn:aws:codepipeline:${this.options.region}:${this.options.accountId}:${pipelineName}`,
       pipelineExecutionId: init.pipelineContext?.pipelineExecutionId ?? randomUUID()
-    };
+    }
     const job: Job = {
       id,
       nonce: newNonce(),
@@ -149,28 +149,28 @@ export class JobStore {
         },
         ...(init.continuationToken === undefined ? {} : { continuationToken: init.continuationToken })
       }
-    };
-    this.byId.set(id, job);
-    return snapshot(job);
+    }
+    this.byId.set(id, job)
+    return snapshot(job)
   }
 
   get(id: string): Job | undefined {
-    const job = this.byId.get(id);
-    return job && snapshot(job);
+    const job = this.byId.get(id)
+    return job && snapshot(job)
   }
 
   all(): Job[] {
-    return [...this.byId.values()].map(snapshot);
+    return [...this.byId.values()].map(snapshot)
   }
 
   clear(): void {
-    this.byId.clear();
+    this.byId.clear()
   }
 
   private find(jobId: string): Job {
-    const job = this.byId.get(jobId);
-    if (!job) throw new ServiceError('JobNotFoundException', `Job ${jobId} not found.`);
-    return job;
+    const job = this.byId.get(jobId)
+    if (!job) throw new ServiceError('JobNotFoundException', `Job ${jobId} not found.`)
+    return job
   }
 
   private requireInProgress(job: Job): void {
@@ -178,39 +178,39 @@ export class JobStore {
       throw new ServiceError(
         'InvalidJobStateException',
         `Job ${job.id} is in state ${job.status}; a result can only be reported for a job in state InProgress.`
-      );
+      )
     }
   }
 
   putSuccess(input: {
-    jobId: string;
-    currentRevision?: unknown;
-    continuationToken?: string;
-    executionDetails?: unknown;
-    outputVariables?: Record<string, string>;
+    jobId: string
+    currentRevision?: unknown
+    continuationToken?: string
+    executionDetails?: unknown
+    outputVariables?: Record<string, string>
   }): Record<string, never> {
     if (input.continuationToken !== undefined && input.outputVariables !== undefined) {
       throw new ServiceError(
         'ValidationException',
         'outputVariables: cannot be included when continuationToken is set.'
-      );
+      )
     }
     if (input.outputVariables) {
-      let bytes = 0;
+      let bytes = 0
       for (const [k, v] of Object.entries(input.outputVariables)) {
-        bytes += Buffer.byteLength(k, 'utf8') + Buffer.byteLength(v, 'utf8');
+        bytes += Buffer.byteLength(k, 'utf8') + Buffer.byteLength(v, 'utf8')
       }
       if (bytes > OUTPUT_VARIABLES_MAX_BYTES) {
         throw new ServiceError(
           'OutputVariablesSizeExceededException',
           `Output variables total ${bytes} bytes, over the limit of ${OUTPUT_VARIABLES_MAX_BYTES} bytes.`
-        );
+        )
       }
     }
-    const job = this.find(input.jobId);
-    this.requireInProgress(job);
+    const job = this.find(input.jobId)
+    this.requireInProgress(job)
 
-    let nextJobId: string | undefined;
+    let nextJobId: string | undefined
     if (input.continuationToken !== undefined) {
       // CodePipeline ends this job and queues a new one that carries the token.
       nextJobId = this.create({
@@ -222,9 +222,9 @@ export class JobStore {
         inputArtifacts: job.data.inputArtifacts,
         outputArtifacts: job.data.outputArtifacts,
         continuationToken: input.continuationToken
-      }).id;
+      }).id
     }
-    job.status = 'Succeeded';
+    job.status = 'Succeeded'
     job.result = {
       kind: 'success',
       at: Date.now(),
@@ -233,63 +233,61 @@ export class JobStore {
       ...(input.outputVariables === undefined ? {} : { outputVariables: input.outputVariables }),
       ...(input.continuationToken === undefined ? {} : { continuationToken: input.continuationToken }),
       ...(nextJobId === undefined ? {} : { nextJobId })
-    };
-    return {};
+    }
+    return {}
   }
 
   putFailure(input: { jobId: string; failureDetails: unknown }): Record<string, never> {
-    const job = this.find(input.jobId);
-    this.requireInProgress(job);
-    job.status = 'Failed';
-    job.result = { kind: 'failure', at: Date.now(), failureDetails: input.failureDetails };
-    return {};
+    const job = this.find(input.jobId)
+    this.requireInProgress(job)
+    job.status = 'Failed'
+    job.result = { kind: 'failure', at: Date.now(), failureDetails: input.failureDetails }
+    return {}
   }
 
-  poll(input: {
-    actionTypeId: ActionTypeId;
-    maxBatchSize?: number;
-    queryParam?: Record<string, string>;
-  }): { jobs: { id: string; data: JobData; nonce: string; accountId: string }[] } {
+  poll(input: { actionTypeId: ActionTypeId; maxBatchSize?: number; queryParam?: Record<string, string> }): {
+    jobs: { id: string; data: JobData; nonce: string; accountId: string }[]
+  } {
     // Only custom actions are polled by job workers; other owners have no such action type.
     if (input.actionTypeId.owner !== 'Custom') {
       throw new ServiceError(
         'ActionTypeNotFoundException',
         `No custom action type ${input.actionTypeId.category}/${input.actionTypeId.owner}/` +
           `${input.actionTypeId.provider}/${input.actionTypeId.version}.`
-      );
+      )
     }
-    const limit = input.maxBatchSize ?? 1;
-    const query = Object.entries(input.queryParam ?? {});
-    const picked: Job[] = [];
+    const limit = input.maxBatchSize ?? 1
+    const query = Object.entries(input.queryParam ?? {})
+    const picked: Job[] = []
     for (const job of this.byId.values()) {
-      if (picked.length >= limit) break;
-      if (job.status !== 'Queued' || !sameActionType(job.data.actionTypeId, input.actionTypeId)) continue;
-      const config = job.data.actionConfiguration.configuration;
-      if (!query.every(([k, v]) => config[k] === v)) continue;
-      picked.push(job);
+      if (picked.length >= limit) break
+      if (job.status !== 'Queued' || !sameActionType(job.data.actionTypeId, input.actionTypeId)) continue
+      const config = job.data.actionConfiguration.configuration
+      if (!query.every(([k, v]) => config[k] === v)) continue
+      picked.push(job)
     }
     for (const job of picked) {
-      job.status = 'Dispatched';
-      job.nonce = newNonce();
+      job.status = 'Dispatched'
+      job.nonce = newNonce()
     }
     return {
-      jobs: picked.map((j) => ({ id: j.id, data: structuredClone(j.data), nonce: j.nonce, accountId: j.accountId }))
-    };
+      jobs: picked.map(j => ({ id: j.id, data: structuredClone(j.data), nonce: j.nonce, accountId: j.accountId }))
+    }
   }
 
   acknowledge(input: { jobId: string; nonce: string }): { status: 'InProgress' } {
-    const job = this.find(input.jobId);
+    const job = this.find(input.jobId)
     // The nonce is good for exactly one acknowledgement of one dispatch, which is
     // what keeps two workers racing for a job from both starting it.
     if (job.status !== 'Dispatched' || job.nonce !== input.nonce) {
-      throw new ServiceError('InvalidNonceException', `The nonce for job ${job.id} is not valid.`);
+      throw new ServiceError('InvalidNonceException', `The nonce for job ${job.id} is not valid.`)
     }
-    job.status = 'InProgress';
-    return { status: 'InProgress' };
+    job.status = 'InProgress'
+    return { status: 'InProgress' }
   }
 
   details(input: { jobId: string }): { jobDetails: { id: string; data: JobData; accountId: string } } {
-    const job = this.find(input.jobId);
-    return { jobDetails: { id: job.id, data: structuredClone(job.data), accountId: job.accountId } };
+    const job = this.find(input.jobId)
+    return { jobDetails: { id: job.id, data: structuredClone(job.data), accountId: job.accountId } }
   }
 }
