@@ -1,0 +1,165 @@
+import type { FailureType } from '../constraints.js'
+import { errorMessage } from '../errors.js'
+import { isRecord } from '../workflow-context.js'
+import type { DispatchTarget } from './target.js'
+
+/** What a failed GitHub API call tells us, whichever client raised it. */
+export interface HttpFailure {
+  /** HTTP status; undefined when no answer came (network error, timeout). */
+  readonly status?: number
+  /** Response headers, lowercase names. */
+  readonly headers: Readonly<Record<string, string>>
+  /** GitHub's own message, or the client's. */
+  readonly message: string
+}
+
+export function httpFailureOf(error: unknown): HttpFailure {
+  if (!isRecord(error)) return { headers: {}, message: errorMessage(error) }
+  const response = isRecord(error.response) ? error.response : undefined
+  const headers: Record<string, string> = {}
+  if (response && isRecord(response.headers)) {
+    for (const [name, value] of Object.entries(response.headers)) {
+      if (typeof value === 'string' || typeof value === 'number') headers[name.toLowerCase()] = String(value)
+    }
+  }
+  const data = response?.data
+  const message = isRecord(data) && typeof data.message === 'string' ? data.message : errorMessage(error)
+  // Octokit gives a network failure status 500 but no response; keep "no answer" apart from a real 500.
+  const status = response && typeof error.status === 'number' ? error.status : undefined
+  return { status, headers, message }
+}
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  readonly attempts: number
+  /** First backoff after a 5xx or network error; doubles each time. */
+  readonly baseDelayMs: number
+  /** No single wait is longer; a rate limit that lasts longer ends the retries. */
+  readonly maxDelayMs: number
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 60_000 }
+
+// GitHub's advice for a secondary rate limit that names no wait.
+const SECONDARY_LIMIT_WAIT_MS = 60_000
+
+/** A primary or secondary rate limit, as GitHub signals them. */
+export function isRateLimited(failure: HttpFailure): boolean {
+  if (failure.status !== 403 && failure.status !== 429) return false
+  return (
+    failure.status === 429 ||
+    failure.headers['retry-after'] !== undefined ||
+    failure.headers['x-ratelimit-remaining'] === '0' ||
+    /rate limit/i.test(failure.message)
+  )
+}
+
+/** How long GitHub asks us to wait, in ms. */
+export function rateLimitWaitMs(failure: HttpFailure, now = Date.now()): number {
+  const retryAfter = Number(failure.headers['retry-after'])
+  if (failure.headers['retry-after'] !== undefined && Number.isFinite(retryAfter)) return Math.max(0, retryAfter * 1000)
+  const reset = Number(failure.headers['x-ratelimit-reset'])
+  if (failure.headers['x-ratelimit-remaining'] === '0' && Number.isFinite(reset)) return Math.max(0, reset * 1000 - now)
+  return SECONDARY_LIMIT_WAIT_MS
+}
+
+/**
+ * The wait before the next attempt, or undefined when the failure is final:
+ * 5xx and network errors back off exponentially; rate limits wait as GitHub
+ * asks, unless that is longer than the policy allows.
+ */
+export function retryDelayMs(
+  failure: HttpFailure,
+  failedAttempt: number,
+  policy: RetryPolicy,
+  random: () => number = Math.random,
+  now = Date.now()
+): number | undefined {
+  if (failedAttempt >= policy.attempts) return undefined
+  if (isRateLimited(failure)) {
+    const wait = rateLimitWaitMs(failure, now)
+    return wait <= policy.maxDelayMs ? wait : undefined
+  }
+  if (failure.status === undefined || failure.status >= 500) {
+    const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (failedAttempt - 1))
+    // Jitter keeps several dispatchers from retrying in step.
+    return Math.round(backoff * (0.5 + random() / 2))
+  }
+  return undefined
+}
+
+export interface DispatchFailure {
+  readonly failureType: FailureType
+  /** Says what to fix; shown in the pipeline's console. */
+  readonly message: string
+}
+
+/** Turns a failed dispatch into the failure CodePipeline records for the job. */
+export function explainDispatchFailure(
+  failure: HttpFailure,
+  target: DispatchTarget,
+  attempts: number
+): DispatchFailure {
+  const { repository, workflow, ref } = target
+  const github =
+    failure.status === undefined ? failure.message : `GitHub answered ${failure.status}: ${failure.message}`
+  const tail = ` (${github})`
+  if (isRateLimited(failure)) {
+    const wait = Math.ceil(rateLimitWaitMs(failure) / 1000)
+    return {
+      failureType: 'SystemUnavailable',
+      message: `GitHub's API rate limit stopped the dispatch of workflow ${workflow} in ${repository}; it lifts in about ${wait} s. Retry the stage then${tail}.`
+    }
+  }
+  if (failure.status === undefined || failure.status >= 500) {
+    return {
+      failureType: 'SystemUnavailable',
+      message:
+        `GitHub did not accept the dispatch of workflow ${workflow} in ${repository} after ${attempts} attempt(s)${tail}. ` +
+        'An attempt may still have started the workflow: check its runs before retrying the stage.'
+    }
+  }
+  switch (failure.status) {
+    case 401:
+      return {
+        failureType: 'PermissionError',
+        message: `GitHub rejected the dispatcher's token as invalid or expired${tail}. Check the dispatcher's "github-token".`
+      }
+    case 403:
+      return {
+        failureType: 'PermissionError',
+        message:
+          `The dispatcher's token may not start workflows in ${repository}${tail}. It needs the "actions: write" permission: ` +
+          'set `permissions: actions: write` on the dispatcher job, or, for another repository, use a GitHub App or fine-grained token with Actions read and write on it.'
+      }
+    case 404:
+      return {
+        failureType: 'ConfigurationError',
+        message:
+          `GitHub found no workflow "${workflow}" in ${repository}${tail}. Check the action configuration properties "Workflow" ` +
+          '(a file name under .github/workflows, such as deploy.yml) and "Repository"; for another repository, the token needs access to it.'
+      }
+    case 422:
+      return { failureType: 'ConfigurationError', message: explainUnprocessable(failure.message, target) + tail }
+  }
+  return {
+    failureType: 'ConfigurationError',
+    message: `GitHub refused to dispatch workflow ${workflow} in ${repository} at ${ref}${tail}.`
+  }
+}
+
+function explainUnprocessable(message: string, { repository, workflow, ref }: DispatchTarget): string {
+  if (/workflow_dispatch/i.test(message)) {
+    return `Workflow ${workflow} in ${repository} has no workflow_dispatch trigger at ref ${ref}. Add "on: workflow_dispatch" with the job inputs to the workflow file on that ref`
+  }
+  if (/unexpected inputs/i.test(message)) {
+    return (
+      `Workflow ${workflow} in ${repository} does not declare every input the dispatcher sends. Declare job-id, pipeline-name, ` +
+      'pipeline-execution-id, stage, action and continuation-token under on.workflow_dispatch.inputs'
+    )
+  }
+  if (/\bref\b/i.test(message)) {
+    return `Ref ${ref} does not exist in ${repository}. Set the action configuration property "Ref" (or the dispatcher's "ref" input) to an existing branch or tag`
+  }
+  return `GitHub refused to dispatch workflow ${workflow} in ${repository} at ref ${ref}`
+}

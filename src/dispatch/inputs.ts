@@ -1,0 +1,113 @@
+import { InputChecker, checkConnection } from '../input-rules.js'
+import type { Note } from '../settings.js'
+import { preview } from '../text.js'
+import {
+  ACTION_CATEGORIES,
+  ACTION_TYPE_NAME_PATTERN,
+  DEFAULT_MAX_BATCH_SIZE,
+  DISPATCH_LENGTHS,
+  MAX_BATCH_SIZE_RANGE
+} from './constraints.js'
+import type { DispatchSettings } from './settings.js'
+import { checkRepository, checkWorkflow } from './target.js'
+
+type Env = Readonly<Record<string, string | undefined>>
+
+/** Every input of dispatch/action.yml, in the order its README lists them. */
+export const DISPATCH_INPUT_NAMES = [
+  'category',
+  'provider',
+  'version',
+  'max-batch-size',
+  'repository',
+  'workflow',
+  'ref',
+  'github-token',
+  'github-api-url',
+  'aws-region',
+  'endpoint-url',
+  'max-attempts'
+] as const
+
+export type DispatchInputName = (typeof DISPATCH_INPUT_NAMES)[number]
+
+/** Inputs by name; a missing name counts as unset, so a Lambda handler passes only what it sets. */
+export type DispatchInputs = Readonly<Partial<Record<DispatchInputName, string>>>
+
+export interface CheckedDispatchInputs {
+  readonly settings: DispatchSettings
+  readonly notes: readonly Note[]
+}
+
+/**
+ * Checks the dispatcher's inputs against the API's constraints and turns them
+ * into settings; every problem is thrown together as one InputError before
+ * anything touches the network.
+ */
+export function checkDispatchInputs(inputs: DispatchInputs, env: Env = process.env): CheckedDispatchInputs {
+  const raw = {} as Record<DispatchInputName, string>
+  for (const name of DISPATCH_INPUT_NAMES) raw[name] = inputs[name]?.trim() ?? ''
+  const check = new InputChecker(raw)
+
+  const category = check.required(
+    'category',
+    `the custom action type's category, one of ${ACTION_CATEGORIES.join(', ')}`
+  )
+    ? check.oneOf('category', ACTION_CATEGORIES, 'Build')
+    : undefined
+  const provider = actionTypeName(check, 'provider', DISPATCH_LENGTHS.ActionProvider)
+  const version = actionTypeName(check, 'version', DISPATCH_LENGTHS.Version)
+  const maxBatchSize = check.integer('max-batch-size', MAX_BATCH_SIZE_RANGE) ?? DEFAULT_MAX_BATCH_SIZE
+
+  const repository = raw.repository || undefined
+  const repositoryProblem = repository === undefined ? undefined : checkRepository(repository)
+  if (repositoryProblem) check.problem(`"repository" ${repositoryProblem}`)
+  const workflow = raw.workflow ? checkWorkflow(raw.workflow) : undefined
+  if (workflow && !workflow.ok) check.problem(`"workflow" ${workflow.problem}`)
+
+  const token = check.required('github-token', 'a token allowed to dispatch workflows (actions: write)') ?? ''
+  const apiUrl = check.httpUrl('github-api-url') ?? env.GITHUB_API_URL ?? 'https://api.github.com'
+  const connection = checkConnection(check, env)
+  check.finish()
+
+  return {
+    settings: {
+      // finish() has thrown unless these are set.
+      actionType: { category: category ?? 'Build', provider: provider ?? '', version: version ?? '' },
+      maxBatchSize,
+      defaults: { repository, workflow: workflow?.ok ? workflow.value : undefined, ref: raw.ref || undefined },
+      github: { token, apiUrl: apiUrl.replace(/\/+$/, ''), serverUrl: serverUrlFor(apiUrl, env) },
+      connection
+    },
+    notes: check.notes
+  }
+}
+
+function actionTypeName(
+  check: InputChecker<DispatchInputName>,
+  name: 'provider' | 'version',
+  range: { min: number; max: number }
+): string | undefined {
+  const value = check.required(name, `the ${name} of the custom action type, as created in CodePipeline`)
+  if (value === undefined) return undefined
+  const length = [...value].length
+  if (length > range.max || !ACTION_TYPE_NAME_PATTERN.test(value)) {
+    check.problem(`"${name}" must be ${range.min} to ${range.max} letters, digits, "-" or "_"; got ${preview(value)}`)
+  }
+  return value
+}
+
+/**
+ * The web address for links. On a runner GITHUB_SERVER_URL says it; elsewhere
+ * (a Lambda function) it follows from the API address.
+ */
+export function serverUrlFor(apiUrl: string, env: Env = process.env): string {
+  if (env.GITHUB_SERVER_URL) return env.GITHUB_SERVER_URL.replace(/\/+$/, '')
+  const url = new URL(apiUrl)
+  if (url.hostname === 'api.github.com') return 'https://github.com'
+  // GHE.com: api.<subdomain>.ghe.com serves <subdomain>.ghe.com.
+  if (url.hostname.startsWith('api.') && url.hostname.endsWith('.ghe.com'))
+    return `${url.protocol}//${url.host.slice(4)}`
+  // GitHub Enterprise Server: https://host/api/v3.
+  return `${url.protocol}//${url.host}`
+}

@@ -1,0 +1,33 @@
+import type { ConnectionSettings } from '../settings.js'
+import type { ActionCategory } from './constraints.js'
+
+/** The custom action type to poll for; its owner is always `Custom`. */
+export interface ActionType {
+  readonly category: ActionCategory
+  readonly provider: string
+  readonly version: string
+}
+
+/** Where to dispatch a job whose action configuration leaves these out. */
+export interface DispatchDefaults {
+  readonly repository?: string
+  readonly workflow?: string
+  readonly ref?: string
+}
+
+export interface GitHubSettings {
+  readonly token: string
+  /** REST API base, e.g. https://api.github.com or https://ghes.example.com/api/v3. */
+  readonly apiUrl: string
+  /** Web base for links, e.g. https://github.com. */
+  readonly serverUrl: string
+}
+
+/** Everything one dispatch round needs, checked and typed. */
+export interface DispatchSettings {
+  readonly actionType: ActionType
+  readonly maxBatchSize: number
+  readonly defaults: DispatchDefaults
+  readonly github: GitHubSettings
+  readonly connection: ConnectionSettings
+}

@@ -1,0 +1,71 @@
+import * as core from '@actions/core'
+import { escapeHtml } from '../summary.js'
+import type { DispatchRound, JobOutcome, JobStatus } from './dispatcher.js'
+import { describeActionType } from './poll.js'
+import type { ActionType } from './settings.js'
+
+const STATUS_TEXT: Record<JobStatus, string> = {
+  dispatched: '✅ Dispatched',
+  skipped: '⏭️ Skipped',
+  failed: '❌ Failed'
+}
+
+/** The `jobs` output: one entry per job, links included, no credentials or configuration values. */
+export function jobsJson(round: DispatchRound): string {
+  return JSON.stringify(
+    round.jobs.map(j => ({
+      jobId: j.jobId,
+      status: j.status,
+      pipelineName: j.pipelineName,
+      stage: j.stage,
+      action: j.action,
+      repository: j.target?.repository,
+      workflow: j.target?.workflow,
+      ref: j.target?.ref,
+      runUrl: j.runUrl,
+      workflowUrl: j.workflowUrl,
+      failureType: j.failureType,
+      message: j.message
+    }))
+  )
+}
+
+export function setDispatchOutputs(round: DispatchRound): void {
+  core.setOutput('seen', round.seen)
+  core.setOutput('dispatched', round.dispatched)
+  core.setOutput('skipped', round.skipped)
+  core.setOutput('failed', round.failed)
+  core.setOutput('jobs', jobsJson(round))
+}
+
+export async function writeDispatchSummary(round: DispatchRound, actionType: ActionType): Promise<void> {
+  const summary = core.summary
+    .addHeading('CodePipeline jobs dispatched', 2)
+    .addRaw(
+      `<p>Action type <code>${escapeHtml(describeActionType(actionType))}</code>: ${round.seen} seen, ` +
+        `${round.dispatched} dispatched, ${round.skipped} skipped, ${round.failed} failed.</p>\n`,
+      true
+    )
+  if (round.jobs.length > 0) {
+    summary.addTable([
+      ['Job', 'Pipeline', 'Result', 'Workflow', 'Details'].map(data => ({ data, header: true })),
+      ...round.jobs.map(row)
+    ])
+  }
+  await summary.write()
+}
+
+function row(job: JobOutcome): string[] {
+  const where = [job.pipelineName, job.stage, job.action].filter(Boolean).join(' / ')
+  const workflow = job.target
+    ? link(job.runUrl ?? job.workflowUrl, `${job.target.repository} ${job.target.workflow}@${job.target.ref}`)
+    : ''
+  const details = job.failureType
+    ? `<code>${escapeHtml(job.failureType)}</code> ${escapeHtml(job.message ?? '')}`
+    : escapeHtml(job.message ?? '')
+  return [`<code>${escapeHtml(job.jobId)}</code>`, escapeHtml(where), STATUS_TEXT[job.status], workflow, details]
+}
+
+function link(url: string | undefined, text: string): string {
+  return url ? `<a href="${escapeHtml(url)}">${escapeHtml(text)}</a>` : escapeHtml(text)
+}
