@@ -44,6 +44,8 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
   const commits = new Map<string, CommitFixture>()
   const workflows = new Set<string>()
   const scripted: { pattern: RegExp; answer: FakeAnswer }[] = []
+  let lastRunId = 1000
+  let url = ''
 
   const server: Server = createServer((req, res) => {
     void readBody(req).then(text => {
@@ -55,11 +57,11 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
         const [entry] = scripted.splice(index, 1)
         if (entry) return send(res, entry.answer)
       }
-      send(res, route(req.method ?? 'GET', path))
+      send(res, route(req.method ?? 'GET', path, body))
     })
   })
 
-  function route(method: string, path: string): FakeAnswer {
+  function route(method: string, path: string, body: unknown): FakeAnswer {
     const commit = /^\/repos\/([^/]+\/[^/]+)\/commits\/([^/?]+)/.exec(path)
     if (method === 'GET' && commit) {
       const found = commits.get(`${commit[1]}@${commit[2]}`)
@@ -78,17 +80,29 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     }
     const dispatch = /^\/repos\/([^/]+\/[^/]+)\/actions\/workflows\/([^/]+)\/dispatches$/.exec(path)
     if (method === 'POST' && dispatch) {
-      return workflows.has(`${dispatch[1]}:${decodeURIComponent(dispatch[2] ?? '')}`)
-        ? { status: 204 }
-        : { status: 404, body: { message: 'Not Found' } }
+      if (!workflows.has(`${dispatch[1]}:${decodeURIComponent(dispatch[2] ?? '')}`)) {
+        return { status: 404, body: { message: 'Not Found' } }
+      }
+      // As GitHub does since 2026-02: run details only when asked for, else 204.
+      if (!isRecord(body) || body.return_run_details !== true) return { status: 204 }
+      const id = ++lastRunId
+      return {
+        status: 200,
+        body: {
+          workflow_run_id: id,
+          run_url: `${url}/repos/${dispatch[1]}/actions/runs/${id}`,
+          html_url: `https://github.example/${dispatch[1]}/actions/runs/${id}`
+        }
+      }
     }
     return { status: 404, body: { message: 'Not Found' } }
   }
 
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
+  url = `http://127.0.0.1:${port}`
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     calls,
     addCommit: (repository, commit) => void commits.set(`${repository}@${commit.sha}`, commit),
     addWorkflow: (repository, workflow) => void workflows.add(`${repository}:${workflow}`),
@@ -107,6 +121,10 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
   })
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 function safeJson(text: string): unknown {
