@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { errorMessage } from '../errors.js'
 import { readInputs } from '../inputs.js'
-import { dispatchJobs, type DispatchRound } from './dispatcher.js'
+import type { DispatchRound } from './dispatcher.js'
 import { DISPATCH_INPUT_NAMES, checkDispatchInputs } from './inputs.js'
 import type { DispatchSettings } from './settings.js'
 import { setDispatchOutputs, writeDispatchSummary } from './summary.js'
@@ -14,6 +14,8 @@ export async function run(): Promise<void> {
     const { settings, notes } = checkDispatchInputs(raw)
     for (const { level, message } of notes) core[level](message)
 
+    // The SDK is loaded only once the inputs are known to be good.
+    const { dispatchJobs } = await import('./dispatcher.js')
     const round = await dispatchJobs(settings, { log: core })
     core.info(
       `${round.seen} job(s) seen: ${round.dispatched} dispatched, ${round.skipped} skipped, ${round.failed} failed.`
