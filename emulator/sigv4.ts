@@ -152,6 +152,50 @@ export function signingKey(secret: string, date: string, region: string, service
   return hmac(hmac(hmac(kDate, region), service), 'aws4_request')
 }
 
+/** The SigV4 signature of a canonical request: what a signer sends and a verifier recomputes. */
+export function computeSignature(
+  canonicalRequest: string,
+  amzDate: string,
+  region: string,
+  service: string,
+  secretAccessKey: string
+): Buffer {
+  const date = amzDate.slice(0, 8)
+  const scope = `${date}/${region}/${service}/aws4_request`
+  const stringToSign = [ALGORITHM, amzDate, scope, sha256Hex(canonicalRequest)].join('\n')
+  return createHmac('sha256', signingKey(secretAccessKey, date, region, service)).update(stringToSign, 'utf8').digest()
+}
+
+export interface SigningCredentials {
+  accessKeyId: string
+  secretAccessKey: string
+  sessionToken?: string
+}
+
+/**
+ * Signs a request with SigV4, using the same canonicalisation the verifier
+ * uses. Returns the headers to send (host, x-amz-date, authorization, ...).
+ */
+export function signRequest(
+  request: { method: string; url: URL; headers: Record<string, string>; body: Buffer },
+  region: string,
+  service: string,
+  credentials: SigningCredentials,
+  now = new Date()
+): Record<string, string> {
+  const amzDate = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
+  const headers: Record<string, string> = { ...request.headers, host: request.url.host, 'x-amz-date': amzDate }
+  if (credentials.sessionToken) headers['x-amz-security-token'] = credentials.sessionToken
+  const lower = new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), [v.trim()]]))
+  const signed = [...lower.keys()].sort()
+  const path = request.url.pathname + request.url.search
+  const canonical = buildCanonicalRequest({ method: request.method, url: path, rawHeaders: [], body: request.body }, signed, lower)
+  const signature = computeSignature(canonical, amzDate, region, service, credentials.secretAccessKey).toString('hex')
+  const scope = `${amzDate.slice(0, 8)}/${region}/${service}/aws4_request`
+  headers.authorization = `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signed.join(';')}, Signature=${signature}`
+  return headers
+}
+
 export function buildCanonicalRequest(
   req: SignedRequest,
   signedHeaders: string[],
@@ -238,11 +282,7 @@ export function verifySignature(req: SignedRequest, config: VerifierConfig): Sig
   }
 
   const canonical = buildCanonicalRequest(req, signed, headers)
-  const scope = `${auth.date}/${auth.region}/${auth.service}/aws4_request`
-  const stringToSign = [ALGORITHM, amzDate, scope, sha256Hex(canonical)].join('\n')
-  const expected = createHmac('sha256', signingKey(config.secretAccessKey, auth.date, auth.region, auth.service))
-    .update(stringToSign, 'utf8')
-    .digest()
+  const expected = computeSignature(canonical, amzDate, auth.region, auth.service, config.secretAccessKey)
   const given = /^[0-9a-f]{64}$/.test(auth.signature) ? Buffer.from(auth.signature, 'hex') : Buffer.alloc(0)
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     return invalid(
