@@ -50,7 +50,7 @@ export function serviceUrl(connection: ConnectionSettings, env: Env = process.en
  * way the runner does (NO_PROXY included), and the proxy-agent packages do
  * the tunnelling. Loaded only when a proxy applies.
  */
-async function proxyAgents(target: URL): Promise<{ httpAgent?: Agent; httpsAgent?: Agent }> {
+export async function proxyAgents(target: URL): Promise<{ httpAgent?: Agent; httpsAgent?: Agent }> {
   const proxy = getProxyUrl(target)
   if (!proxy) return {}
   // Host and port only: a proxy URL may carry a user name and password.
