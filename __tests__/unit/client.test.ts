@@ -2,7 +2,11 @@ import { HttpProxyAgent } from 'http-proxy-agent'
 import { HttpsProxyAgent } from 'https-proxy-agent'
 import type { FinalizeRequestMiddleware } from '@smithy/types'
 import { createCodePipelineClient, proxyAgents, serviceUrl } from '../../src/client.js'
-import { PutJobSuccessResultCommand } from '@aws-sdk/client-codepipeline'
+import {
+  PutJobSuccessResultCommand,
+  type PutJobSuccessResultCommandInput,
+  type PutJobSuccessResultCommandOutput
+} from '@aws-sdk/client-codepipeline'
 
 const PROXY_VARS = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy']
 const saved = { ...process.env }
@@ -52,7 +56,7 @@ describe('createCodePipelineClient', () => {
     const client = await createCodePipelineClient({ region: 'eu-west-1', endpointUrl: 'http://127.0.0.1:9', maxAttempts: 1 })
     let userAgent = ''
     // Captures the finished request just before it would be sent, then stops.
-    const capture: FinalizeRequestMiddleware<object, object> = () => async args => {
+    const capture: FinalizeRequestMiddleware<PutJobSuccessResultCommandInput, PutJobSuccessResultCommandOutput> = () => async args => {
       const headers = (args.request as { headers: Record<string, string> }).headers
       userAgent = headers['user-agent'] ?? ''
       throw new Error('captured')
