@@ -42,11 +42,14 @@ function suite(m: Model): void {
       })
     })
 
-    it.each(SENT_MEMBERS.map(s => [`${s[0]}.${s[1]}`, ...s]))('%s has the length the action checks', (_, input, member, key) => {
-      const constraints = m.constraintsAt(input, member)
-      expect(constraints.shape).toBe(key)
-      expect(constraints).toMatchObject({ type: 'string', length: LENGTHS[key] })
-    })
+    it.each(SENT_MEMBERS.map(s => [`${s[0]}.${s[1]}`, ...s]))(
+      '%s has the length the action checks',
+      (_, input, member, key) => {
+        const constraints = m.constraintsAt(input, member)
+        expect(constraints.shape).toBe(key)
+        expect(constraints).toMatchObject({ type: 'string', length: LENGTHS[key] })
+      }
+    )
 
     it('every length the action knows is used by a member it sends', () => {
       expect(new Set(SENT_MEMBERS.map(s => s[2]))).toEqual(new Set(Object.keys(LENGTHS)))
@@ -67,7 +70,9 @@ function suite(m: Model): void {
 
     it('the operations declare the errors the action explains', () => {
       for (const op of ['PutJobSuccessResult', 'PutJobFailureResult']) {
-        expect(m.operation(op).errors).toEqual(expect.arrayContaining(['InvalidJobStateException', 'JobNotFoundException']))
+        expect(m.operation(op).errors).toEqual(
+          expect.arrayContaining(['InvalidJobStateException', 'JobNotFoundException'])
+        )
       }
     })
   })

@@ -79,7 +79,12 @@ function cases(emulator: Emulator, node: string, aws: string | undefined): Case[
   // Where the action's time goes: an empty process, and the action stopped by
   // bad input before it loads the AWS SDK (so only @actions/core and our code).
   list.push(
-    { name: 'breakdown: empty Node process', command: [node, '-e', '0'], env: () => base, reportsNothing: { exitCode: 0 } },
+    {
+      name: 'breakdown: empty Node process',
+      command: [node, '-e', '0'],
+      env: () => base,
+      reportsNothing: { exitCode: 0 }
+    },
     {
       name: 'breakdown: action, input rejected before the SDK loads',
       command: [node, action],
@@ -90,7 +95,15 @@ function cases(emulator: Emulator, node: string, aws: string | undefined): Case[
   if (aws) {
     list.push({
       name: 'AWS CLI put-job-success-result',
-      command: [aws, 'codepipeline', 'put-job-success-result', '--endpoint-url', emulator.url, '--execution-details', `summary="${SUMMARY}"`],
+      command: [
+        aws,
+        'codepipeline',
+        'put-job-success-result',
+        '--endpoint-url',
+        emulator.url,
+        '--execution-details',
+        `summary="${SUMMARY}"`
+      ],
       env: jobId => ({ ...base, BENCH_JOB: jobId })
     })
   }
@@ -175,7 +188,9 @@ async function main(): Promise<void> {
   const mainJs = jsBytes(join(root, 'dist'))
   lines.push(
     `- bundle: dist/*.js ${(mainJs / 1024).toFixed(0)} KiB (target < 1024 KiB)` +
-      (existsSync(join(root, 'dist', 'dispatch')) ? `; dispatcher dist/dispatch/*.js ${(jsBytes(join(root, 'dist', 'dispatch')) / 1024).toFixed(0)} KiB` : '')
+      (existsSync(join(root, 'dist', 'dispatch'))
+        ? `; dispatcher dist/dispatch/*.js ${(jsBytes(join(root, 'dist', 'dispatch')) / 1024).toFixed(0)} KiB`
+        : '')
   )
   const table = lines.join('\n')
   console.log(table)

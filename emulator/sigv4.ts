@@ -163,7 +163,9 @@ export function computeSignature(
   const date = amzDate.slice(0, 8)
   const scope = `${date}/${region}/${service}/aws4_request`
   const stringToSign = [ALGORITHM, amzDate, scope, sha256Hex(canonicalRequest)].join('\n')
-  return createHmac('sha256', signingKey(secretAccessKey, date, region, service)).update(stringToSign, 'utf8').digest()
+  return createHmac('sha256', signingKey(secretAccessKey, date, region, service))
+    .update(stringToSign, 'utf8')
+    .digest()
 }
 
 export interface SigningCredentials {
@@ -183,13 +185,20 @@ export function signRequest(
   credentials: SigningCredentials,
   now = new Date()
 ): Record<string, string> {
-  const amzDate = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
+  const amzDate = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '')
   const headers: Record<string, string> = { ...request.headers, host: request.url.host, 'x-amz-date': amzDate }
   if (credentials.sessionToken) headers['x-amz-security-token'] = credentials.sessionToken
   const lower = new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), [v.trim()]]))
   const signed = [...lower.keys()].sort()
   const path = request.url.pathname + request.url.search
-  const canonical = buildCanonicalRequest({ method: request.method, url: path, rawHeaders: [], body: request.body }, signed, lower)
+  const canonical = buildCanonicalRequest(
+    { method: request.method, url: path, rawHeaders: [], body: request.body },
+    signed,
+    lower
+  )
   const signature = computeSignature(canonical, amzDate, region, service, credentials.secretAccessKey).toString('hex')
   const scope = `${amzDate.slice(0, 8)}/${region}/${service}/aws4_request`
   headers.authorization = `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signed.join(';')}, Signature=${signature}`

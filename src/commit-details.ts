@@ -34,7 +34,9 @@ export async function lookUpCommit(
     return fromRawCommit('the event payload', ctx.headCommit.timestamp, ctx.headCommit.message)
   }
   if (!githubToken || !ctx.repository) {
-    return warnOnly(`No "github-token" or repository to read commit ${revision.revision} with; reporting it without its date and message.`)
+    return warnOnly(
+      `No "github-token" or repository to read commit ${revision.revision} with; reporting it without its date and message.`
+    )
   }
   try {
     const commit = await fetchCommit(ctx.apiUrl, ctx.repository, revision.revision, githubToken)
@@ -73,7 +75,11 @@ function fromRawCommit(source: string, timestamp: string | undefined, message: s
   if (timestamp) {
     const parsed = parseRevisionTime(timestamp)
     if (parsed.ok) created = parsed.date
-    else notes.push({ level: 'warning', message: `Leaving out the commit date from ${source}: ${JSON.stringify(timestamp)} ${parsed.reason}.` })
+    else
+      notes.push({
+        level: 'warning',
+        message: `Leaving out the commit date from ${source}: ${JSON.stringify(timestamp)} ${parsed.reason}.`
+      })
   }
   const summary = message?.trim() ? truncateCodePoints(message.trim(), LENGTHS.RevisionSummary.max) : undefined
   notes.push({ level: 'debug', message: `Commit details from ${source}.` })

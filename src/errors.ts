@@ -5,7 +5,8 @@ export function errorMessage(error: unknown): string {
 
 /** "Name: message" for errors whose name says something (API errors, TimeoutError). */
 export function namedErrorMessage(error: unknown): string {
-  if (!(error instanceof Error) || error.name === 'Error' || error.message.startsWith(error.name)) return errorMessage(error)
+  if (!(error instanceof Error) || error.name === 'Error' || error.message.startsWith(error.name))
+    return errorMessage(error)
   return `${error.name}: ${error.message}`
 }
 

@@ -37,7 +37,8 @@ export class InputChecker<N extends string> {
     const value = this.raw[name]
     if (value === '') return undefined
     const length = codePointLength(value)
-    if (length > range.max) this.problem(`"${name}" is ${length} characters; CodePipeline allows ${range.min} to ${range.max}`)
+    if (length > range.max)
+      this.problem(`"${name}" is ${length} characters; CodePipeline allows ${range.min} to ${range.max}`)
     return value
   }
 
@@ -47,7 +48,10 @@ export class InputChecker<N extends string> {
     const text = given || fallback
     const cut = truncateCodePoints(text, range.max)
     if (given && cut !== given) {
-      this.note('warning', `"${name}" is ${codePointLength(given)} characters; cut to CodePipeline's limit of ${range.max}.`)
+      this.note(
+        'warning',
+        `"${name}" is ${codePointLength(given)} characters; cut to CodePipeline's limit of ${range.max}.`
+      )
     }
     return cut
   }
@@ -68,7 +72,8 @@ export class InputChecker<N extends string> {
     const value = this.raw[name]
     if (value === '') return fallback
     const match = allowed.find(a => a.toLowerCase() === value.toLowerCase())
-    if (match === undefined) this.problem(`"${name}" must be one of ${allowed.join(', ')}${hint}; got ${preview(value)}`)
+    if (match === undefined)
+      this.problem(`"${name}" must be one of ${allowed.join(', ')}${hint}; got ${preview(value)}`)
     return match
   }
 
@@ -81,7 +86,8 @@ export class InputChecker<N extends string> {
 
   httpUrl(name: N): string | undefined {
     const value = this.raw[name] || undefined
-    if (value !== undefined && !isHttpUrl(value)) this.problem(`"${name}" must be an http:// or https:// URL; got ${preview(value)}`)
+    if (value !== undefined && !isHttpUrl(value))
+      this.problem(`"${name}" must be an http:// or https:// URL; got ${preview(value)}`)
     return value
   }
 }

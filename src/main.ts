@@ -23,7 +23,10 @@ export async function run(): Promise<void> {
     core.debug(`${request.operation} request: ${JSON.stringify(request.input)}`)
 
     // The SDK is loaded only once the inputs are known to be good.
-    const [{ createCodePipelineClient }, { sendReport }] = await Promise.all([import('./client.js'), import('./report.js')])
+    const [{ createCodePipelineClient }, { sendReport }] = await Promise.all([
+      import('./client.js'),
+      import('./report.js')
+    ])
     const client = await createCodePipelineClient(settings.connection)
     const outcome = await sendReport(client, request, settings.connection.region)
     client.destroy()

@@ -27,7 +27,11 @@ export function intendedResult(request: ReportRequest): ReportResult {
  * InvalidJobStateException means: after an attempt that may have landed it is
  * our own result already recorded; otherwise the job was closed by someone else.
  */
-export async function sendReport(client: CodePipelineClient, request: ReportRequest, region: string): Promise<ReportOutcome> {
+export async function sendReport(
+  client: CodePipelineClient,
+  request: ReportRequest,
+  region: string
+): Promise<ReportOutcome> {
   const log = new AttemptLog()
   const result = intendedResult(request)
   try {

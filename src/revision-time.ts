@@ -7,8 +7,7 @@ export type ParsedTime = { readonly ok: true; readonly date: Date } | { readonly
 // Epoch seconds beyond this are in the year 5138: far more likely milliseconds.
 const MAX_EPOCH_SECONDS = 99_999_999_999
 
-const ISO_DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?\s*(Z|z|[+-]\d{2}:?\d{2})?$/
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?\s*(Z|z|[+-]\d{2}:?\d{2})?$/
 
 export function parseRevisionTime(text: string): ParsedTime {
   const value = text.trim()

@@ -18,25 +18,28 @@ export async function writeJobSummary(request: ReportRequest, result: ReportResu
   if (request.operation === 'PutJobSuccessResult') {
     const revision = request.input.currentRevision
     if (revision?.revision) rows.push(['Revision', code(revision.revision)])
-    if (request.input.executionDetails?.summary) rows.push(['Summary', escapeHtml(request.input.executionDetails.summary)])
+    if (request.input.executionDetails?.summary)
+      rows.push(['Summary', escapeHtml(request.input.executionDetails.summary)])
   } else {
     const failure = request.input.failureDetails
     if (failure) rows.push(['Failure', `${code(failure.type ?? '')} ${escapeHtml(failure.message ?? '')}`])
   }
 
-  const summary = core.summary.addHeading('CodePipeline job result', 2).addTable(rows.map(([k, v]) => [{ data: k, header: true }, v]))
+  const summary = core.summary
+    .addHeading('CodePipeline job result', 2)
+    .addTable(rows.map(([k, v]) => [{ data: k, header: true }, v]))
   if (warning) summary.addRaw(`\n> [!WARNING]\n> ${escapeHtml(warning)}\n`, true)
-  const variables = Object.entries(request.operation === 'PutJobSuccessResult' ? (request.input.outputVariables ?? {}) : {})
+  const variables = Object.entries(
+    request.operation === 'PutJobSuccessResult' ? (request.input.outputVariables ?? {}) : {}
+  )
   if (variables.length > 0) {
-    summary
-      .addHeading('Output variables', 3)
-      .addTable([
-        [
-          { data: 'Name', header: true },
-          { data: 'Value', header: true }
-        ],
-        ...variables.map(([name, value]) => [code(name), code(value)])
-      ])
+    summary.addHeading('Output variables', 3).addTable([
+      [
+        { data: 'Name', header: true },
+        { data: 'Value', header: true }
+      ],
+      ...variables.map(([name, value]) => [code(name), code(value)])
+    ])
   }
   await summary.write()
 }

@@ -14,7 +14,10 @@ export interface Validated {
 
 type Env = Readonly<Record<string, string | undefined>>
 type Status = Settings['status']
-type SuccessParts = Pick<SuccessSettings, 'outputVariables' | 'continuationToken' | 'percentComplete' | 'summary' | 'revision'>
+type SuccessParts = Pick<
+  SuccessSettings,
+  'outputVariables' | 'continuationToken' | 'percentComplete' | 'summary' | 'revision'
+>
 
 const STATUSES: readonly Status[] = ['success', 'failure', 'cancelled']
 /** Inputs that only shape a success report; a failure report ignores them. */
@@ -74,7 +77,8 @@ export function checkJobId<N extends string>(check: InputChecker<N>, name: N): s
 function checkSuccessInputs(check: InputChecker<InputName>, ctx: WorkflowContext): SuccessParts {
   const parsed = parseOutputVariables(check.raw['output-variables'])
   parsed.problems.forEach(p => check.problem(p))
-  if (parsed.skipped.length > 0) check.note('info', `Skipping output variables with null values: ${parsed.skipped.join(', ')}`)
+  if (parsed.skipped.length > 0)
+    check.note('info', `Skipping output variables with null values: ${parsed.skipped.join(', ')}`)
   const continuationToken = check.identifier('continuation-token', LENGTHS.ContinuationToken)
   if (continuationToken !== undefined && Object.keys(parsed.variables).length > 0) {
     check.problem(
@@ -95,12 +99,14 @@ function checkRevision(check: InputChecker<InputName>, ctx: WorkflowContext): Re
   const revision = check.identifier('revision', LENGTHS.Revision) ?? ctx.sha
   const changeGiven = check.identifier('change-identifier', LENGTHS.RevisionChangeIdentifier)
   const created = raw['revision-created'] === '' ? undefined : parseRevisionTime(raw['revision-created'])
-  if (created && !created.ok) check.problem(`"revision-created" ${created.reason}; got ${preview(raw['revision-created'])}`)
+  if (created && !created.ok)
+    check.problem(`"revision-created" ${created.reason}; got ${preview(raw['revision-created'])}`)
   const summary = raw['revision-summary'] ? check.prose('revision-summary', LENGTHS.RevisionSummary, '') : undefined
 
   if (revision === undefined) {
     for (const name of ['change-identifier', 'revision-created', 'revision-summary'] as const) {
-      if (raw[name] !== '') check.problem(`"${name}" needs a revision: set "revision" (no workflow commit is known here)`)
+      if (raw[name] !== '')
+        check.problem(`"${name}" needs a revision: set "revision" (no workflow commit is known here)`)
     }
     return undefined
   }

@@ -25,7 +25,9 @@ describe('serviceUrl', () => {
     expect(serviceUrl(connection, env).href).toBe('http://a:1/')
     expect(serviceUrl(connection, { AWS_ENDPOINT_URL: 'http://b:2' }).href).toBe('http://b:2/')
     expect(serviceUrl(connection, {}).href).toBe('https://codepipeline.eu-west-1.amazonaws.com/')
-    expect(serviceUrl({ ...connection, region: 'cn-north-1' }, {}).host).toBe('codepipeline.cn-north-1.amazonaws.com.cn')
+    expect(serviceUrl({ ...connection, region: 'cn-north-1' }, {}).host).toBe(
+      'codepipeline.cn-north-1.amazonaws.com.cn'
+    )
   })
 })
 
@@ -53,14 +55,19 @@ describe('proxyAgents', () => {
 
 describe('createCodePipelineClient', () => {
   it('names the action and its version in the user agent', async () => {
-    const client = await createCodePipelineClient({ region: 'eu-west-1', endpointUrl: 'http://127.0.0.1:9', maxAttempts: 1 })
+    const client = await createCodePipelineClient({
+      region: 'eu-west-1',
+      endpointUrl: 'http://127.0.0.1:9',
+      maxAttempts: 1
+    })
     let userAgent = ''
     // Captures the finished request just before it would be sent, then stops.
-    const capture: FinalizeRequestMiddleware<PutJobSuccessResultCommandInput, PutJobSuccessResultCommandOutput> = () => async args => {
-      const headers = (args.request as { headers: Record<string, string> }).headers
-      userAgent = headers['user-agent'] ?? ''
-      throw new Error('captured')
-    }
+    const capture: FinalizeRequestMiddleware<PutJobSuccessResultCommandInput, PutJobSuccessResultCommandOutput> =
+      () => async args => {
+        const headers = (args.request as { headers: Record<string, string> }).headers
+        userAgent = headers['user-agent'] ?? ''
+        throw new Error('captured')
+      }
     const command = new PutJobSuccessResultCommand({ jobId: '0a1b2c3d-0000-4000-8000-0123456789ab' })
     command.middlewareStack.add(capture, { step: 'finalizeRequest', priority: 'low' })
     process.env.AWS_ACCESS_KEY_ID = 'AKIDTEST'

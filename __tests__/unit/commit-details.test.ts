@@ -14,14 +14,23 @@ afterEach(async () => {
 })
 
 it('takes head_commit from the event when it is the revision, without calling the API', async () => {
-  const ctx = { ...CONTEXT, apiUrl: github.url, headCommit: { id: SHA, timestamp: '2026-11-01T10:00:00Z', message: 'Msg' } }
+  const ctx = {
+    ...CONTEXT,
+    apiUrl: github.url,
+    headCommit: { id: SHA, timestamp: '2026-11-01T10:00:00Z', message: 'Msg' }
+  }
   const { details } = await lookUpCommit(workflowCommit, ctx, 'token')
   expect(details).toEqual({ created: new Date('2026-11-01T10:00:00Z'), summary: 'Msg' })
   expect(github.calls).toHaveLength(0)
 })
 
 it('reads the commit from the REST API, committer date first, with the token', async () => {
-  github.addCommit('octo/app', { sha: SHA, message: 'From API', committerDate: '2026-11-02T00:00:00Z', authorDate: '2026-10-01T00:00:00Z' })
+  github.addCommit('octo/app', {
+    sha: SHA,
+    message: 'From API',
+    committerDate: '2026-11-02T00:00:00Z',
+    authorDate: '2026-10-01T00:00:00Z'
+  })
   const { details, notes } = await lookUpCommit(workflowCommit, { ...CONTEXT, apiUrl: github.url }, 'tok123')
   expect(details).toEqual({ created: new Date('2026-11-02T00:00:00Z'), summary: 'From API' })
   expect(notes.filter(n => n.level === 'warning')).toEqual([])
@@ -40,7 +49,9 @@ it('warns and leaves the details out when the API fails', async () => {
   github.answerNext(/commits/, { status: 500, body: { message: 'boom' } })
   const { details, notes } = await lookUpCommit(workflowCommit, { ...CONTEXT, apiUrl: github.url }, 'tok')
   expect(details).toEqual({})
-  expect(notes).toEqual([{ level: 'warning', message: expect.stringContaining(`Could not read commit ${SHA} from the GitHub API`) }])
+  expect(notes).toEqual([
+    { level: 'warning', message: expect.stringContaining(`Could not read commit ${SHA} from the GitHub API`) }
+  ])
 })
 
 it('warns when the API is unreachable', async () => {

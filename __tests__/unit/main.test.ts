@@ -7,9 +7,8 @@ import * as core from '../../__fixtures__/core.js'
 jest.unstable_mockModule('@actions/core', () => core)
 
 const { mockClient } = await import('aws-sdk-client-mock')
-const { CodePipelineClient, PutJobFailureResultCommand, PutJobSuccessResultCommand } = await import(
-  '@aws-sdk/client-codepipeline'
-)
+const { CodePipelineClient, PutJobFailureResultCommand, PutJobSuccessResultCommand } =
+  await import('@aws-sdk/client-codepipeline')
 const { run } = await import('../../src/main.js')
 // After the mock: fixtures.js loads src modules that import @actions/core.
 const { JOB_ID, SHA } = await import('./fixtures.js')
@@ -98,7 +97,9 @@ it.each(['failure', 'cancelled'])('reports %s with PutJobFailureResult and exits
 })
 
 it('turns an API error into one failed step with its name and message', async () => {
-  codepipeline.on(PutJobSuccessResultCommand).rejects(Object.assign(new Error('no such job'), { name: 'JobNotFoundException' }))
+  codepipeline
+    .on(PutJobSuccessResultCommand)
+    .rejects(Object.assign(new Error('no such job'), { name: 'JobNotFoundException' }))
   await run()
   expect(core.setFailed).toHaveBeenCalledWith(expect.stringContaining('(JobNotFoundException: no such job)'))
   expect(core.setOutput).not.toHaveBeenCalled()
@@ -112,8 +113,12 @@ it('warns, never fails, when outputs cannot be written after the result is recor
   core.summary.write.mockRejectedValueOnce(new Error('no summary file'))
   await run()
   expect(core.setFailed).not.toHaveBeenCalled()
-  expect(core.warning).toHaveBeenCalledWith('The result is recorded, but the step outputs could not be written: disk full')
-  expect(core.warning).toHaveBeenCalledWith('The result is recorded, but the job summary could not be written: no summary file')
+  expect(core.warning).toHaveBeenCalledWith(
+    'The result is recorded, but the step outputs could not be written: disk full'
+  )
+  expect(core.warning).toHaveBeenCalledWith(
+    'The result is recorded, but the job summary could not be written: no summary file'
+  )
 })
 
 it('masks the GitHub token and never logs credentials', async () => {

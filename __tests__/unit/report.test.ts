@@ -10,9 +10,7 @@ interface SeenRequest {
   readonly headers: Record<string, string>
 }
 
-type Step =
-  | { answer: number; type?: string }
-  | { error: string }
+type Step = { answer: number; type?: string } | { error: string }
 
 /**
  * A stand-in for the HTTP layer only: the SDK's own retry strategy, signing
@@ -111,7 +109,10 @@ describe('InvalidJobStateException', () => {
 
   it('applies to failure reports too', async () => {
     const { client } = scriptedClient([{ error: 'ECONNRESET' }, invalidState])
-    await expect(sendReport(client, failure, 'eu-west-1')).resolves.toMatchObject({ result: 'failed', warning: expect.any(String) })
+    await expect(sendReport(client, failure, 'eu-west-1')).resolves.toMatchObject({
+      result: 'failed',
+      warning: expect.any(String)
+    })
   })
 
   it('on the first attempt fails the step with an explanation', async () => {
@@ -122,7 +123,11 @@ describe('InvalidJobStateException', () => {
   })
 
   it('after attempts that were only throttled fails the step', async () => {
-    const { client } = scriptedClient([{ answer: 400, type: 'ThrottlingException' }, { error: 'ECONNREFUSED' }, invalidState])
+    const { client } = scriptedClient([
+      { answer: 400, type: 'ThrottlingException' },
+      { error: 'ECONNREFUSED' },
+      invalidState
+    ])
     await expect(sendReport(client, success, 'eu-west-1')).rejects.toThrow(/is not in progress/)
   })
 })

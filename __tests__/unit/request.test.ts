@@ -21,12 +21,15 @@ describe('PutJobSuccessResult', () => {
   })
   it('carries revision, variables and percent complete', () => {
     const created = new Date('2026-01-01T00:00:00Z')
-    const request = buildSuccessRequest({
-      ...base,
-      outputVariables: { A: '1' },
-      percentComplete: 100,
-      revision: { revision: SHA, changeIdentifier: SHA, isWorkflowCommit: true }
-    }, { created, summary: 'Fix bug' })
+    const request = buildSuccessRequest(
+      {
+        ...base,
+        outputVariables: { A: '1' },
+        percentComplete: 100,
+        revision: { revision: SHA, changeIdentifier: SHA, isWorkflowCommit: true }
+      },
+      { created, summary: 'Fix bug' }
+    )
     expect(request.input).toEqual({
       jobId: JOB_ID,
       currentRevision: { revision: SHA, changeIdentifier: SHA, created, revisionSummary: 'Fix bug' },
@@ -37,7 +40,10 @@ describe('PutJobSuccessResult', () => {
   it('lets inputs win over commit details', () => {
     const mine = new Date('2025-05-05T00:00:00Z')
     const request = buildSuccessRequest(
-      { ...base, revision: { revision: 'r', changeIdentifier: 'c', created: mine, summary: 'given', isWorkflowCommit: false } },
+      {
+        ...base,
+        revision: { revision: 'r', changeIdentifier: 'c', created: mine, summary: 'given', isWorkflowCommit: false }
+      },
       { created: new Date(0), summary: 'from commit' }
     )
     expect(request.operation === 'PutJobSuccessResult' && request.input.currentRevision).toEqual({
@@ -68,7 +74,10 @@ describe('PutJobFailureResult', () => {
     }
     expect(buildFailureRequest(settings)).toEqual({
       operation: 'PutJobFailureResult',
-      input: { jobId: JOB_ID, failureDetails: { type: 'ConfigurationError', message: 'was cancelled', externalExecutionId: '4242' } }
+      input: {
+        jobId: JOB_ID,
+        failureDetails: { type: 'ConfigurationError', message: 'was cancelled', externalExecutionId: '4242' }
+      }
     })
   })
 })

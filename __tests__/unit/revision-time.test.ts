@@ -33,7 +33,10 @@ describe('epoch seconds', () => {
     expect(instant('0')).toBe(0)
   })
   it('refuses what looks like milliseconds', () => {
-    expect(parseRevisionTime('1764066600000')).toEqual({ ok: false, reason: 'looks like epoch milliseconds; give epoch seconds' })
+    expect(parseRevisionTime('1764066600000')).toEqual({
+      ok: false,
+      reason: 'looks like epoch milliseconds; give epoch seconds'
+    })
   })
   it('refuses negative seconds', () => {
     expect(parseRevisionTime('-5')).toEqual({ ok: false, reason: 'epoch seconds cannot be negative' })

@@ -128,9 +128,9 @@ describe('identifiers too long are errors, never cut', () => {
     // A long revision needs its own change identifier; that rule is tested below.
     const others = name === 'revision' ? { 'change-identifier': 'c' } : {}
     expect(() => validateInputs(rawInputs({ ...others, [name]: '😀'.repeat(max) }), CONTEXT, NO_ENV)).not.toThrow()
-    expect(problemsOf(() => validateInputs(rawInputs({ ...others, [name]: 'x'.repeat(max + 1) }), CONTEXT, NO_ENV))).toEqual([
-      `"${name}" is ${max + 1} characters; CodePipeline allows 1 to ${max}`
-    ])
+    expect(
+      problemsOf(() => validateInputs(rawInputs({ ...others, [name]: 'x'.repeat(max + 1) }), CONTEXT, NO_ENV))
+    ).toEqual([`"${name}" is ${max + 1} characters; CodePipeline allows 1 to ${max}`])
   })
 })
 
@@ -140,12 +140,20 @@ describe('prose is cut to fit, with a warning when the user wrote it', () => {
     ['revision-summary', 2048]
   ] as const)('%s is cut to %i', (name, max) => {
     const { settings, notes } = validateInputs(rawInputs({ [name]: 'y'.repeat(max + 10) }), CONTEXT, NO_ENV)
-    const value = name === 'summary' ? (settings as SuccessSettings).summary : (settings as SuccessSettings).revision?.summary
+    const value =
+      name === 'summary' ? (settings as SuccessSettings).summary : (settings as SuccessSettings).revision?.summary
     expect([...(value ?? '')]).toHaveLength(max)
-    expect(notes).toContainEqual({ level: 'warning', message: expect.stringContaining(`"${name}" is ${max + 10} characters`) })
+    expect(notes).toContainEqual({
+      level: 'warning',
+      message: expect.stringContaining(`"${name}" is ${max + 10} characters`)
+    })
   })
   it('failure-message is cut to 5000', () => {
-    const { settings } = validateInputs(rawInputs({ status: 'failure', 'failure-message': 'z'.repeat(6000) }), CONTEXT, NO_ENV)
+    const { settings } = validateInputs(
+      rawInputs({ status: 'failure', 'failure-message': 'z'.repeat(6000) }),
+      CONTEXT,
+      NO_ENV
+    )
     expect((settings as FailureSettings).failureMessage).toHaveLength(5000)
   })
 })
@@ -165,8 +173,10 @@ describe('percent-complete', () => {
 describe('failure-type', () => {
   it('defaults to JobFailed and normalises case', () => {
     const failure = (type: string) =>
-      (validateInputs(rawInputs({ status: 'failure', 'failure-type': type }), CONTEXT, NO_ENV).settings as FailureSettings)
-        .failureType
+      (
+        validateInputs(rawInputs({ status: 'failure', 'failure-type': type }), CONTEXT, NO_ENV)
+          .settings as FailureSettings
+      ).failureType
     expect(failure('')).toBe('JobFailed')
     expect(failure('permissionerror')).toBe('PermissionError')
     expect(failure('REVISIONOUTOFSYNC')).toBe('RevisionOutOfSync')
@@ -211,21 +221,25 @@ describe('revision', () => {
     expect(validateInputs(rawInputs(), ctx, NO_ENV).settings).not.toHaveProperty('revision.revision')
   })
   it('refuses a bad revision-created', () => {
-    expect(problemsOf(() => validateInputs(rawInputs({ 'revision-created': '1767225600000' }), CONTEXT, NO_ENV))).toEqual([
-      expect.stringMatching(/^"revision-created" looks like epoch milliseconds/)
-    ])
+    expect(
+      problemsOf(() => validateInputs(rawInputs({ 'revision-created': '1767225600000' }), CONTEXT, NO_ENV))
+    ).toEqual([expect.stringMatching(/^"revision-created" looks like epoch milliseconds/)])
   })
 })
 
 describe('generated texts', () => {
   it('summary names the workflow and links the run', () => {
-    expect(success().summary).toBe('GitHub workflow "Build" run #17 succeeded: https://github.com/octo/app/actions/runs/4242')
+    expect(success().summary).toBe(
+      'GitHub workflow "Build" run #17 succeeded: https://github.com/octo/app/actions/runs/4242'
+    )
     expect(success({ 'continuation-token': 't' }).summary).toContain('is still running')
   })
   it('failure message says failed or cancelled and links the run', () => {
     const message = (status: string) =>
       (validateInputs(rawInputs({ status }), CONTEXT, NO_ENV).settings as FailureSettings).failureMessage
-    expect(message('failure')).toBe('GitHub workflow "Build" run #17 failed: https://github.com/octo/app/actions/runs/4242')
+    expect(message('failure')).toBe(
+      'GitHub workflow "Build" run #17 failed: https://github.com/octo/app/actions/runs/4242'
+    )
     expect(message('cancelled')).toContain('was cancelled: https://github.com/octo/app/actions/runs/4242')
   })
   it('external execution ID defaults to the run ID', () => {
@@ -237,7 +251,12 @@ describe('generated texts', () => {
 describe('failure reports', () => {
   it('ignore success-only inputs, even invalid ones, with an info line each', () => {
     const { settings, notes } = validateInputs(
-      rawInputs({ status: 'failure', 'output-variables': 'not valid', 'percent-complete': '900', revision: 'r'.repeat(2000) }),
+      rawInputs({
+        status: 'failure',
+        'output-variables': 'not valid',
+        'percent-complete': '900',
+        revision: 'r'.repeat(2000)
+      }),
       CONTEXT,
       NO_ENV
     )
@@ -254,7 +273,13 @@ describe('all problems at once', () => {
   it('lists every bad input in one error', () => {
     const problems = problemsOf(() =>
       validateInputs(
-        rawInputs({ 'job-id': 'x', status: 'meh', 'percent-complete': '200', 'output-variables': 'bad line', 'aws-region': '' }),
+        rawInputs({
+          'job-id': 'x',
+          status: 'meh',
+          'percent-complete': '200',
+          'output-variables': 'bad line',
+          'aws-region': ''
+        }),
         CONTEXT,
         NO_ENV
       )
