@@ -85,15 +85,14 @@ function parseOutputs(text: string): Record<string, string> {
 let emu: Emulator
 let github: FakeGitHub
 
-beforeAll(() => {
-  for (const bundle of ['dist/index.js', 'dist/dispatch/index.js']) {
-    if (!existsSync(path.join(ROOT, bundle))) throw new Error(`${bundle} is missing: run npm run package`)
-  }
-})
 beforeEach(async () => {
   emu = await startEmulator()
   github = await startFakeGitHub()
   github.addWorkflow('octo-org/app', 'pipeline-job.yml')
+  // Checked after the servers start, so afterEach can always close them.
+  for (const bundle of ['dist/index.js', 'dist/dispatch/index.js']) {
+    if (!existsSync(path.join(ROOT, bundle))) throw new Error(`${bundle} is missing: run npm run package`)
+  }
 })
 afterEach(async () => {
   await github.close()
