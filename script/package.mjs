@@ -2,9 +2,9 @@
 // Builds every entry point with ncc: `node script/package.mjs [outDir]`.
 // The check-dist test builds into a temporary folder and compares it with dist/.
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { minify } from 'terser'
 
 const root = resolve(import.meta.dirname, '..')
@@ -17,10 +17,12 @@ const ENTRIES = [
   { source: 'src/dispatch/index.ts', out: 'dispatch' }
 ]
 
-rmSync(outDir, { recursive: true, force: true })
+// Built beside the target and swapped in at the end, so that tests running
+// the committed bundle never see a half-written or missing dist/.
+const staging = mkdtempSync(join(dirname(outDir), '.package-'))
 for (const { source, out } of ENTRIES) {
   if (!existsSync(join(root, source))) continue
-  const dir = join(outDir, out)
+  const dir = join(staging, out)
   const stats = join(mkdtempSync(join(tmpdir(), 'ncc-stats-')), 'stats.json')
   execFileSync(process.execPath, [ncc, 'build', source, '-o', dir, '--minify', '--stats-out', stats, '--quiet'], {
     cwd: root,
@@ -30,6 +32,8 @@ for (const { source, out } of ENTRIES) {
   writeFileSync(join(dir, 'licenses.txt'), licenceText(bundledPackages(JSON.parse(readFileSync(stats, 'utf8')))))
   rmSync(stats)
 }
+rmSync(outDir, { recursive: true, force: true })
+renameSync(staging, outDir)
 
 /**
  * ncc's --minify covers each entry file but not the chunks split off at
