@@ -28,8 +28,8 @@ export async function run(): Promise<void> {
       import('./report.js')
     ])
     const client = await createCodePipelineClient(settings.connection)
-    const outcome = await sendReport(client, request, settings.connection.region)
-    client.destroy()
+    // Destroyed on every path: kept-alive sockets would hold the process open.
+    const outcome = await sendReport(client, request, settings.connection.region).finally(() => client.destroy())
 
     if (outcome.warning) core.warning(outcome.warning)
     core.info(`CodePipeline recorded job ${settings.jobId} as ${outcome.result} (${outcome.attempts} attempt(s)).`)
