@@ -80,6 +80,21 @@ describe.each(nodes)('emulator CLI on %s', (_label, nodeBin) => {
     expect(code).toBe(0)
   }, 30_000)
 
+  it('creates the sample job with the ID given by --job-id, as CI does', async () => {
+    const jobId = '0f3c2a1e-5b7d-4c9e-8a6f-1d2e3f4a5b6c'
+    const child = spawn(nodeBin, [path.join(outDir, 'cli.js'), '--job-id', jobId], {
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    const output = { text: '' }
+    child.stdout.on('data', (c: Buffer) => (output.text += c.toString()))
+    try {
+      await waitFor(child, output, /Ctrl-C to stop/)
+      expect(output.text).toContain(`Sample job (InProgress): ${jobId}`)
+    } finally {
+      child.kill('SIGTERM')
+    }
+  }, 30_000)
+
   it('refuses a bad --port with usage and exit code 2', async () => {
     const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>(resolve => {
       const child = spawn(nodeBin, [path.join(outDir, 'cli.js'), '--port', 'abc'], {

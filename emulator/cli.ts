@@ -3,12 +3,13 @@ import { parseArgs } from 'node:util'
 
 import { formatCall, startEmulator } from './index.js'
 
-const USAGE = `Usage: node build/emulator/cli.js [--port N] [--region R] [--job]
+const USAGE = `Usage: node build/emulator/cli.js [--port N] [--region R] [--job] [--job-id ID]
 
-  --port N     listen on 127.0.0.1:N (default: a free port)
-  --region R   region requests must be signed for (default: us-east-1)
-  --job        create a sample job in state InProgress and print its id
-  --help       show this help`
+  --port N      listen on 127.0.0.1:N (default: a free port)
+  --region R    region requests must be signed for (default: us-east-1)
+  --job         create a sample job in state InProgress and print its id
+  --job-id ID   the same, with this job ID (so a workflow can know it in advance)
+  --help        show this help`
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
       port: { type: 'string' },
       region: { type: 'string' },
       job: { type: 'boolean', default: false },
+      'job-id': { type: 'string' },
       help: { type: 'boolean', default: false }
     },
     strict: true
@@ -41,8 +43,9 @@ async function main(): Promise<void> {
   console.log(`export AWS_ACCESS_KEY_ID=${emulator.credentials.accessKeyId}`)
   console.log(`export AWS_SECRET_ACCESS_KEY=${emulator.credentials.secretAccessKey}`)
   console.log('unset AWS_SESSION_TOKEN AWS_PROFILE')
-  if (values.job) {
-    const job = emulator.createJob()
+  const jobId = values['job-id']
+  if (values.job || jobId !== undefined) {
+    const job = emulator.createJob(jobId === undefined ? {} : { id: jobId })
     console.log(`Sample job (InProgress): ${job.id}`)
   }
   console.log('Calls are printed as they arrive. Ctrl-C to stop.')
