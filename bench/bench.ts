@@ -69,7 +69,7 @@ function cases(emulator: Emulator, node: string, aws: string | undefined): Case[
       command: [node, join(root, 'build', 'bench', 'floor.js')],
       env: jobId => ({ ...base, BENCH_BODY: JSON.stringify({ jobId, executionDetails: { summary: SUMMARY } }) })
     },
-    { name: 'action (dist/index.js)', command: [node, action], env: jobId => ({ ...base, 'INPUT_JOB-ID': jobId }) },
+    { name: 'action (`dist/index.js`)', command: [node, action], env: jobId => ({ ...base, 'INPUT_JOB-ID': jobId }) },
     {
       name: 'action, 122,880 B of output variables',
       command: [node, action],
@@ -187,9 +187,9 @@ async function main(): Promise<void> {
   lines.push(`- 122,880 bytes of output variables ÷ minimal: **${(max / action).toFixed(2)}×**`)
   const mainJs = jsBytes(join(root, 'dist'))
   lines.push(
-    `- bundle: dist/*.js ${(mainJs / 1024).toFixed(0)} KiB (target < 1024 KiB)` +
+    `- bundle: \`dist/*.js\` ${(mainJs / 1024).toFixed(0)} KiB (target < 1024 KiB)` +
       (existsSync(join(root, 'dist', 'dispatch'))
-        ? `; dispatcher dist/dispatch/*.js ${(jsBytes(join(root, 'dist', 'dispatch')) / 1024).toFixed(0)} KiB`
+        ? `; dispatcher \`dist/dispatch/*.js\` ${(jsBytes(join(root, 'dist', 'dispatch')) / 1024).toFixed(0)} KiB`
         : '')
   )
   const table = lines.join('\n')
@@ -198,10 +198,13 @@ async function main(): Promise<void> {
   if (process.argv.includes('--readme')) {
     const readme = join(root, 'README.md')
     const text = readFileSync(readme, 'utf8')
-    const updated = text.replace(
+    const replaced = text.replace(
       /(<!-- BENCHMARK:START -->)[\s\S]*?(<!-- BENCHMARK:END -->)/,
-      (_, start: string, end: string) => `${start}\n${table}\n${end}`
+      (_, start: string, end: string) => `${start}\n\n${table}\n\n${end}`
     )
+    // Formatted as the project's format check expects, so the update commits cleanly.
+    const prettier = await import('prettier')
+    const updated = await prettier.format(replaced, { ...(await prettier.resolveConfig(readme)), filepath: readme })
     writeFileSync(readme, updated)
     console.log(updated === text ? 'README unchanged.' : 'README table updated.')
   }
