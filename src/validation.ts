@@ -39,7 +39,7 @@ const SUCCESS_ONLY: readonly InputName[] = [
  */
 export function validateInputs(raw: RawInputs, ctx: WorkflowContext, env: Env = process.env): Validated {
   const check = new InputChecker(raw)
-  const jobId = checkJobId(check, 'job-id') ?? ''
+  const jobId = checkJobId(check) ?? ''
   const status = check.oneOf('status', STATUSES, 'success', ' (any case, so ${{ job.status }} fits)')
   const connection = checkConnection(check, env)
   const externalExecutionId = check.identifier('external-execution-id', LENGTHS.ExecutionId) ?? ctx.runId
@@ -62,8 +62,9 @@ export function validateInputs(raw: RawInputs, ctx: WorkflowContext, env: Env = 
   return { settings: { ...common, status: 'success', ...success }, notes: check.notes }
 }
 
-/** A CodePipeline job ID; shared with the dispatcher. */
-export function checkJobId<N extends string>(check: InputChecker<N>, name: N): string | undefined {
+/** The `job-id` input: present and a lowercase UUID. */
+function checkJobId(check: InputChecker<InputName>): string | undefined {
+  const name = 'job-id'
   const value = check.required(name, 'the ID of the CodePipeline job, a lowercase UUID')
   if (value !== undefined && !JOB_ID_PATTERN.test(value)) {
     const hint = JOB_ID_PATTERN.test(value.toLowerCase()) ? ' (job IDs are lowercase)' : ''
