@@ -8,6 +8,7 @@ import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { startEmulator, type Emulator } from '../emulator/index.js'
+import { inputVariables } from '../scripts/runner-protocol.js'
 
 const root = resolve(import.meta.dirname, '..', '..')
 const RUNS = Number(process.env.BENCH_RUNS ?? 15)
@@ -69,11 +70,15 @@ function cases(emulator: Emulator, node: string, aws: string | undefined): Case[
       command: [node, join(root, 'build', 'bench', 'floor.js')],
       env: jobId => ({ ...base, BENCH_BODY: JSON.stringify({ jobId, executionDetails: { summary: SUMMARY } }) })
     },
-    { name: 'action (`dist/index.js`)', command: [node, action], env: jobId => ({ ...base, 'INPUT_JOB-ID': jobId }) },
+    {
+      name: 'action (`dist/index.js`)',
+      command: [node, action],
+      env: jobId => ({ ...base, ...inputVariables({ 'job-id': jobId }) })
+    },
     {
       name: 'action, 122,880 B of output variables',
       command: [node, action],
-      env: jobId => ({ ...base, 'INPUT_JOB-ID': jobId, 'INPUT_OUTPUT-VARIABLES': variables })
+      env: jobId => ({ ...base, ...inputVariables({ 'job-id': jobId, 'output-variables': variables }) })
     }
   ]
   // Where the action's time goes: an empty process, and the action stopped by
@@ -88,7 +93,7 @@ function cases(emulator: Emulator, node: string, aws: string | undefined): Case[
     {
       name: 'breakdown: action, input rejected before the SDK loads',
       command: [node, action],
-      env: () => ({ ...base, 'INPUT_JOB-ID': 'not-a-job-id' }),
+      env: () => ({ ...base, ...inputVariables({ 'job-id': 'not-a-job-id' }) }),
       reportsNothing: { exitCode: 1 }
     }
   )

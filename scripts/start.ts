@@ -10,6 +10,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import { startEmulator, type Emulator } from '../emulator/index.js'
+import { inputVariables, parseFileCommands } from './runner-protocol.js'
 
 // Compiled to build/scripts/start.js; the repository root is two levels up either way.
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -28,21 +29,6 @@ const SAMPLE_OUTPUT_VARIABLES = {
 
 function heading(title: string): void {
   console.log(`\n=== ${title} ${'='.repeat(Math.max(0, 70 - title.length))}`)
-}
-
-/** Reads GITHUB_OUTPUT's `name<<DELIMITER` blocks (the format @actions/core writes). */
-function readOutputs(file: string): [string, string][] {
-  const lines = readFileSync(file, 'utf8').split('\n')
-  const outputs: [string, string][] = []
-  for (let i = 0; i < lines.length; i++) {
-    const match = /^([^<]+)<<(.+)$/.exec(lines[i] ?? '')
-    if (!match) continue
-    const end = lines.indexOf(match[2] ?? '', i + 1)
-    if (end < 0) break
-    outputs.push([match[1] ?? '', lines.slice(i + 1, end).join('\n')])
-    i = end
-  }
-  return outputs
 }
 
 function runStep(env: Record<string, string>): Promise<number> {
@@ -122,10 +108,9 @@ async function main(): Promise<number> {
       GITHUB_WORKFLOW: 'Build',
       GITHUB_SERVER_URL: 'https://github.com',
       GITHUB_API_URL: 'https://api.github.com',
-      RUNNER_TEMP: temp
+      RUNNER_TEMP: temp,
+      ...inputVariables(inputs)
     }
-    // The runner's naming: upper-cased, hyphens kept (INPUT_JOB-ID).
-    for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
 
     heading(`The action's log (node ${process.version} dist/index.js)`)
     const code = await runStep(env)
@@ -139,7 +124,7 @@ async function main(): Promise<number> {
     }
 
     heading('Step outputs (GITHUB_OUTPUT)')
-    const outputs = readOutputs(files.output)
+    const outputs = Object.entries(parseFileCommands(readFileSync(files.output, 'utf8')))
     if (outputs.length === 0) console.log('(none)')
     for (const [name, value] of outputs) console.log(`${name}=${value}`)
 

