@@ -6,7 +6,7 @@ import { codePointLength, preview, truncateCodePoints } from './text.js'
 type Env = Readonly<Record<string, string | undefined>>
 
 const MAX_ATTEMPTS_RANGE: LengthRange = { min: 1, max: 10 }
-export const DEFAULT_MAX_ATTEMPTS = 5
+const DEFAULT_MAX_ATTEMPTS = 5
 
 /**
  * The rules every entry point applies to its inputs. Each check records a

@@ -17,7 +17,7 @@ export interface ReportOutcome {
   readonly warning?: string
 }
 
-export function intendedResult(request: ReportRequest): ReportResult {
+function intendedResult(request: ReportRequest): ReportResult {
   if (request.operation === 'PutJobFailureResult') return 'failed'
   return request.input.continuationToken ? 'in-progress' : 'succeeded'
 }
