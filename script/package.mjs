@@ -13,7 +13,7 @@ const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js'
 
 /** Each entry point and the folder of its bundle, relative to outDir. */
 const ENTRIES = [
-  { source: 'src/index.ts', out: '.' },
+  { source: 'src/report/index.ts', out: '.' },
   { source: 'src/dispatch/index.ts', out: 'dispatch' }
 ]
 

@@ -8,7 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-import { inputVariables, parseFileCommands } from '../../scripts/runner-protocol.js'
+import { inputVariables, parseFileCommands } from '../../tools/runner-protocol.js'
 
 export { parseFileCommands }
 

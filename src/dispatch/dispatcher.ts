@@ -1,12 +1,13 @@
 import type { CodePipelineClient } from '@aws-sdk/client-codepipeline'
-import { createCodePipelineClient } from '../client.js'
-import type { FailureType } from '../constraints.js'
-import { errorMessage } from '../errors.js'
+import { createCodePipelineClient } from '../codepipeline/client.js'
+import type { FailureType } from '../codepipeline/constraints.js'
+import { errorMessage } from '../common/errors.js'
 import { reportDispatchFailure } from './failure.js'
 import { DispatchError, createGitHubDispatcher, type WorkflowDispatcher } from './github.js'
 import { explainDispatchFailure, type DispatchFailure } from './github-errors.js'
 import { consoleLog, type DispatchLog } from './log.js'
-import { acknowledgeJob, describeActionType, pollJobs, type PolledJob } from './poll.js'
+import type { PolledJob } from './job.js'
+import { acknowledgeJob, describeActionType, pollJobs } from './poll.js'
 import type { DispatchSettings } from './settings.js'
 import { resolveTarget, workflowInputs, type DispatchTarget } from './target.js'
 
@@ -107,7 +108,7 @@ async function handleJob(job: PolledJob, settings: DispatchSettings, deps: Dispa
 
   const resolved = resolveTarget(job, settings.defaults)
   if (!resolved.ok)
-    return fail(job, base, { failureType: 'ConfigurationError', message: resolved.problem }, settings, deps)
+    return reportJobFailure(job, base, { failureType: 'ConfigurationError', message: resolved.problem }, settings, deps)
   const target = resolved.value
   const located = { ...base, target, workflowUrl: workflowUrl(settings.github.serverUrl, target) }
 
@@ -126,11 +127,11 @@ async function handleJob(job: PolledJob, settings: DispatchSettings, deps: Dispa
             failureType: 'JobFailed' as const,
             message: `Could not dispatch the GitHub workflow: ${errorMessage(error)}`
           }
-    return fail(job, located, failure, settings, deps)
+    return reportJobFailure(job, located, failure, settings, deps)
   }
 }
 
-async function fail(
+async function reportJobFailure(
   job: PolledJob,
   outcome: Omit<JobOutcome, 'status'>,
   failure: DispatchFailure,
@@ -140,7 +141,7 @@ async function fail(
   log.warning(`Job ${job.id}: ${failure.message}`)
   const failed = { ...outcome, status: 'failed' as const, failureType: failure.failureType, message: failure.message }
   try {
-    const warning = await reportDispatchFailure(codePipeline, job.id, failure, settings.connection)
+    const warning = await reportDispatchFailure(codePipeline, job.id, failure, settings.connection.region)
     if (warning) log.warning(warning)
     log.info(`Job ${job.id}: reported as failed (${failure.failureType}).`)
     return failed

@@ -1,30 +1,27 @@
 import type { CodePipelineClient } from '@aws-sdk/client-codepipeline'
-import { LENGTHS } from '../constraints.js'
-import { sendReport } from '../report.js'
-import { buildFailureRequest } from '../request.js'
-import type { ConnectionSettings } from '../settings.js'
-import { truncateCodePoints } from '../text.js'
+import { LENGTHS } from '../codepipeline/constraints.js'
+import { failureRequest } from '../codepipeline/job-result.js'
+import { sendJobResult } from '../codepipeline/send-job-result.js'
+import { truncateCodePoints } from '../common/text.js'
 import type { DispatchFailure } from './github-errors.js'
 
 /**
  * Closes a job the dispatcher could not start a workflow for, so the pipeline
- * shows what to fix instead of waiting for the job's timeout. Goes through the
- * reporting action's request building and retry rules. Returns a warning when
- * a retry found the job already closed by an earlier attempt of ours.
+ * shows what to fix instead of waiting for the job's timeout. Uses the same
+ * retry rules as any job result. Returns a warning when a retry found the job
+ * already closed by an earlier attempt of ours.
  */
 export async function reportDispatchFailure(
   client: CodePipelineClient,
   jobId: string,
   failure: DispatchFailure,
-  connection: ConnectionSettings
+  region: string
 ): Promise<string | undefined> {
-  const request = buildFailureRequest({
+  const request = failureRequest({
     jobId,
-    connection,
-    status: 'failure',
     failureType: failure.failureType,
-    failureMessage: truncateCodePoints(failure.message, LENGTHS.Message.max)
+    message: truncateCodePoints(failure.message, LENGTHS.Message.max)
   })
-  const outcome = await sendReport(client, request, connection.region)
+  const outcome = await sendJobResult(client, request, region)
   return outcome.warning
 }

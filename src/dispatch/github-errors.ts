@@ -1,6 +1,6 @@
-import type { FailureType } from '../constraints.js'
-import { errorMessage } from '../errors.js'
-import { isRecord } from '../workflow-context.js'
+import type { FailureType } from '../codepipeline/constraints.js'
+import { errorMessage } from '../common/errors.js'
+import { isRecord } from '../common/guards.js'
 import type { DispatchTarget } from './target.js'
 
 /** What a failed GitHub API call tells us, whichever client raised it. */

@@ -1,5 +1,5 @@
 import type { getOctokit } from '@actions/github'
-import { isRecord } from '../workflow-context.js'
+import { isRecord } from '../common/guards.js'
 import {
   DEFAULT_RETRY_POLICY,
   httpFailureOf,

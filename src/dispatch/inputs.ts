@@ -1,17 +1,18 @@
-import { InputChecker, checkConnection } from '../input-rules.js'
-import type { Note } from '../settings.js'
-import { preview } from '../text.js'
-import {
-  ACTION_CATEGORIES,
-  ACTION_TYPE_NAME_PATTERN,
-  DEFAULT_MAX_BATCH_SIZE,
-  DISPATCH_LENGTHS,
-  MAX_BATCH_SIZE_RANGE
-} from './constraints.js'
+import { checkConnection } from '../codepipeline/connection.js'
+import { ACTION_CATEGORIES, ACTION_TYPE_LENGTHS, ACTION_TYPE_NAME_PATTERN } from '../codepipeline/constraints.js'
+import type { Env } from '../common/env.js'
+import { InputChecker } from '../common/input-checker.js'
+import type { Note } from '../common/notes.js'
+import { preview, type LengthRange } from '../common/text.js'
 import type { DispatchSettings } from './settings.js'
 import { checkRepository, checkWorkflow } from './target.js'
 
-type Env = Readonly<Record<string, string | undefined>>
+/**
+ * Shape MaxBatchSize only sets a minimum of 1. The maximum is this action's
+ * own bound on the work (and GitHub API calls) of one run.
+ */
+export const MAX_BATCH_SIZE_RANGE: LengthRange = { min: 1, max: 100 }
+const DEFAULT_MAX_BATCH_SIZE = 10
 
 /** Every input of dispatch/action.yml, in the order its README lists them. */
 export const DISPATCH_INPUT_NAMES = [
@@ -34,7 +35,7 @@ export type DispatchInputName = (typeof DISPATCH_INPUT_NAMES)[number]
 /** Inputs by name; a missing name counts as unset, so a Lambda handler passes only what it sets. */
 export type DispatchInputs = Readonly<Partial<Record<DispatchInputName, string>>>
 
-export interface CheckedDispatchInputs {
+export interface ValidatedDispatchInputs {
   readonly settings: DispatchSettings
   readonly notes: readonly Note[]
 }
@@ -44,7 +45,7 @@ export interface CheckedDispatchInputs {
  * into settings; every problem is thrown together as one InputError before
  * anything touches the network.
  */
-export function checkDispatchInputs(inputs: DispatchInputs, env: Env = process.env): CheckedDispatchInputs {
+export function validateDispatchInputs(inputs: DispatchInputs, env: Env = process.env): ValidatedDispatchInputs {
   const raw = {} as Record<DispatchInputName, string>
   for (const name of DISPATCH_INPUT_NAMES) raw[name] = inputs[name]?.trim() ?? ''
   const check = new InputChecker(raw)
@@ -55,8 +56,8 @@ export function checkDispatchInputs(inputs: DispatchInputs, env: Env = process.e
   )
     ? check.oneOf('category', ACTION_CATEGORIES, 'Build')
     : undefined
-  const provider = actionTypeName(check, 'provider', DISPATCH_LENGTHS.ActionProvider)
-  const version = actionTypeName(check, 'version', DISPATCH_LENGTHS.Version)
+  const provider = actionTypeName(check, 'provider', ACTION_TYPE_LENGTHS.ActionProvider)
+  const version = actionTypeName(check, 'version', ACTION_TYPE_LENGTHS.Version)
   const maxBatchSize = check.integer('max-batch-size', MAX_BATCH_SIZE_RANGE) ?? DEFAULT_MAX_BATCH_SIZE
 
   const repository = raw.repository || undefined
@@ -65,18 +66,17 @@ export function checkDispatchInputs(inputs: DispatchInputs, env: Env = process.e
   const workflow = raw.workflow ? checkWorkflow(raw.workflow) : undefined
   if (workflow && !workflow.ok) check.problem(`"workflow" ${workflow.problem}`)
 
-  const token = check.required('github-token', 'a token allowed to dispatch workflows (actions: write)') ?? ''
+  const token = check.required('github-token', 'a token allowed to dispatch workflows (actions: write)')
   const apiUrl = check.httpUrl('github-api-url') ?? env.GITHUB_API_URL ?? 'https://api.github.com'
   const connection = checkConnection(check, env)
-  check.finish()
+  const proven = check.finish({ category, provider, version, token })
 
   return {
     settings: {
-      // finish() has thrown unless these are set.
-      actionType: { category: category ?? 'Build', provider: provider ?? '', version: version ?? '' },
+      actionType: { category: proven.category, provider: proven.provider, version: proven.version },
       maxBatchSize,
       defaults: { repository, workflow: workflow?.ok ? workflow.value : undefined, ref: raw.ref || undefined },
-      github: { token, apiUrl: apiUrl.replace(/\/+$/, ''), serverUrl: serverUrlFor(apiUrl, env) },
+      github: { token: proven.token, apiUrl: apiUrl.replace(/\/+$/, ''), serverUrl: serverUrlFor(apiUrl, env) },
       connection
     },
     notes: check.notes
@@ -86,7 +86,7 @@ export function checkDispatchInputs(inputs: DispatchInputs, env: Env = process.e
 function actionTypeName(
   check: InputChecker<DispatchInputName>,
   name: 'provider' | 'version',
-  range: { min: number; max: number }
+  range: LengthRange
 ): string | undefined {
   const value = check.required(name, `the ${name} of the custom action type, as created in CodePipeline`)
   if (value === undefined) return undefined

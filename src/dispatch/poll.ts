@@ -1,50 +1,8 @@
-import {
-  AcknowledgeJobCommand,
-  PollForJobsCommand,
-  type CodePipelineClient,
-  type Job
-} from '@aws-sdk/client-codepipeline'
-import { AttemptLog } from '../attempt-log.js'
-import { namedErrorMessage } from '../errors.js'
+import { AcknowledgeJobCommand, PollForJobsCommand, type CodePipelineClient } from '@aws-sdk/client-codepipeline'
+import { AttemptLog } from '../codepipeline/attempt-log.js'
+import { namedErrorMessage } from '../common/errors.js'
+import { pickJob, type PolledJob } from './job.js'
 import type { ActionType } from './settings.js'
-import { CONFIG_KEYS, type ConfigKey } from './target.js'
-
-/**
- * The parts of a polled job the dispatcher uses. Picked out as soon as the
- * job arrives so that its artifact credentials, encryption key and other
- * configuration values (secret ones among them) go no further.
- */
-export interface PolledJob {
-  readonly id: string
-  readonly nonce: string
-  readonly pipelineName?: string
-  readonly pipelineExecutionId?: string
-  readonly stage?: string
-  readonly action?: string
-  readonly continuationToken?: string
-  readonly configuration: Readonly<Partial<Record<ConfigKey, string>>>
-}
-
-export function pickJob(job: Job): PolledJob | undefined {
-  if (!job.id || !job.nonce) return undefined
-  const context = job.data?.pipelineContext
-  const config = job.data?.actionConfiguration?.configuration ?? {}
-  const configuration: Partial<Record<ConfigKey, string>> = {}
-  for (const key of Object.values(CONFIG_KEYS)) {
-    const value = config[key]?.trim()
-    if (value) configuration[key] = value
-  }
-  return {
-    id: job.id,
-    nonce: job.nonce,
-    pipelineName: context?.pipelineName,
-    pipelineExecutionId: context?.pipelineExecutionId,
-    stage: context?.stage?.name,
-    action: context?.action?.name,
-    continuationToken: job.data?.continuationToken,
-    configuration
-  }
-}
 
 export interface PollResult {
   readonly jobs: readonly PolledJob[]

@@ -1,5 +1,5 @@
-import type { ConnectionSettings } from '../settings.js'
-import type { ActionCategory } from './constraints.js'
+import type { ConnectionSettings } from '../codepipeline/connection.js'
+import type { ActionCategory } from '../codepipeline/constraints.js'
 
 /** The custom action type to poll for; its owner is always `Custom`. */
 export interface ActionType {

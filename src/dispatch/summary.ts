@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { escapeHtml } from '../summary.js'
+import { escapeHtml } from '../common/html.js'
 import type { DispatchRound, JobOutcome, JobStatus } from './dispatcher.js'
 import { describeActionType } from './poll.js'
 import type { ActionType } from './settings.js'

@@ -1,11 +1,6 @@
-import { preview } from '../text.js'
-import type { PolledJob } from './poll.js'
+import { preview } from '../common/text.js'
+import { CONFIG_KEYS, type ConfigKey, type PolledJob } from './job.js'
 import type { DispatchDefaults } from './settings.js'
-
-/** The action configuration properties the dispatcher reads; any others (secret ones included) are never read. */
-export const CONFIG_KEYS = { repository: 'Repository', workflow: 'Workflow', ref: 'Ref' } as const
-
-export type ConfigKey = (typeof CONFIG_KEYS)[keyof typeof CONFIG_KEYS]
 
 /** The workflow run one job asks for. */
 export interface DispatchTarget {

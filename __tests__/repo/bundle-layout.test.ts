@@ -1,0 +1,30 @@
+// Every run of the action loads dist/index.js; the AWS SDK, Octokit and undici
+// are large and must stay in chunks loaded only when needed (the SDK once the
+// inputs are valid, Octokit and undici only for a commit lookup). A static
+// import added in the wrong place would pull them into start-up unnoticed.
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const DIST = fileURLToPath(new URL('../../dist', import.meta.url))
+const entry = readFileSync(join(DIST, 'index.js'), 'utf8')
+const chunks = readdirSync(DIST)
+  .filter(f => /^\d+\.index\.js$/.test(f))
+  .map(f => ({ name: f, text: readFileSync(join(DIST, f), 'utf8') }))
+
+// A string each package carries in its own code (user agents, mostly).
+const MARKERS = [
+  ['the AWS SDK', 'aws-sdk-js'],
+  ['Octokit', 'octokit'],
+  ['undici', 'undici']
+] as const
+
+it.each(MARKERS)('%s is in a lazily loaded chunk, not in the entry bundle', (_, marker) => {
+  expect(chunks.filter(c => c.text.includes(marker)).map(c => c.name)).not.toEqual([])
+  expect(entry.includes(marker)).toBe(false)
+})
+
+it('the entry bundle stays small', () => {
+  // About 70 KB today: @actions/core and this action's own modules.
+  expect(entry.length).toBeLessThan(150_000)
+})

@@ -1,0 +1,200 @@
+// Unit tests for the GitHub side of the dispatcher: which failures are retried
+// and how long for, what each refusal tells the pipeline to fix, and the
+// Octokit-based dispatcher against the local fake GitHub API.
+import { jest } from '@jest/globals'
+
+import { DispatchError, createGitHubDispatcher } from '../../../src/dispatch/github.js'
+import {
+  explainDispatchFailure,
+  httpFailureOf,
+  isRateLimited,
+  retryDelayMs,
+  type HttpFailure,
+  type RetryPolicy
+} from '../../../src/dispatch/github-errors.js'
+import type { DispatchLog } from '../../../src/dispatch/log.js'
+import { startFakeGitHub, type FakeGitHub } from '../../helpers/fake-github.js'
+
+const POLICY: RetryPolicy = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 60_000 }
+const TARGET = { repository: 'octo/app', workflow: 'ship.yml', ref: 'main' }
+const half = (): number => 0 // jitter at its low end: half the backoff
+
+function failure(status: number | undefined, message = 'x', headers: Record<string, string> = {}): HttpFailure {
+  return { status, message, headers }
+}
+
+describe('retryDelayMs', () => {
+  it('backs off exponentially on 5xx and network errors, up to the attempt limit', () => {
+    expect([1, 2, 3].map(n => retryDelayMs(failure(502), n, POLICY, half))).toEqual([500, 1000, 2000])
+    expect(retryDelayMs(failure(undefined), 1, POLICY, () => 0.999)).toBe(1000)
+    expect(retryDelayMs(failure(500), 4, POLICY, half)).toBeUndefined()
+  })
+
+  it('waits as long as a rate limit asks, within the bound', () => {
+    expect(retryDelayMs(failure(429, 'slow down', { 'retry-after': '3' }), 1, POLICY)).toBe(3000)
+    expect(retryDelayMs(failure(403, 'secondary rate limit', { 'retry-after': '0' }), 1, POLICY)).toBe(0)
+    const now = 1_700_000_000_000
+    const primary = failure(403, 'API rate limit exceeded', {
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': String(now / 1000 + 20)
+    })
+    expect(retryDelayMs(primary, 1, POLICY, half, now)).toBe(20_000)
+    // A secondary limit without a wait: GitHub says wait a minute.
+    expect(retryDelayMs(failure(403, 'You have exceeded a secondary rate limit'), 1, POLICY)).toBe(60_000)
+  })
+
+  it('gives up on a rate limit that lasts longer than the bound', () => {
+    expect(retryDelayMs(failure(429, 'x', { 'retry-after': '3600' }), 1, POLICY)).toBeUndefined()
+  })
+
+  it('never retries other 4xx', () => {
+    for (const status of [400, 401, 403, 404, 422]) expect(retryDelayMs(failure(status), 1, POLICY)).toBeUndefined()
+  })
+
+  it('tells a permission 403 from a rate-limit 403', () => {
+    expect(isRateLimited(failure(403, 'Resource not accessible by integration'))).toBe(false)
+    expect(isRateLimited(failure(403, 'x', { 'x-ratelimit-remaining': '0' }))).toBe(true)
+  })
+})
+
+describe('explainDispatchFailure', () => {
+  it.each([
+    [404, 'Not Found', 'ConfigurationError', /no workflow "ship.yml" in octo\/app.*"Workflow".*"Repository"/],
+    [
+      422,
+      "Workflow does not have 'workflow_dispatch' trigger",
+      'ConfigurationError',
+      /has no workflow_dispatch trigger at ref main\. Add "on: workflow_dispatch"/
+    ],
+    [422, 'No ref found for: main', 'ConfigurationError', /Ref main does not exist in octo\/app\. Set .*"Ref"/],
+    [
+      422,
+      'Unexpected inputs provided: ["stage"]',
+      'ConfigurationError',
+      /does not declare every input.*under on\.workflow_dispatch\.inputs/
+    ],
+    [403, 'Resource not accessible by integration', 'PermissionError', /needs the "actions: write" permission/],
+    [401, 'Bad credentials', 'PermissionError', /invalid or expired.*"github-token"/],
+    [502, 'Bad Gateway', 'SystemUnavailable', /after 4 attempt\(s\).*may still have started the workflow/]
+  ] as const)('%i %s -> %s', (status, message, type, text) => {
+    const explained = explainDispatchFailure(failure(status, message), TARGET, 4)
+    expect(explained.failureType).toBe(type)
+    expect(explained.message).toMatch(text)
+    // GitHub's own words stay in the message for whoever reads the pipeline.
+    expect(explained.message).toContain(message)
+  })
+
+  it('reports a lasting rate limit as the system being unavailable, with the wait', () => {
+    const explained = explainDispatchFailure(failure(429, 'slow', { 'retry-after': '900' }), TARGET, 1)
+    expect(explained).toEqual({ failureType: 'SystemUnavailable', message: expect.stringMatching(/about 900 s/) })
+  })
+})
+
+describe('httpFailureOf', () => {
+  it('reads status, lowercased headers and GitHub message from an Octokit error', () => {
+    const error = Object.assign(new Error('Not Found - https://docs.github.com'), {
+      status: 404,
+      response: { headers: { 'Retry-After': '5', 'x-ratelimit-remaining': 10 }, data: { message: 'Not Found' } }
+    })
+    expect(httpFailureOf(error)).toEqual({
+      status: 404,
+      message: 'Not Found',
+      headers: { 'retry-after': '5', 'x-ratelimit-remaining': '10' }
+    })
+  })
+
+  it('treats Octokit network errors (status 500, no response) as no answer', () => {
+    expect(httpFailureOf(Object.assign(new Error('connect ECONNREFUSED'), { status: 500 }))).toEqual({
+      status: undefined,
+      message: 'connect ECONNREFUSED',
+      headers: {}
+    })
+  })
+})
+
+describe('createGitHubDispatcher against the fake GitHub API', () => {
+  let github: FakeGitHub
+  const log: DispatchLog = { info: jest.fn(), warning: jest.fn(), debug: jest.fn() }
+  const sleeps: number[] = []
+  const sleep = async (ms: number): Promise<void> => void sleeps.push(ms)
+  const dispatcher = (): ReturnType<typeof createGitHubDispatcher> =>
+    createGitHubDispatcher(
+      { token: 'ghs_secret', apiUrl: github.url, serverUrl: 'https://github.example' },
+      { policy: { attempts: 3, baseDelayMs: 10, maxDelayMs: 5_000 }, sleep, log }
+    )
+  const dispatches = (): typeof github.calls => github.calls.filter(c => c.path.endsWith('/dispatches'))
+
+  beforeEach(async () => {
+    github = await startFakeGitHub()
+    github.addWorkflow('octo/app', 'ship.yml')
+    sleeps.length = 0
+  })
+  afterEach(() => github.close())
+
+  it('posts ref and inputs with the token, and returns the run GitHub started', async () => {
+    const answer = await dispatcher().dispatch(TARGET, { 'job-id': 'j' })
+    expect(answer).toEqual({ runUrl: 'https://github.example/octo/app/actions/runs/1001', attempts: 1 })
+    expect(dispatches()).toEqual([
+      {
+        method: 'POST',
+        path: '/repos/octo/app/actions/workflows/ship.yml/dispatches',
+        authorization: 'token ghs_secret',
+        body: { ref: 'main', inputs: { 'job-id': 'j' }, return_run_details: true }
+      }
+    ])
+  })
+
+  it('retries 5xx and rate limits, then succeeds', async () => {
+    github.answerNext(/dispatches/, { status: 502, body: { message: 'Bad Gateway' } })
+    github.answerNext(/dispatches/, {
+      status: 403,
+      body: { message: 'You have exceeded a secondary rate limit' },
+      headers: { 'retry-after': '2' }
+    })
+    const answer = await dispatcher().dispatch(TARGET, { 'job-id': 'j' })
+    expect(answer.attempts).toBe(3)
+    expect(dispatches()).toHaveLength(3)
+    expect(sleeps[0]).toBeGreaterThanOrEqual(5)
+    expect(sleeps[1]).toBe(2000)
+  })
+
+  it('stops after the attempt limit and says how many attempts were made', async () => {
+    for (let i = 0; i < 3; i++) github.answerNext(/dispatches/, { status: 503, body: { message: 'Unavailable' } })
+    const error = await dispatcher()
+      .dispatch(TARGET, {})
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(DispatchError)
+    expect(error).toMatchObject({ attempts: 3, failure: { status: 503, message: 'Unavailable' } })
+    expect(dispatches()).toHaveLength(3)
+  })
+
+  it('does not retry a 404', async () => {
+    const error = await dispatcher()
+      .dispatch({ ...TARGET, workflow: 'missing.yml' }, {})
+      .catch((e: unknown) => e)
+    expect(error).toMatchObject({ attempts: 1, failure: { status: 404 } })
+    expect(dispatches()).toHaveLength(1)
+  })
+
+  it('drops return_run_details for a GitHub that does not know it, without counting an attempt', async () => {
+    github.answerNext(/dispatches/, {
+      status: 422,
+      body: { message: 'Invalid request. "return_run_details" is not a permitted key.' }
+    })
+    const answer = await dispatcher().dispatch(TARGET, { 'job-id': 'j' })
+    expect(answer).toEqual({ runUrl: undefined, attempts: 1 })
+    expect(dispatches().map(c => c.body)).toEqual([
+      { ref: 'main', inputs: { 'job-id': 'j' }, return_run_details: true },
+      { ref: 'main', inputs: { 'job-id': 'j' } }
+    ])
+  })
+
+  it('retries when GitHub cannot be reached at all', async () => {
+    await github.close()
+    const error = await dispatcher()
+      .dispatch(TARGET, {})
+      .catch((e: unknown) => e)
+    expect(error).toMatchObject({ attempts: 3, failure: { status: undefined } })
+    expect(sleeps).toHaveLength(2)
+  })
+})

@@ -1,0 +1,212 @@
+// Unit tests: the dispatcher's input checks, the constraints behind them,
+// where a job is dispatched to, and what of a polled job is kept.
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+import type { Job } from '@aws-sdk/client-codepipeline'
+import { InputError } from '../../../src/common/errors.js'
+import {
+  ACTION_CATEGORIES,
+  ACTION_TYPE_LENGTHS,
+  ACTION_TYPE_NAME_PATTERN
+} from '../../../src/codepipeline/constraints.js'
+import {
+  MAX_BATCH_SIZE_RANGE,
+  validateDispatchInputs,
+  serverUrlFor,
+  type DispatchInputs
+} from '../../../src/dispatch/inputs.js'
+import { pickJob, type PolledJob } from '../../../src/dispatch/job.js'
+import { resolveTarget, workflowInputs } from '../../../src/dispatch/target.js'
+import { ApiModel, defaultModelPath } from '../../helpers/model.js'
+
+const ENV = { AWS_REGION: 'eu-west-1' }
+const GOOD: DispatchInputs = { category: 'Build', provider: 'GitHubActions', version: '1', 'github-token': 'ghs_x' }
+
+function problemsOf(inputs: DispatchInputs, env: Record<string, string> = ENV): readonly string[] {
+  try {
+    validateDispatchInputs(inputs, env)
+  } catch (error) {
+    if (error instanceof InputError) return error.problems
+    throw error
+  }
+  return []
+}
+
+describe('validateDispatchInputs', () => {
+  it('turns good inputs into settings, with defaults', () => {
+    const { settings } = validateDispatchInputs(
+      { ...GOOD, category: 'deploy', repository: 'octo/app', workflow: '.github/workflows/ship.yml', ref: 'main' },
+      { ...ENV, GITHUB_API_URL: 'https://api.github.com' }
+    )
+    expect(settings).toEqual({
+      actionType: { category: 'Deploy', provider: 'GitHubActions', version: '1' },
+      maxBatchSize: 10,
+      defaults: { repository: 'octo/app', workflow: 'ship.yml', ref: 'main' },
+      github: { token: 'ghs_x', apiUrl: 'https://api.github.com', serverUrl: 'https://github.com' },
+      connection: { region: 'eu-west-1', endpointUrl: undefined, maxAttempts: 5 }
+    })
+  })
+
+  it('lists every problem at once, naming each input', () => {
+    const problems = problemsOf(
+      {
+        category: 'Lambda',
+        provider: 'has space',
+        version: '1234567890',
+        'max-batch-size': '101',
+        repository: 'no-slash',
+        workflow: 'build.sh',
+        'github-api-url': 'ftp://x',
+        'max-attempts': '0'
+      },
+      {}
+    )
+    expect(problems).toEqual([
+      expect.stringMatching(/^"category" must be one of Source, Build, .*Compute; got "Lambda"/),
+      expect.stringMatching(/^"provider" must be 1 to 35 letters/),
+      expect.stringMatching(/^"version" must be 1 to 9 letters/),
+      expect.stringMatching(/^"max-batch-size" must be a whole number from 1 to 100/),
+      expect.stringMatching(/^"repository" must be "owner\/repo"/),
+      expect.stringMatching(/^"workflow" must be a workflow file name/),
+      expect.stringMatching(/^"github-token" is required/),
+      expect.stringMatching(/^"github-api-url" must be an http/),
+      expect.stringMatching(/^"aws-region" is not set/),
+      expect.stringMatching(/^"max-attempts" must be a whole number from 1 to 10/)
+    ])
+  })
+
+  it('requires the action type', () => {
+    expect(problemsOf({ 'github-token': 't' })).toEqual([
+      expect.stringMatching(/^"category" is required/),
+      expect.stringMatching(/^"provider" is required/),
+      expect.stringMatching(/^"version" is required/)
+    ])
+  })
+
+  it('accepts a numeric workflow ID and the batch size limits', () => {
+    expect(validateDispatchInputs({ ...GOOD, workflow: '161335', 'max-batch-size': '1' }, ENV).settings).toMatchObject({
+      defaults: { workflow: '161335' },
+      maxBatchSize: 1
+    })
+    expect(validateDispatchInputs({ ...GOOD, 'max-batch-size': '100' }, ENV).settings.maxBatchSize).toBe(100)
+  })
+
+  it.each([
+    ['https://api.github.com', {}, 'https://github.com'],
+    ['https://ghes.example.com/api/v3', {}, 'https://ghes.example.com'],
+    ['https://api.octo.ghe.com', {}, 'https://octo.ghe.com'],
+    ['https://api.github.com', { GITHUB_SERVER_URL: 'https://runner.example/' }, 'https://runner.example']
+  ])('links for API %s go to the right web host', (api, env, expected) => {
+    expect(serverUrlFor(api, env)).toBe(expected)
+  })
+})
+
+const model = ApiModel.load(defaultModelPath(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')))
+;(model ? describe : describe.skip)('dispatch constraints match the CodePipeline model', () => {
+  const m = model as ApiModel
+  it('ActionCategory', () => {
+    expect(m.shape('ActionCategory')).toEqual({ type: 'enum', values: [...ACTION_CATEGORIES] })
+  })
+  it.each(Object.entries(ACTION_TYPE_LENGTHS))('%s', (name, range) => {
+    expect(m.shape(name)).toEqual({ type: 'string', length: range, pattern: ACTION_TYPE_NAME_PATTERN.source })
+  })
+  it('MaxBatchSize: the model sets the minimum; the maximum is our own', () => {
+    expect(m.shape('MaxBatchSize')).toEqual({ type: 'integer', range: { min: MAX_BATCH_SIZE_RANGE.min } })
+  })
+})
+
+function job(configuration: PolledJob['configuration'] = {}, extra: Partial<PolledJob> = {}): PolledJob {
+  return { id: '0a1b2c3d-0000-4000-8000-0123456789ab', nonce: '7', configuration, ...extra }
+}
+
+describe('resolveTarget', () => {
+  const defaults = { repository: 'octo/default', workflow: 'default.yml', ref: 'main' }
+
+  it('prefers the job configuration, property by property', () => {
+    expect(resolveTarget(job({ Repository: 'octo/other', Ref: 'v2' }), defaults)).toEqual({
+      ok: true,
+      value: { repository: 'octo/other', workflow: 'default.yml', ref: 'v2' }
+    })
+  })
+
+  it('names the configuration property to set when nothing gives a value', () => {
+    const result = resolveTarget(job({ Repository: 'octo/app' }), {})
+    expect(result).toEqual({ ok: false, problem: expect.stringContaining('"Workflow"') })
+    expect(!result.ok && result.problem).toMatch(/"Workflow" \(or the dispatcher's "workflow" input\); .*"Ref"/)
+  })
+
+  it('says which source a bad value came from', () => {
+    const result = resolveTarget(job({ Workflow: 'scripts/run.sh' }), { ...defaults, repository: 'bad' })
+    expect(!result.ok && result.problem).toMatch(/the dispatcher's default for "Repository" must be "owner\/repo"/)
+    expect(!result.ok && result.problem).toMatch(/the action configuration property "Workflow" must be a workflow file/)
+  })
+
+  it('refuses a ref with spaces', () => {
+    expect(resolveTarget(job({ Ref: 'my branch' }), defaults).ok).toBe(false)
+  })
+})
+
+describe('workflowInputs', () => {
+  it('sends the job ID and only the context that is present', () => {
+    expect(workflowInputs(job({}, { pipelineName: 'app', stage: 'Test' }))).toEqual({
+      'job-id': '0a1b2c3d-0000-4000-8000-0123456789ab',
+      'pipeline-name': 'app',
+      stage: 'Test'
+    })
+  })
+
+  it('never exceeds workflow_dispatch input limits (10 here, by design)', () => {
+    const full = workflowInputs(
+      job({}, { pipelineName: 'p', pipelineExecutionId: 'e', stage: 's', action: 'a', continuationToken: 'c' })
+    )
+    expect(Object.keys(full)).toEqual([
+      'job-id',
+      'pipeline-name',
+      'pipeline-execution-id',
+      'stage',
+      'action',
+      'continuation-token'
+    ])
+  })
+})
+
+describe('pickJob', () => {
+  const apiJob: Job = {
+    id: '0a1b2c3d-0000-4000-8000-0123456789ab',
+    nonce: '42',
+    accountId: '123456789012',
+    data: {
+      actionTypeId: { category: 'Build', owner: 'Custom', provider: 'GitHubActions', version: '1' },
+      actionConfiguration: { configuration: { Repository: ' octo/app ', Ref: '', ApiKey: 'secret-config-value' } },
+      pipelineContext: {
+        pipelineName: 'app',
+        stage: { name: 'Build' },
+        action: { name: 'Run' },
+        pipelineExecutionId: 'e'
+      },
+      artifactCredentials: { accessKeyId: 'AKIA', secretAccessKey: 'artifact-secret', sessionToken: 'artifact-token' },
+      encryptionKey: { id: 'kms-key', type: 'KMS' },
+      continuationToken: 'ct'
+    }
+  }
+
+  it('keeps only what the dispatcher uses: no credentials, key or other configuration', () => {
+    const picked = pickJob(apiJob)
+    expect(picked).toEqual({
+      id: apiJob.id,
+      nonce: '42',
+      pipelineName: 'app',
+      pipelineExecutionId: 'e',
+      stage: 'Build',
+      action: 'Run',
+      continuationToken: 'ct',
+      configuration: { Repository: 'octo/app' }
+    })
+    expect(JSON.stringify(picked)).not.toMatch(/artifact-secret|artifact-token|secret-config-value|kms-key/)
+  })
+
+  it('drops a job without an ID or nonce', () => {
+    expect(pickJob({ ...apiJob, nonce: undefined })).toBeUndefined()
+  })
+})

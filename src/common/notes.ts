@@ -1,0 +1,12 @@
+/** Something input checking decided that the log should say, without failing the step. */
+export interface Note {
+  readonly level: 'info' | 'warning' | 'debug'
+  readonly message: string
+}
+
+/** Where notes go: @actions/core on a runner, or any logger with the same three levels. */
+export type NoteLog = Readonly<Record<Note['level'], (message: string) => void>>
+
+export function emitNotes(notes: readonly Note[], log: NoteLog): void {
+  for (const { level, message } of notes) log[level](message)
+}

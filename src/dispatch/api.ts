@@ -1,0 +1,11 @@
+/**
+ * The dispatcher as a library, for a Node process or a Lambda function of
+ * your own: check settings named as the action's inputs, then run a round.
+ * This module is the supported surface; the files behind it may move.
+ */
+export { dispatchJobs } from './dispatcher.js'
+export type { DispatchDeps, DispatchRound, JobOutcome, JobStatus } from './dispatcher.js'
+export { validateDispatchInputs, DISPATCH_INPUT_NAMES } from './inputs.js'
+export type { DispatchInputName, DispatchInputs, ValidatedDispatchInputs } from './inputs.js'
+export type { DispatchLog } from './log.js'
+export type { DispatchSettings } from './settings.js'

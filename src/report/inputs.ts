@@ -1,0 +1,31 @@
+import { readInputs } from '../common/inputs.js'
+
+/** Every input of action.yml, in the order the README lists them. */
+export const INPUT_NAMES = [
+  'job-id',
+  'status',
+  'output-variables',
+  'revision',
+  'change-identifier',
+  'revision-created',
+  'revision-summary',
+  'continuation-token',
+  'external-execution-id',
+  'summary',
+  'percent-complete',
+  'failure-type',
+  'failure-message',
+  'aws-region',
+  'endpoint-url',
+  'github-token',
+  'max-attempts'
+] as const
+
+export type InputName = (typeof INPUT_NAMES)[number]
+
+/** Inputs as the runner hands them over: trimmed strings, '' when unset. */
+export type RawInputs = Readonly<Record<InputName, string>>
+
+export function readReportInputs(): RawInputs {
+  return readInputs(INPUT_NAMES, ['output-variables'])
+}

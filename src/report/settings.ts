@@ -1,0 +1,37 @@
+import type { FailureType } from '../codepipeline/constraints.js'
+import type { ConnectionSettings } from '../codepipeline/connection.js'
+import type { OutputVariables } from './output-variables.js'
+
+/** Everything a report needs, checked and typed: what validation produces from the inputs. */
+export interface CommonSettings {
+  readonly jobId: string
+  readonly connection: ConnectionSettings
+  readonly externalExecutionId?: string
+  readonly githubToken?: string
+}
+
+export interface RevisionSettings {
+  readonly revision: string
+  readonly changeIdentifier: string
+  readonly created?: Date
+  readonly summary?: string
+  /** The revision is the workflow's own commit, so missing details may be looked up. */
+  readonly isWorkflowCommit: boolean
+}
+
+export interface SuccessSettings extends CommonSettings {
+  readonly status: 'success'
+  readonly outputVariables: OutputVariables
+  readonly continuationToken?: string
+  readonly percentComplete?: number
+  readonly summary: string
+  readonly revision?: RevisionSettings
+}
+
+export interface FailureSettings extends CommonSettings {
+  readonly status: 'failure' | 'cancelled'
+  readonly failureType: FailureType
+  readonly failureMessage: string
+}
+
+export type Settings = SuccessSettings | FailureSettings

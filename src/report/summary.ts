@@ -1,0 +1,54 @@
+import * as core from '@actions/core'
+import type { JobResultRequest } from '../codepipeline/job-result.js'
+import type { ReportResult } from '../codepipeline/send-job-result.js'
+import { escapeHtml } from '../common/html.js'
+
+const RESULT_TEXT: Record<ReportResult, string> = {
+  succeeded: '✅ Succeeded',
+  'in-progress': '⏳ In progress (continuation token sent)',
+  failed: '❌ Failed'
+}
+
+/** Writes the job summary: what was reported, for which revision, with which variables. */
+export async function writeJobSummary(
+  request: JobResultRequest,
+  result: ReportResult,
+  warning?: string
+): Promise<void> {
+  const { input } = request
+  const rows: [string, string][] = [
+    ['Job ID', code(input.jobId ?? '')],
+    ['Result', RESULT_TEXT[result]]
+  ]
+  if (request.operation === 'PutJobSuccessResult') {
+    const revision = request.input.currentRevision
+    if (revision?.revision) rows.push(['Revision', code(revision.revision)])
+    if (request.input.executionDetails?.summary)
+      rows.push(['Summary', escapeHtml(request.input.executionDetails.summary)])
+  } else {
+    const failure = request.input.failureDetails
+    if (failure) rows.push(['Failure', `${code(failure.type ?? '')} ${escapeHtml(failure.message ?? '')}`])
+  }
+
+  const summary = core.summary
+    .addHeading('CodePipeline job result', 2)
+    .addTable(rows.map(([k, v]) => [{ data: k, header: true }, v]))
+  if (warning) summary.addRaw(`\n> [!WARNING]\n> ${escapeHtml(warning)}\n`, true)
+  const variables = Object.entries(
+    request.operation === 'PutJobSuccessResult' ? (request.input.outputVariables ?? {}) : {}
+  )
+  if (variables.length > 0) {
+    summary.addHeading('Output variables', 3).addTable([
+      [
+        { data: 'Name', header: true },
+        { data: 'Value', header: true }
+      ],
+      ...variables.map(([name, value]) => [code(name), code(value)])
+    ])
+  }
+  await summary.write()
+}
+
+function code(text: string): string {
+  return `<code>${escapeHtml(text)}</code>`
+}

@@ -1,0 +1,143 @@
+import { checkConnection } from '../codepipeline/connection.js'
+import { FAILURE_TYPES, JOB_ID_PATTERN, LENGTHS, PERCENTAGE_RANGE } from '../codepipeline/constraints.js'
+import type { Env } from '../common/env.js'
+import { InputChecker } from '../common/input-checker.js'
+import type { Note } from '../common/notes.js'
+import { codePointLength, preview } from '../common/text.js'
+import type { InputName, RawInputs } from './inputs.js'
+import { parseOutputVariables } from './output-variables.js'
+import { parseRevisionTime } from './revision-time.js'
+import type { RevisionSettings, Settings, SuccessSettings } from './settings.js'
+import { describeRun, runUrl, type WorkflowContext } from './workflow-context.js'
+
+export interface Validated {
+  readonly settings: Settings
+  readonly notes: readonly Note[]
+}
+
+type Status = Settings['status']
+type SuccessParts = Pick<
+  SuccessSettings,
+  'outputVariables' | 'continuationToken' | 'percentComplete' | 'summary' | 'revision'
+>
+
+const STATUSES: readonly Status[] = ['success', 'failure', 'cancelled']
+/** Inputs that only shape a success report; a failure report ignores them. */
+const SUCCESS_ONLY: readonly InputName[] = [
+  'output-variables',
+  'continuation-token',
+  'percent-complete',
+  'summary',
+  'revision',
+  'change-identifier',
+  'revision-created',
+  'revision-summary'
+]
+
+/**
+ * Checks every input of the reporting action against the API's constraints
+ * and turns them into settings. All problems are thrown together as one
+ * InputError, before anything touches the network.
+ */
+export function validateReportInputs(raw: RawInputs, ctx: WorkflowContext, env: Env = process.env): Validated {
+  const check = new InputChecker(raw)
+  const jobId = checkJobId(check)
+  const status = check.oneOf('status', STATUSES, 'success', ' (any case, so ${{ job.status }} fits)')
+  const connection = checkConnection(check, env)
+  const externalExecutionId = check.identifier('external-execution-id', LENGTHS.ExecutionId) ?? ctx.runId
+  // Failure inputs are checked on every run, so a typo shows on the first
+  // green build instead of blocking the report of the first red one.
+  const failureType = check.oneOf('failure-type', FAILURE_TYPES, 'JobFailed')
+  const failureMessage = check.prose('failure-message', LENGTHS.Message, defaultFailureMessage(ctx, status))
+  const githubToken = raw['github-token'] || undefined
+
+  if (status === 'failure' || status === 'cancelled') {
+    for (const name of SUCCESS_ONLY.filter(n => raw[n] !== '')) {
+      check.note('info', `Ignoring "${name}": it applies only when "status" is success.`)
+    }
+    const proven = check.finish({ jobId, failureType })
+    const settings = { ...proven, connection, externalExecutionId, githubToken, status, failureMessage }
+    return { settings, notes: check.notes }
+  }
+  // With an unknown status the success inputs are still checked, so one run lists every problem.
+  const success = checkSuccessInputs(check, ctx)
+  const proven = check.finish({ jobId, status })
+  return { settings: { ...proven, connection, externalExecutionId, githubToken, ...success }, notes: check.notes }
+}
+
+/** The `job-id` input: present and a lowercase UUID. */
+function checkJobId(check: InputChecker<InputName>): string | undefined {
+  const name = 'job-id'
+  const value = check.required(name, 'the ID of the CodePipeline job, a lowercase UUID')
+  if (value !== undefined && !JOB_ID_PATTERN.test(value)) {
+    const hint = JOB_ID_PATTERN.test(value.toLowerCase()) ? ' (job IDs are lowercase)' : ''
+    check.problem(
+      `"${name}" must be a CodePipeline job ID, a lowercase UUID such as 0a1b2c3d-0000-4000-8000-0123456789ab${hint}; got ${preview(value)}`
+    )
+  }
+  return value
+}
+
+function checkSuccessInputs(check: InputChecker<InputName>, ctx: WorkflowContext): SuccessParts {
+  const parsed = parseOutputVariables(check.raw['output-variables'])
+  parsed.problems.forEach(p => check.problem(p))
+  if (parsed.skipped.length > 0)
+    check.note('info', `Skipping output variables with null values: ${parsed.skipped.join(', ')}`)
+  const continuationToken = check.identifier('continuation-token', LENGTHS.ContinuationToken)
+  if (continuationToken !== undefined && Object.keys(parsed.variables).length > 0) {
+    check.problem(
+      '"output-variables" cannot be combined with "continuation-token": CodePipeline takes output variables only with the final result of a job'
+    )
+  }
+  return {
+    outputVariables: parsed.variables,
+    continuationToken,
+    percentComplete: check.integer('percent-complete', PERCENTAGE_RANGE),
+    summary: check.prose('summary', LENGTHS.ExecutionSummary, defaultSummary(ctx, continuationToken !== undefined)),
+    revision: checkRevision(check, ctx)
+  }
+}
+
+function checkRevision(check: InputChecker<InputName>, ctx: WorkflowContext): RevisionSettings | undefined {
+  const { raw } = check
+  const revision = check.identifier('revision', LENGTHS.Revision) ?? ctx.sha
+  const changeGiven = check.identifier('change-identifier', LENGTHS.RevisionChangeIdentifier)
+  const created = raw['revision-created'] === '' ? undefined : parseRevisionTime(raw['revision-created'])
+  if (created && !created.ok)
+    check.problem(`"revision-created" ${created.reason}; got ${preview(raw['revision-created'])}`)
+  const summary = raw['revision-summary'] ? check.prose('revision-summary', LENGTHS.RevisionSummary, '') : undefined
+
+  if (revision === undefined) {
+    for (const name of ['change-identifier', 'revision-created', 'revision-summary'] as const) {
+      if (raw[name] !== '')
+        check.problem(`"${name}" needs a revision: set "revision" (no workflow commit is known here)`)
+    }
+    return undefined
+  }
+  const { max } = LENGTHS.RevisionChangeIdentifier
+  if (changeGiven === undefined && codePointLength(revision) > max) {
+    check.problem(
+      `"change-identifier" defaults to "revision", which is ${codePointLength(revision)} characters; CodePipeline allows at most ${max}: set "change-identifier"`
+    )
+  }
+  return {
+    revision,
+    changeIdentifier: changeGiven ?? revision,
+    created: created?.ok ? created.date : undefined,
+    summary,
+    isWorkflowCommit: revision === ctx.sha
+  }
+}
+
+function withRunLink(text: string, ctx: WorkflowContext): string {
+  const url = runUrl(ctx)
+  return url ? `${text}: ${url}` : text
+}
+
+function defaultSummary(ctx: WorkflowContext, inProgress: boolean): string {
+  return withRunLink(`${describeRun(ctx)} ${inProgress ? 'is still running' : 'succeeded'}`, ctx)
+}
+
+function defaultFailureMessage(ctx: WorkflowContext, status: Status | undefined): string {
+  return withRunLink(`${describeRun(ctx)} ${status === 'cancelled' ? 'was cancelled' : 'failed'}`, ctx)
+}

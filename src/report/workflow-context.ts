@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs'
+import type { Env } from '../common/env.js'
+import { isRecord } from '../common/guards.js'
+
+/**
+ * What the runner tells a step about its workflow run. Read from the
+ * environment directly rather than through @actions/github's context, whose
+ * import costs far more start-up time than the few variables needed here.
+ */
+export interface WorkflowContext {
+  readonly sha?: string
+  readonly repository?: string
+  readonly workflow?: string
+  readonly runId?: string
+  readonly runNumber?: string
+  readonly runAttempt?: string
+  readonly serverUrl: string
+  readonly apiUrl: string
+  readonly eventName?: string
+  readonly headCommit?: HeadCommit
+}
+
+/** The `head_commit` of a push event payload. */
+export interface HeadCommit {
+  readonly id: string
+  readonly timestamp?: string
+  readonly message?: string
+}
+
+const nonEmpty = (value: string | undefined): string | undefined => (value ? value : undefined)
+
+export function readWorkflowContext(env: Env = process.env): WorkflowContext {
+  return {
+    sha: nonEmpty(env.GITHUB_SHA),
+    repository: nonEmpty(env.GITHUB_REPOSITORY),
+    workflow: nonEmpty(env.GITHUB_WORKFLOW),
+    runId: nonEmpty(env.GITHUB_RUN_ID),
+    runNumber: nonEmpty(env.GITHUB_RUN_NUMBER),
+    runAttempt: nonEmpty(env.GITHUB_RUN_ATTEMPT),
+    serverUrl: nonEmpty(env.GITHUB_SERVER_URL) ?? 'https://github.com',
+    apiUrl: nonEmpty(env.GITHUB_API_URL) ?? 'https://api.github.com',
+    eventName: nonEmpty(env.GITHUB_EVENT_NAME),
+    headCommit: readHeadCommit(env.GITHUB_EVENT_PATH)
+  }
+}
+
+function readHeadCommit(eventPath: string | undefined): HeadCommit | undefined {
+  if (!eventPath) return undefined
+  let payload: unknown
+  try {
+    payload = JSON.parse(readFileSync(eventPath, 'utf8'))
+  } catch {
+    // A missing or unreadable event file only costs the commit details.
+    return undefined
+  }
+  const head = isRecord(payload) ? payload.head_commit : undefined
+  if (!isRecord(head) || typeof head.id !== 'string') return undefined
+  return {
+    id: head.id,
+    timestamp: typeof head.timestamp === 'string' ? head.timestamp : undefined,
+    message: typeof head.message === 'string' ? head.message : undefined
+  }
+}
+
+/** Link to the run, or undefined outside a runner. */
+export function runUrl(ctx: WorkflowContext): string | undefined {
+  if (!ctx.repository || !ctx.runId) return undefined
+  return `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}`
+}
+
+/** "workflow "Build" run #12", as far as the context tells. */
+export function describeRun(ctx: WorkflowContext): string {
+  const name = ctx.workflow ? `GitHub workflow "${ctx.workflow}"` : 'GitHub workflow'
+  return ctx.runNumber ? `${name} run #${ctx.runNumber}` : name
+}
