@@ -28,6 +28,6 @@ export class Deadline {
 
   /** An AbortSignal that fires when the budget runs out (or after `capMs`, if sooner). */
   signal(capMs = Number.POSITIVE_INFINITY): AbortSignal {
-    return AbortSignal.timeout(Math.max(1, Math.min(capMs, this.remainingMs())))
+    return AbortSignal.timeout(Math.max(1, Math.ceil(Math.min(capMs, this.remainingMs()))))
   }
 }
