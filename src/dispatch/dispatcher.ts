@@ -1,5 +1,6 @@
 import type { CodePipelineClient } from '@aws-sdk/client-codepipeline'
 import { createCodePipelineClient } from '../codepipeline/client.js'
+import { Deadline } from '../common/deadline.js'
 import type { FailureType } from '../codepipeline/constraints.js'
 import { errorMessage } from '../common/errors.js'
 import { reportDispatchFailure } from './failure.js'
@@ -44,6 +45,12 @@ export interface DispatchDeps {
   readonly codePipeline: CodePipelineClient
   readonly github: WorkflowDispatcher
   readonly log: DispatchLog
+  /**
+   * The round's time budget. A job is acknowledged only while the budget
+   * still covers its dispatch and, should that fail, its failure report.
+   * (Contract for the hardening work; not enforced yet.)
+   */
+  readonly deadline: Deadline
 }
 
 /**
@@ -60,6 +67,8 @@ export async function dispatchJobs(
   const log = deps.log ?? consoleLog
   const github = deps.github ?? createGitHubDispatcher(settings.github, { log })
   const codePipeline = deps.codePipeline ?? (await createCodePipelineClient(settings.connection))
+  // Placeholder until the round budget lands: a day, i.e. no limit in practice.
+  const deadline = deps.deadline ?? new Deadline(24 * 60 * 60 * 1000)
   try {
     const { region } = settings.connection
     const polled = await pollJobs(codePipeline, settings.actionType, settings.maxBatchSize, region)
@@ -68,7 +77,7 @@ export async function dispatchJobs(
 
     const jobs: JobOutcome[] = []
     // One job at a time: a batch is small, and GitHub's secondary rate limits punish bursts.
-    for (const job of polled.jobs) jobs.push(await handleJob(job, settings, { codePipeline, github, log }))
+    for (const job of polled.jobs) jobs.push(await handleJob(job, settings, { codePipeline, github, log, deadline }))
     const count = (status: JobStatus): number => jobs.filter(j => j.status === status).length
     return {
       seen: jobs.length,
