@@ -492,32 +492,31 @@ describe('deploy/bridge.yml', () => {
       expect(ofType(stack({ CreateActionType: 'false' }), 'AWS::CodePipeline::CustomActionType')).toEqual([])
     })
 
-    it('declares the properties the dispatcher reads, required when the stack gives no default', () => {
-      const requiredness = (resolved: ResolvedStack): string[] => {
-        const declared = properties(resolved, 'ActionType').ConfigurationProperties
-        return (Array.isArray(declared) ? declared : []).map(
-          p => `${String(get(p, 'Name'))}:${String(get(p, 'Required'))}`
-        )
-      }
-      expect(requiredness(stack())).toEqual(Object.values(CONFIG_KEYS).map(name => `${name}:true`))
-      expect(requiredness(stack({ DefaultWorkflow: 'pipeline-job.yml', DefaultRef: 'main' }))).toEqual([
+    it('declares the properties the dispatcher reads: Repository required, Workflow and Ref optional', () => {
+      const declared = properties(stack(), 'ActionType').ConfigurationProperties
+      const requiredness = (Array.isArray(declared) ? declared : []).map(
+        p => `${String(get(p, 'Name'))}:${String(get(p, 'Required'))}`
+      )
+      expect(requiredness).toEqual([
         `${CONFIG_KEYS.repository}:true`,
         `${CONFIG_KEYS.workflow}:false`,
         `${CONFIG_KEYS.ref}:false`
       ])
     })
 
-    it("links each execution to its workflow run, in the action's repository or the default one", () => {
-      const settings = (resolved: ResolvedStack) => properties(resolved, 'ActionType').Settings
-      expect(settings(stack())).toEqual({
+    it('is not shaped by the defaults, so changing one never replaces the type', () => {
+      const defaults = { DefaultRepository: 'octo-org/app', DefaultWorkflow: 'pipeline-job.yml', DefaultRef: 'main' }
+      expect(properties(stack(defaults), 'ActionType')).toEqual(properties(stack(), 'ActionType'))
+    })
+
+    it("links each execution to its workflow run in the action's repository, on the configured GitHub", () => {
+      expect(properties(stack(), 'ActionType').Settings).toEqual({
         ExecutionUrlTemplate: 'https://github.com/{Config:Repository}/actions/runs/{ExternalExecutionId}',
         EntityUrlTemplate: 'https://github.com/{Config:Repository}/actions'
       })
-      expect(
-        settings(stack({ DefaultRepository: 'octo-org/app', GitHubServerUrl: 'https://ghe.example.com' }))
-      ).toEqual({
-        ExecutionUrlTemplate: 'https://ghe.example.com/octo-org/app/actions/runs/{ExternalExecutionId}',
-        EntityUrlTemplate: 'https://ghe.example.com/octo-org/app/actions'
+      expect(properties(stack({ GitHubServerUrl: 'https://ghe.example.com' }), 'ActionType').Settings).toEqual({
+        ExecutionUrlTemplate: 'https://ghe.example.com/{Config:Repository}/actions/runs/{ExternalExecutionId}',
+        EntityUrlTemplate: 'https://ghe.example.com/{Config:Repository}/actions'
       })
     })
 
