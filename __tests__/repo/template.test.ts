@@ -537,3 +537,36 @@ describe('deploy/bridge.yml', () => {
     expect(stack().outputs.FunctionName).toBe('<DispatcherFunction>')
   })
 })
+
+describe('README\'s "Set up the bridge in AWS"', () => {
+  const section = readmeSection('Set up the bridge in AWS')
+
+  it('lists every parameter of the template with its default, and nothing else', () => {
+    const rows = section
+      .split('\n')
+      .map(line => /^\| `(\w+)` +\| ([^|]*?) +\|/.exec(line))
+      .filter(match => match !== null)
+      .map(match => [match[1], match[2]])
+    const expected = Object.entries(template.Parameters).map(([name, spec]) => [
+      name,
+      spec.Default === undefined ? '(required)' : spec.Default === '' ? '' : `\`${String(spec.Default)}\``
+    ])
+    expect(rows).toEqual(expected)
+  })
+
+  it('deploys with parameter overrides the template has', () => {
+    const overrides = [...section.matchAll(/^ {4}(\w+)=\S+/gm)].map(match => match[1])
+    expect(overrides.length).toBeGreaterThan(0)
+    for (const name of overrides) expect(Object.keys(template.Parameters)).toContain(name)
+    const required = Object.entries(template.Parameters).filter(([, spec]) => spec.Default === undefined)
+    for (const [name] of required) expect(overrides).toContain(name)
+  })
+})
+
+function readmeSection(title: string): string {
+  const text = readFileSync(join(ROOT, 'README.md'), 'utf8')
+  const start = text.indexOf(`\n## ${title}\n`)
+  if (start < 0) throw new Error(`README.md has no section "${title}"`)
+  const end = text.indexOf('\n## ', start + 1)
+  return text.slice(start, end < 0 ? undefined : end)
+}
