@@ -4,7 +4,7 @@
 // STARTED events and nothing else, and that the function gets the settings
 // the Lambda handler reads. The template is resolved for sample parameters as
 // CloudFormation would resolve it.
-import { readFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { join, resolve as resolvePath, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -528,6 +528,10 @@ describe('deploy/bridge.yml', () => {
         { MinimumCount: '0', MaximumCount: '2' }
       ])
     })
+  })
+
+  it('stays small enough for `aws cloudformation deploy` to send it without an S3 bucket (51,200 bytes)', () => {
+    expect(statSync(TEMPLATE_FILE).size).toBeLessThan(51_200)
   })
 
   it('outputs the action type, the function and the worker role', () => {
