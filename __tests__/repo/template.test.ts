@@ -288,6 +288,24 @@ describe('deploy/bridge.yml', () => {
       expect(resolved.outputs.ActionType).toBe('Custom/Deploy/Octo_Deploy/v2')
     })
 
+    it("names, for each action, '*' or an ARN of the action's own service (or a resource of the stack)", () => {
+      const problems = statementsOf(stack().resources)
+        .filter(s => s.path.includes('.Policies'))
+        .flatMap(s =>
+          s.resources.flatMap(resource => {
+            if (resource === '*') return []
+            const parts = resource.split(':')
+            if (parts.length < 6 || parts[0] !== 'arn' || parts[1] !== 'aws')
+              return [`${s.resource}: ${resource} is not an ARN`]
+            if (parts[2] === 'stand-in') return []
+            return s.actions
+              .filter(action => action.split(':')[0] !== parts[2])
+              .map(action => `${s.resource}: ${action} on ${resource}, an ARN of another service`)
+          })
+        )
+      expect(problems).toEqual([])
+    })
+
     it("builds the ARNs from the stack's partition and Region", () => {
       const resolved = stack({}, { region: 'cn-north-1', partition: 'aws-cn' })
       const resources = grants(resolved.resources, 'DispatcherRole').map(grant => grant.split(' -> ')[1])
