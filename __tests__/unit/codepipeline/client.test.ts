@@ -8,6 +8,7 @@ import {
   type PutJobSuccessResultCommandOutput
 } from '@aws-sdk/client-codepipeline'
 import * as core from '../../../__fixtures__/core.js'
+import { JOB_ID } from '../../helpers/constants.js'
 
 // The client logs the proxy it uses through @actions/core: recorded here, not printed.
 jest.unstable_mockModule('@actions/core', () => core)
@@ -79,7 +80,7 @@ describe('createCodePipelineClient', () => {
         userAgent = headers['user-agent'] ?? ''
         throw new Error('captured')
       }
-    const command = new PutJobSuccessResultCommand({ jobId: '0a1b2c3d-0000-4000-8000-0123456789ab' })
+    const command = new PutJobSuccessResultCommand({ jobId: JOB_ID })
     command.middlewareStack.add(capture, { step: 'finalizeRequest', priority: 'low' })
     process.env.AWS_ACCESS_KEY_ID = 'AKIDTEST'
     process.env.AWS_SECRET_ACCESS_KEY = 'secret'

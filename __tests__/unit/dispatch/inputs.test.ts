@@ -1,6 +1,7 @@
 // Unit tests: the dispatcher's input checks, the constraints behind them,
 // where a job is dispatched to, and what of a polled job is kept.
 import type { Job } from '@aws-sdk/client-codepipeline'
+import type { Env } from '../../../src/common/env.js'
 import { InputError } from '../../../src/common/errors.js'
 import {
   ACTION_CATEGORIES,
@@ -15,12 +16,13 @@ import {
 } from '../../../src/dispatch/inputs.js'
 import { pickJob, type PolledJob } from '../../../src/dispatch/job.js'
 import { resolveTarget, workflowInputs } from '../../../src/dispatch/target.js'
+import { JOB_ID } from '../../helpers/constants.js'
 import { model } from '../../helpers/model.js'
 
-const ENV = { AWS_REGION: 'eu-west-1' }
+const ENV: Env = { AWS_REGION: 'eu-west-1' }
 const GOOD: DispatchInputs = { category: 'Build', provider: 'GitHubActions', version: '1', 'github-token': 'ghs_x' }
 
-function problemsOf(inputs: DispatchInputs, env: Record<string, string> = ENV): readonly string[] {
+function problemsOf(inputs: DispatchInputs, env: Env = ENV): readonly string[] {
   try {
     validateDispatchInputs(inputs, env)
   } catch (error) {
@@ -112,7 +114,7 @@ describe('dispatch constraints match the CodePipeline model', () => {
 })
 
 function job(configuration: PolledJob['configuration'] = {}, extra: Partial<PolledJob> = {}): PolledJob {
-  return { id: '0a1b2c3d-0000-4000-8000-0123456789ab', nonce: '7', configuration, ...extra }
+  return { id: JOB_ID, nonce: '7', configuration, ...extra }
 }
 
 describe('resolveTarget', () => {
@@ -145,7 +147,7 @@ describe('resolveTarget', () => {
 describe('workflowInputs', () => {
   it('sends the job ID and only the context that is present', () => {
     expect(workflowInputs(job({}, { pipelineName: 'app', stage: 'Test' }))).toEqual({
-      'job-id': '0a1b2c3d-0000-4000-8000-0123456789ab',
+      'job-id': JOB_ID,
       'pipeline-name': 'app',
       stage: 'Test'
     })
@@ -168,7 +170,7 @@ describe('workflowInputs', () => {
 
 describe('pickJob', () => {
   const apiJob: Job = {
-    id: '0a1b2c3d-0000-4000-8000-0123456789ab',
+    id: JOB_ID,
     nonce: '42',
     accountId: '123456789012',
     data: {
