@@ -7,6 +7,8 @@ import { createServer, request as httpRequest, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { promisify } from 'node:util'
 
+import { jest } from '@jest/globals'
+
 import type { Env } from '../../src/common/env.js'
 import { startEmulator, type Emulator } from '../../tools/emulator/index.js'
 import { expectExit, onlyResult } from '../helpers/assertions.js'
@@ -21,6 +23,10 @@ import {
   type ActionRun,
   type RunActionOptions
 } from '../helpers/run-action.js'
+
+// Every test runs the bundle in child processes, up to four at once: on a
+// loaded machine that outlasts jest's default 5 s.
+jest.setTimeout(30_000)
 
 const OUTPUT_VARIABLES_LIMIT = 122_880
 const FAILURE_TYPES = [
@@ -286,8 +292,7 @@ describe('failure and cancelled with each failure-type', () => {
       expect(body.failureDetails.message).toContain(RUN_URL)
       expect(emu.getJob(job.id)?.status).toBe('Failed')
     }
-    // Four bundle runs at once: on a loaded machine they outlast jest's default 5 s.
-  }, 30_000)
+  })
 
   it('a failure is still reported when success-only inputs are broken', async () => {
     const job = emu.createJob()
