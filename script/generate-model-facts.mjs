@@ -10,11 +10,13 @@
 //   node script/generate-model-facts.mjs --check [model.json]  exit 1 when they are stale
 //
 // The model defaults to ../shared/aws-models/codepipeline-2015-07-09.json
-// beside the checkout. --check exits 0, saying so, when the model is absent:
+// beside the checkout; --facts FILE writes or checks another file than
+// __tests__/model/codepipeline-facts.json (the generator's own tests use it). --check exits 0, saying so, when the model is absent:
 // a clone without it can only trust the committed facts.
 import { createHash } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
 
 const root = resolve(import.meta.dirname, '..')
 const FACTS_PATH = resolve(root, '__tests__/model/codepipeline-facts.json')
@@ -137,37 +139,57 @@ function generateFacts(modelText, modelName) {
   return `${JSON.stringify(sortKeys(facts), null, 2)}\n`
 }
 
+const USAGE =
+  'usage: node script/generate-model-facts.mjs [--check] [--facts FILE] [path/to/codepipeline-2015-07-09.json]'
+
 function main(args) {
-  const check = args.includes('--check')
-  const rest = args.filter(a => a !== '--check')
-  if (rest.length > 1 || rest.some(a => a.startsWith('-'))) {
-    console.error('usage: node script/generate-model-facts.mjs [--check] [path/to/codepipeline-2015-07-09.json]')
+  let parsed
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { check: { type: 'boolean', default: false }, facts: { type: 'string', default: FACTS_PATH } }
+    })
+  } catch (error) {
+    console.error(`${error.message}\n${USAGE}`)
     return 2
   }
-  const modelPath = resolve(rest[0] ?? DEFAULT_MODEL_PATH)
+  const { values, positionals } = parsed
+  if (positionals.length > 1) {
+    console.error(USAGE)
+    return 2
+  }
+  const factsPath = resolve(values.facts)
+  const modelPath = resolve(positionals[0] ?? DEFAULT_MODEL_PATH)
   if (!existsSync(modelPath)) {
-    if (check) {
+    if (values.check) {
       console.log(
-        `CodePipeline model not found at ${modelPath}: cannot check ${FACTS_PATH}; the tests use it as committed.`
+        `CodePipeline model not found at ${modelPath}: cannot check ${factsPath}; the tests use it as committed.`
       )
       return 0
     }
     console.error(`CodePipeline model not found at ${modelPath}; pass its path as an argument.`)
     return 1
   }
-  const fresh = generateFacts(readFileSync(modelPath, 'utf8'), basename(modelPath))
-  if (!check) {
-    writeFileSync(FACTS_PATH, fresh)
-    console.log(`Wrote ${FACTS_PATH} from ${modelPath}.`)
-    return 0
-  }
-  const committed = existsSync(FACTS_PATH) ? readFileSync(FACTS_PATH, 'utf8') : ''
-  if (committed !== fresh) {
-    const regenerate = ['node script/generate-model-facts.mjs', ...rest].join(' ')
-    console.error(`${FACTS_PATH} does not match ${modelPath}: run \`${regenerate}\` and commit the result.`)
+  let fresh
+  try {
+    fresh = generateFacts(readFileSync(modelPath, 'utf8'), basename(modelPath))
+  } catch (error) {
+    console.error(`Cannot reduce ${modelPath}: ${error.message}`)
     return 1
   }
-  console.log(`${FACTS_PATH} matches ${modelPath}.`)
+  if (!values.check) {
+    writeFileSync(factsPath, fresh)
+    console.log(`Wrote ${factsPath} from ${modelPath}.`)
+    return 0
+  }
+  const committed = existsSync(factsPath) ? readFileSync(factsPath, 'utf8') : ''
+  if (committed !== fresh) {
+    const regenerate = ['node script/generate-model-facts.mjs', ...args.filter(a => a !== '--check')].join(' ')
+    console.error(`${factsPath} does not match ${modelPath}: run \`${regenerate}\` and commit the result.`)
+    return 1
+  }
+  console.log(`${factsPath} matches ${modelPath}.`)
   return 0
 }
 
