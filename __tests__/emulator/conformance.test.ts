@@ -28,6 +28,10 @@ describe('emulator constraint table vs the CodePipeline model', () => {
     expect([...OPERATIONS[op].errors].sort()).toEqual(modelled.errors)
   })
 
+  it('serves only operations the API has', () => {
+    expect(m.operations).toEqual(expect.arrayContaining([...OPERATION_NAMES]))
+  })
+
   it('covers exactly the shapes reachable from the five inputs', () => {
     expect(Object.keys(SHAPES).sort()).toEqual(reachable)
   })
