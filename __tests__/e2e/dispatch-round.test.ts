@@ -5,7 +5,7 @@ import { PollForJobsCommand, type CodePipelineClient, type Job } from '@aws-sdk/
 import { startEmulator, type Emulator, type JobInit } from '../../tools/emulator/index.js'
 import { createCodePipelineClient } from '../../src/codepipeline/client.js'
 import { Deadline } from '../../src/common/deadline.js'
-import { jobBoundMs } from '../../src/dispatch/budget.js'
+import { CODEPIPELINE_CALL_BOUND_MS, jobBoundMs } from '../../src/dispatch/budget.js'
 import {
   DISPATCH_CONCURRENCY,
   dispatchJobs,
@@ -399,10 +399,34 @@ describe('the round budget', () => {
     return github
   }
 
-  it('a budget that cannot cover one job acknowledges nothing: every job is deferred and left for CodePipeline', async () => {
-    const ids = [queued(), queued()]
+  it('a budget that cannot cover one job does not even poll', async () => {
+    const id = queued()
     const log = recordingLog()
     const result = await round(settingsFor(), log, { deadline: new Deadline(jobBoundMs() - 1) })
+    expect(result).toEqual({ seen: 0, dispatched: 0, skipped: 0, failed: 0, deferred: 0, jobs: [] })
+    expect(emu.calls).toEqual([])
+    expect(emu.getJob(id)?.status).toBe('Queued')
+    expect(log.warnings).toEqual([
+      expect.stringMatching(/^Not polling for .* jobs: 59 s of the round's time budget left/)
+    ])
+  })
+
+  it('a budget that runs out during the poll acknowledges nothing: every job is deferred and left for CodePipeline', async () => {
+    const ids = [queued(), queued()]
+    const log = recordingLog()
+    const clock = fakeClock()
+    const deadline = new Deadline(jobBoundMs(), clock.now)
+    // The poll's own answer is what spends the time.
+    const codePipeline = await createCodePipelineClient(settingsFor().connection)
+    codePipeline.middlewareStack.add(
+      next => async args => {
+        const result = await next(args)
+        clock.advance(1)
+        return result
+      },
+      { step: 'deserialize', name: 'advanceFakeClock' }
+    )
+    const result = await round(settingsFor(), log, { deadline, codePipeline }).finally(() => codePipeline.destroy())
     expect(result).toMatchObject({ seen: 2, dispatched: 0, failed: 0, skipped: 0, deferred: 2 })
     expect(result.jobs.map(j => j.status)).toEqual(['deferred', 'deferred'])
     expect(result.jobs.every(j => !j.needsAttention)).toBe(true)
@@ -501,4 +525,19 @@ describe('the round budget', () => {
     expect(lines.join('\n')).toContain('::add-mask::z')
     expect(lines.filter(line => /^\s*(::|##\[)/.test(line))).toEqual([])
   })
+})
+
+describe('bounded CodePipeline calls', () => {
+  it('a PollForJobs that never answers ends the round at its bound, acknowledging nothing', async () => {
+    const id = queued()
+    for (let i = 0; i < 5; i++) emu.injectFault({ operation: 'PollForJobs', kind: 'delay', ms: 120_000 })
+    const started = performance.now()
+    await expect(round()).rejects.toThrow(/^Polling for Build\/Custom\/GitHubActions\/1 jobs stopped at its time bound/)
+    const elapsed = performance.now() - started
+    // CODEPIPELINE_CALL_BOUND_MS, whatever max-attempts allows; attempts are cut at 5 s and retried within it.
+    expect(elapsed).toBeGreaterThanOrEqual(CODEPIPELINE_CALL_BOUND_MS - 100)
+    expect(elapsed).toBeLessThan(CODEPIPELINE_CALL_BOUND_MS + 2_000)
+    expect(emu.calls.filter(c => c.operation === 'AcknowledgeJob')).toEqual([])
+    expect(emu.getJob(id)?.status).toBe('Queued')
+  }, 30_000)
 })

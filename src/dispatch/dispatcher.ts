@@ -111,13 +111,22 @@ export async function dispatchJobs(
   try {
     const { region } = settings.connection
     const type = describeActionType(settings.actionType)
+    const bounds = jobBounds()
+    if (!budgetCoversJob(deadline, bounds)) {
+      // Polled jobs would only be deferred, and wait in CodePipeline before it hands them out again.
+      log.warning(
+        `Not polling for ${type} jobs: ${seconds(deadline.remainingMs())} s of the round's time budget left, ` +
+          `and one job can take ${seconds(jobBoundMs(bounds))} s.`
+      )
+      return { seen: 0, dispatched: 0, skipped: 0, failed: 0, deferred: 0, jobs: [] }
+    }
+    const abortSignal = deadline.signal(CODEPIPELINE_CALL_BOUND_MS)
     const polled = await pollJobs(codePipeline, settings.actionType, settings.maxBatchSize, region, {
-      abortSignal: deadline.signal(CODEPIPELINE_CALL_BOUND_MS)
+      abortSignal
     }).catch((error: unknown) => {
-      if (!deadline.expired()) throw error
-      throw new Error(`The round's time budget ran out while polling for ${type} jobs: ${errorMessage(error)}`, {
-        cause: error
-      })
+      if (!abortSignal.aborted) throw error
+      // Nothing was acknowledged: any job the poll handed out is handed out again later.
+      throw new Error(`Polling for ${type} jobs ${OUT_OF_TIME}: ${errorMessage(error)}`, { cause: error })
     })
     if (polled.unusable > 0) log.warning(`Ignoring ${polled.unusable} job(s) CodePipeline sent without an ID or nonce.`)
     log.info(`Polled ${polled.jobs.length} job(s) for ${type} in ${region}.`)
@@ -128,7 +137,7 @@ export async function dispatchJobs(
       log,
       deadline,
       settings,
-      bounds: jobBounds(),
+      bounds,
       rateLimited: false
     }
     const jobs = await mapConcurrently(polled.jobs, DISPATCH_CONCURRENCY, job => handleJob(job, context))
@@ -177,7 +186,7 @@ async function handleJob(job: PolledJob, context: JobContext): Promise<JobOutcom
   try {
     ack = await acknowledgeJob(context.codePipeline, job, { abortSignal })
   } catch (error) {
-    const cut = abortSignal.aborted ? OUT_OF_TIME : ''
+    const cut = abortSignal.aborted ? ` (${OUT_OF_TIME})` : ''
     const message = `${errorMessage(error)}${cut}. The job was not started and could not be reported.`
     log.warning(message)
     return { ...base, status: 'failed', message, needsAttention: true }
@@ -244,16 +253,16 @@ async function reportJobFailure(
     log.info(`Job ${job.id}: reported as failed (${failure.failureType}).`)
     return failed
   } catch (error) {
-    const cut = abortSignal.aborted ? OUT_OF_TIME : ''
+    const cut = abortSignal.aborted ? ` (${OUT_OF_TIME})` : ''
     log.warning(`Job ${job.id}: the failure could not be reported either${cut}: ${errorMessage(error)}`)
     return { ...failed, needsAttention: true }
   }
 }
 
-const OUT_OF_TIME = " (stopped at its time bound or the round's deadline)"
+const OUT_OF_TIME = "stopped at its time bound or the round's deadline"
 
 function seconds(ms: number): number {
-  return Math.round(ms / 1000)
+  return Math.floor(ms / 1000)
 }
 
 function workflowUrl(serverUrl: string, target: DispatchTarget): string {
