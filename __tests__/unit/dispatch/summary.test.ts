@@ -1,33 +1,14 @@
 // The dispatcher's job summary, written by the real @actions/core into a step
 // summary file and read back with an HTML parser: every element is closed,
 // whatever the jobs hold (empty values, failures, skipped, deferred).
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-
-import * as core from '@actions/core'
-
 import type { DispatchRound, JobOutcome } from '../../../src/dispatch/dispatcher.js'
 import { writeDispatchSummary } from '../../../src/dispatch/summary.js'
 import { htmlProblems } from '../../helpers/html.js'
+import { useStepSummaryFile } from '../../helpers/step-summary.js'
 
 const ACTION_TYPE = { category: 'Build', provider: 'GitHubActions', version: '1' } as const
 const TARGET = { repository: 'octo/app', workflow: 'ship.yml', ref: 'main' }
-// core.summary reads the variable once and keeps the path: one file, emptied before each test.
-const summaryFile = path.join(mkdtempSync(path.join(tmpdir(), 'dispatch-summary-')), 'summary.md')
-const savedSummary = process.env.GITHUB_STEP_SUMMARY
-
-beforeAll(() => {
-  process.env.GITHUB_STEP_SUMMARY = summaryFile
-})
-afterAll(() => {
-  if (savedSummary === undefined) delete process.env.GITHUB_STEP_SUMMARY
-  else process.env.GITHUB_STEP_SUMMARY = savedSummary
-})
-beforeEach(() => {
-  writeFileSync(summaryFile, '')
-  core.summary.emptyBuffer()
-})
+const written = useStepSummaryFile()
 
 function roundOf(jobs: JobOutcome[]): DispatchRound {
   const count = (status: JobOutcome['status']): number => jobs.filter(j => j.status === status).length
@@ -43,7 +24,7 @@ function roundOf(jobs: JobOutcome[]): DispatchRound {
 
 async function summaryOf(jobs: JobOutcome[]): Promise<string> {
   await writeDispatchSummary(roundOf(jobs), ACTION_TYPE)
-  return readFileSync(summaryFile, 'utf8')
+  return written()
 }
 
 describe('writeDispatchSummary', () => {

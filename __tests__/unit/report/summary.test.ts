@@ -1,37 +1,18 @@
 // The reporting action's job summary, written by the real @actions/core into a
 // step summary file and read back with an HTML parser: well-formed for a
 // success, a failure, a warning and output variables (empty values included).
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-
-import * as core from '@actions/core'
-
 import { failureRequest, successRequest, type JobResultRequest } from '../../../src/codepipeline/job-result.js'
 import type { ReportResult } from '../../../src/codepipeline/send-job-result.js'
 import { writeJobSummary } from '../../../src/report/summary.js'
 import { htmlProblems } from '../../helpers/html.js'
+import { useStepSummaryFile } from '../../helpers/step-summary.js'
 
 const JOB_ID = '11111111-2222-3333-4444-555555555555'
-// core.summary reads the variable once and keeps the path: one file, emptied before each test.
-const summaryFile = path.join(mkdtempSync(path.join(tmpdir(), 'report-summary-')), 'summary.md')
-const savedSummary = process.env.GITHUB_STEP_SUMMARY
-
-beforeAll(() => {
-  process.env.GITHUB_STEP_SUMMARY = summaryFile
-})
-afterAll(() => {
-  if (savedSummary === undefined) delete process.env.GITHUB_STEP_SUMMARY
-  else process.env.GITHUB_STEP_SUMMARY = savedSummary
-})
-beforeEach(() => {
-  writeFileSync(summaryFile, '')
-  core.summary.emptyBuffer()
-})
+const written = useStepSummaryFile()
 
 async function summaryOf(request: JobResultRequest, result: ReportResult, warning?: string): Promise<string> {
   await writeJobSummary(request, result, warning)
-  return readFileSync(summaryFile, 'utf8')
+  return written()
 }
 
 describe('writeJobSummary', () => {
@@ -55,13 +36,10 @@ describe('writeJobSummary', () => {
     expect(htmlProblems(html)).toEqual([])
   })
 
-  it('a failure, with an empty message', async () => {
-    for (const message of ['Tests failed\n::error title=x::y', '']) {
-      writeFileSync(summaryFile, '')
-      const html = await summaryOf(failureRequest({ jobId: JOB_ID, failureType: 'JobFailed', message }), 'failed')
-      expect(html).toContain('JobFailed')
-      expect(htmlProblems(html)).toEqual([])
-    }
+  it.each(['Tests failed\n::error title=x::y', ''])('a failure with the message %j', async message => {
+    const html = await summaryOf(failureRequest({ jobId: JOB_ID, failureType: 'JobFailed', message }), 'failed')
+    expect(html).toContain('JobFailed')
+    expect(htmlProblems(html)).toEqual([])
   })
 
   it('with a warning', async () => {
