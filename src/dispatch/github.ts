@@ -77,6 +77,8 @@ export function createGitHubDispatcher(
       let attempt = 0
       for (;;) {
         attempt++
+        const timeoutMs = Math.min(policy.requestTimeoutMs, bound.remainingMs())
+        const signal = bound.signal(policy.requestTimeoutMs)
         try {
           const response = await client.rest.actions.createWorkflowDispatch({
             owner,
@@ -85,11 +87,14 @@ export function createGitHubDispatcher(
             ref: target.ref,
             inputs: { ...inputs },
             ...(askForRun ? { return_run_details: true } : {}),
-            request: { signal: bound.signal(policy.requestTimeoutMs) }
+            request: { signal }
           })
           return { runUrl: runUrlOf(response.data), attempts: attempt }
         } catch (error) {
-          const failure = httpFailureOf(error)
+          // The client's own words for a cut request ("This operation was aborted") say less than this.
+          const failure = signal.aborted
+            ? { status: undefined, headers: {}, message: `no answer within ${(timeoutMs / 1000).toFixed(1)} s` }
+            : httpFailureOf(error)
           if (
             askForRun &&
             (failure.status === 400 || failure.status === 422) &&

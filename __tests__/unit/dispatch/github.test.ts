@@ -200,7 +200,9 @@ describe('createGitHubDispatcher against the fake GitHub API', () => {
     const error = await hanging.dispatch(TARGET, {}).catch((e: unknown) => e)
     const elapsed = performance.now() - started
     expect(error).toBeInstanceOf(DispatchError)
-    expect(error).toMatchObject({ failure: { status: undefined } })
+    expect(error).toMatchObject({
+      failure: { status: undefined, message: expect.stringMatching(/^no answer within 0\.\d s$/) }
+    })
     // 3 × 300 ms + backoffs of at most 10 + 20 ms; a little over for the last abort to land.
     expect(elapsed).toBeLessThan(930 + 250)
     expect(dispatches().length).toBeGreaterThanOrEqual(2)
