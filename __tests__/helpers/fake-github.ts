@@ -36,6 +36,11 @@ export interface FakeGitHub {
   addWorkflow(repository: string, workflow: string): void
   /** Queued answers, consumed FIFO by the next requests whose path matches. */
   answerNext(pathPattern: RegExp, answer: FakeAnswer): void
+  /**
+   * From now on, requests whose path matches are recorded and never answered:
+   * a GitHub that accepts the connection and then hangs. `close()` ends them.
+   */
+  hang(pathPattern: RegExp): void
   close(): Promise<void>
 }
 
@@ -44,6 +49,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
   const commits = new Map<string, CommitFixture>()
   const workflows = new Set<string>()
   const scripted: { pattern: RegExp; answer: FakeAnswer }[] = []
+  const hanging: RegExp[] = []
   let lastRunId = 1000
   let url = ''
 
@@ -52,6 +58,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
       const path = req.url ?? '/'
       const body = text ? safeJson(text) : undefined
       calls.push({ method: req.method ?? 'GET', path, authorization: req.headers.authorization, body })
+      if (hanging.some(pattern => pattern.test(path))) return
       const index = scripted.findIndex(s => s.pattern.test(path))
       if (index >= 0) {
         const [entry] = scripted.splice(index, 1)
@@ -107,6 +114,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     addCommit: (repository, commit) => void commits.set(`${repository}@${commit.sha}`, commit),
     addWorkflow: (repository, workflow) => void workflows.add(`${repository}:${workflow}`),
     answerNext: (pattern, answer) => void scripted.push({ pattern, answer }),
+    hang: pattern => void hanging.push(pattern),
     close: () =>
       new Promise<void>(resolve => {
         server.closeAllConnections()
