@@ -2,33 +2,40 @@ import type { Agent } from 'node:http'
 import * as core from '@actions/core'
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline'
+import type { Deadline } from '../common/deadline.js'
 import type { Env } from '../common/env.js'
+import { BudgetRetryStrategy } from './budget-retry.js'
 import type { ConnectionSettings } from './connection.js'
 import { USER_AGENT } from '../common/version.js'
 
 /** Per attempt: long enough for a slow answer, short enough that a hung socket is retried. */
 export const REQUEST_TIMEOUT_MS = 60_000
-const CONNECTION_TIMEOUT_MS = 10_000
+/** Connecting takes milliseconds when the endpoint is reachable; waiting longer only burns the budget. */
+export const CONNECTION_TIMEOUT_MS = 5_000
 
 /**
  * The CodePipeline client: credentials from the SDK's default chain (so
  * configure-aws-credentials works unchanged), the SDK's standard retry mode
- * with its jittered backoff, a per-attempt timeout, our user agent and the
- * runner's proxy settings.
+ * with its jittered backoff (fitted into `deadline` when given), a
+ * per-attempt timeout, our user agent and the runner's proxy settings.
  */
 export async function createCodePipelineClient(
   connection: ConnectionSettings,
-  env: Env = process.env
+  env: Env = process.env,
+  deadline?: Deadline
 ): Promise<CodePipelineClient> {
   const agents = await proxyAgents(serviceUrl(connection, env))
   return new CodePipelineClient({
     region: connection.region,
     endpoint: connection.endpointUrl,
     maxAttempts: connection.maxAttempts,
-    retryMode: 'standard',
+    // With a budget, retries fit into it; the caller's abort signal ends an attempt when it runs out.
+    ...(deadline
+      ? { retryStrategy: new BudgetRetryStrategy(connection.maxAttempts, deadline) }
+      : { retryMode: 'standard' }),
     customUserAgent: [USER_AGENT],
     requestHandler: {
-      requestTimeout: REQUEST_TIMEOUT_MS,
+      requestTimeout: Math.min(REQUEST_TIMEOUT_MS, Math.ceil(deadline?.remainingMs() ?? REQUEST_TIMEOUT_MS)),
       throwOnRequestTimeout: true,
       connectionTimeout: CONNECTION_TIMEOUT_MS,
       ...agents

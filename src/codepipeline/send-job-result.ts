@@ -4,6 +4,7 @@ import {
   type CodePipelineClient
 } from '@aws-sdk/client-codepipeline'
 import { AttemptLog } from './attempt-log.js'
+import type { Deadline } from '../common/deadline.js'
 import { namedErrorMessage } from '../common/errors.js'
 import type { JobResultRequest } from './job-result.js'
 
@@ -30,19 +31,22 @@ function intendedResult(request: JobResultRequest): ReportResult {
 export async function sendJobResult(
   client: CodePipelineClient,
   request: JobResultRequest,
-  region: string
+  region: string,
+  deadline?: Deadline
 ): Promise<ReportOutcome> {
   const log = new AttemptLog()
   const result = intendedResult(request)
+  // Ends the attempt in flight when the budget runs out, whatever its own timeout.
+  const options = { abortSignal: deadline?.signal() }
   try {
     if (request.operation === 'PutJobSuccessResult') {
       const command = new PutJobSuccessResultCommand(request.input)
       log.attachTo(command.middlewareStack)
-      await client.send(command)
+      await client.send(command, options)
     } else {
       const command = new PutJobFailureResultCommand(request.input)
       log.attachTo(command.middlewareStack)
-      await client.send(command)
+      await client.send(command, options)
     }
     return { result, attempts: log.attempts.length }
   } catch (error) {
@@ -56,7 +60,7 @@ export async function sendJobResult(
           `no longer in progress: the earlier attempt recorded the result. It was not reported twice.`
       }
     }
-    throw new Error(explain(error, request, region, log), { cause: error })
+    throw new Error(explain(error, request, region, log, deadline), { cause: error })
   }
 }
 
@@ -64,11 +68,26 @@ function errorName(error: unknown): string | undefined {
   return error instanceof Error ? error.name : undefined
 }
 
-function explain(error: unknown, request: JobResultRequest, region: string, log: AttemptLog): string {
+function explain(
+  error: unknown,
+  request: JobResultRequest,
+  region: string,
+  log: AttemptLog,
+  deadline: Deadline | undefined
+): string {
   const jobId = request.input.jobId ?? ''
   const attempts = log.attempts.length
   const tried = attempts > 1 ? ` after ${attempts} attempts` : ''
-  const detail = namedErrorMessage(error)
+  // Error texts often end with their own period (the SDK's request timeout does).
+  const detail = namedErrorMessage(error).replace(/[.\s]+$/, '')
+  if (deadline && (deadline.expired() || errorName(error) === 'AbortError')) {
+    const budget = `${request.operation} did not finish within its time budget of ${deadline.budgetMs / 1000} s`
+    if (attempts === 0) return `${budget}: ${detail}. No attempt was sent, so nothing is recorded.`
+    return (
+      `${budget}${tried}: ${detail}. An attempt may have reached CodePipeline, so the result may or may not be ` +
+      `recorded: check job ${jobId} in the pipeline before re-running.`
+    )
+  }
   switch (errorName(error)) {
     case 'InvalidJobStateException':
       return (

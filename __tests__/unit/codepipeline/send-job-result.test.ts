@@ -49,6 +49,7 @@ const success = buildSuccessRequest({
   status: 'success',
   jobId: JOB_ID,
   connection: { region: 'eu-west-1', maxAttempts: 5 },
+  timeoutSeconds: 120,
   outputVariables: { A: '1' },
   summary: 'ok'
 })
@@ -56,6 +57,7 @@ const failure = buildFailureRequest({
   status: 'failure',
   jobId: JOB_ID,
   connection: { region: 'eu-west-1', maxAttempts: 5 },
+  timeoutSeconds: 120,
   failureType: 'JobFailed',
   failureMessage: 'broke'
 })

@@ -7,6 +7,7 @@ const base: SuccessSettings = {
   status: 'success',
   jobId: JOB_ID,
   connection,
+  timeoutSeconds: 120,
   outputVariables: {},
   summary: 'ok',
   externalExecutionId: '4242'
@@ -68,6 +69,7 @@ describe('PutJobFailureResult', () => {
       status: 'cancelled',
       jobId: JOB_ID,
       connection,
+      timeoutSeconds: 120,
       failureType: 'ConfigurationError',
       failureMessage: 'was cancelled',
       externalExecutionId: '4242'
