@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream'
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline'
 import { classifyFailure } from '../../../src/codepipeline/attempt-log.js'
+import { BudgetRetryStrategy } from '../../../src/codepipeline/budget-retry.js'
+import { Deadline } from '../../../src/common/deadline.js'
 import { sendJobResult } from '../../../src/codepipeline/send-job-result.js'
 import { buildFailureRequest, buildSuccessRequest } from '../../../src/report/request.js'
 import { JOB_ID } from '../report/fixtures.js'
@@ -146,6 +148,58 @@ describe('other errors', () => {
     const { client } = scriptedClient([{ error: 'ECONNRESET' }, { error: 'ECONNRESET' }], 2)
     await expect(sendJobResult(client, success, 'eu-west-1')).rejects.toThrow(
       /failed after 2 attempts: .*may or may not be recorded: check job/
+    )
+  })
+})
+
+describe('time budget', () => {
+  it('a period at the end of the error is not doubled', async () => {
+    const timedOut = {
+      metadata: { handlerProtocol: 'http/1.1' },
+      handle: () =>
+        Promise.reject(
+          Object.assign(new Error('a request has exceeded the configured 60000 ms requestTimeout.'), {
+            name: 'TimeoutError',
+            code: 'ETIMEDOUT'
+          })
+        )
+    }
+    const client = new CodePipelineClient({
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' },
+      maxAttempts: 1,
+      requestHandler: timedOut
+    })
+    const message = await sendJobResult(client, success, 'eu-west-1').catch((e: Error) => e.message)
+    expect(message).toContain('requestTimeout. An attempt may have reached CodePipeline')
+    expect(message).not.toContain('..')
+  })
+
+  it('an attempt still waiting when the budget runs out is abandoned, saying it may have landed', async () => {
+    const seen: unknown[] = []
+    const hanging = {
+      metadata: { handlerProtocol: 'http/1.1' },
+      handle: (request: unknown, options?: { abortSignal?: AbortSignal }) =>
+        new Promise<never>((_resolve, reject) => {
+          seen.push(request)
+          options?.abortSignal?.addEventListener('abort', () =>
+            reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' }))
+          )
+        })
+    }
+    const deadline = new Deadline(300)
+    const client = new CodePipelineClient({
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' },
+      retryStrategy: new BudgetRetryStrategy(10, deadline),
+      requestHandler: hanging
+    })
+    const started = performance.now()
+    const message = await sendJobResult(client, success, 'eu-west-1', deadline).catch((e: Error) => e.message)
+    expect(performance.now() - started).toBeLessThan(2000)
+    expect(seen).toHaveLength(1)
+    expect(message).toMatch(
+      /^PutJobSuccessResult did not finish within its time budget of 0\.3 s: AbortError: Request aborted\. An attempt may have reached CodePipeline, so the result may or may not be recorded: check job /
     )
   })
 })

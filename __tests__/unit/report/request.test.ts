@@ -63,6 +63,17 @@ describe('PutJobSuccessResult', () => {
   })
 })
 
+it('keeps an output variable named __proto__ as an own member of the request', () => {
+  const variables = Object.fromEntries([
+    ['__proto__', 'p'],
+    ['A', 'a']
+  ]) as Record<string, string>
+  const request = buildSuccessRequest({ ...base, outputVariables: variables })
+  const sent = request.operation === 'PutJobSuccessResult' ? request.input.outputVariables : undefined
+  expect(Object.keys(sent ?? {})).toEqual(['__proto__', 'A'])
+  expect(JSON.stringify(request.input)).toContain('"__proto__":"p"')
+})
+
 describe('PutJobFailureResult', () => {
   it('carries type, message and external execution ID', () => {
     const settings: FailureSettings = {
