@@ -279,27 +279,32 @@ describe.each(runtimes)('bundle on %s', (_label, node) => {
 
 describe('failure and cancelled with each failure-type', () => {
   // Both statuses on both runtimes in parallel: 24 runs would take too long one by one.
-  it.each(FAILURE_TYPES)('%s', async failureType => {
-    const runs = runtimes.flatMap(([, node]) =>
-      (['failure', 'Cancelled'] as const).map(async status => {
-        const job = emu.createJob()
-        // Any casing is accepted and normalised.
-        const given = status === 'Cancelled' ? failureType.toLowerCase() : failureType
-        const r = await run(node, { 'job-id': job.id, status, 'failure-type': given })
-        return { job, status, r }
-      })
-    )
-    for (const { job, status, r } of await Promise.all(runs)) {
-      expectExit(r, 0)
-      expect(r.outputs.result).toBe('failed')
-      const body = onlyResult(job.id, r).body as FailureBody
-      expect(body.failureDetails.type).toBe(failureType)
-      expect(body.failureDetails.externalExecutionId).toBe(RUN_CONTEXT.runId)
-      expect(body.failureDetails.message).toContain(status === 'Cancelled' ? 'cancelled' : 'failed')
-      expect(body.failureDetails.message).toContain(RUN_URL)
-      expect(emu.getJob(job.id)?.status).toBe('Failed')
-    }
-  })
+  it.each(FAILURE_TYPES)(
+    '%s',
+    async failureType => {
+      const runs = runtimes.flatMap(([, node]) =>
+        (['failure', 'Cancelled'] as const).map(async status => {
+          const job = emu.createJob()
+          // Any casing is accepted and normalised.
+          const given = status === 'Cancelled' ? failureType.toLowerCase() : failureType
+          const r = await run(node, { 'job-id': job.id, status, 'failure-type': given })
+          return { job, status, r }
+        })
+      )
+      for (const { job, status, r } of await Promise.all(runs)) {
+        expectExit(r, 0)
+        expect(r.outputs.result).toBe('failed')
+        const body = onlyResult(job.id, r).body as FailureBody
+        expect(body.failureDetails.type).toBe(failureType)
+        expect(body.failureDetails.externalExecutionId).toBe(RUN_CONTEXT.runId)
+        expect(body.failureDetails.message).toContain(status === 'Cancelled' ? 'cancelled' : 'failed')
+        expect(body.failureDetails.message).toContain(RUN_URL)
+        expect(emu.getJob(job.id)?.status).toBe('Failed')
+      }
+      // Four processes at once: on a loaded machine they take longer than jest's default 5 s.
+    },
+    30_000
+  )
 
   it('a failure is still reported when success-only inputs are broken', async () => {
     const job = emu.createJob()
