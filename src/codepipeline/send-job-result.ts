@@ -4,6 +4,7 @@ import {
   type CodePipelineClient
 } from '@aws-sdk/client-codepipeline'
 import { AttemptLog } from './attempt-log.js'
+import { MIN_ATTEMPT_MS } from './budget-retry.js'
 import type { Deadline } from '../common/deadline.js'
 import { namedErrorMessage } from '../common/errors.js'
 import type { JobResultRequest } from './job-result.js'
@@ -80,14 +81,6 @@ function explain(
   const tried = attempts > 1 ? ` after ${attempts} attempts` : ''
   // Error texts often end with their own period (the SDK's request timeout does).
   const detail = namedErrorMessage(error).replace(/[.\s]+$/, '')
-  if (deadline && (deadline.expired() || errorName(error) === 'AbortError')) {
-    const budget = `${request.operation} did not finish within its time budget of ${deadline.budgetMs / 1000} s`
-    if (attempts === 0) return `${budget}: ${detail}. No attempt was sent, so nothing is recorded.`
-    return (
-      `${budget}${tried}: ${detail}. An attempt may have reached CodePipeline, so the result may or may not be ` +
-      `recorded: check job ${jobId} in the pipeline before re-running.`
-    )
-  }
   switch (errorName(error)) {
     case 'InvalidJobStateException':
       return (
@@ -101,6 +94,17 @@ function explain(
       )
     case 'CredentialsProviderError':
       return `No AWS credentials found (${detail}). Run aws-actions/configure-aws-credentials before this step.`
+  }
+  // Past CodePipeline's own answers: the budget ran out during an attempt or left no time for another.
+  if (deadline && (errorName(error) === 'AbortError' || !deadline.covers(MIN_ATTEMPT_MS))) {
+    const budget = `${request.operation} did not finish within its time budget of ${deadline.budgetMs / 1000} s`
+    if (attempts === 0) return `${budget}: ${detail}. No attempt was sent, so nothing is recorded.`
+    if (!log.attempts.includes('uncertain'))
+      return `${budget}${tried}: ${detail}. CodePipeline refused every attempt, so nothing is recorded.`
+    return (
+      `${budget}${tried}: ${detail}. An attempt may have reached CodePipeline, so the result may or may not be ` +
+      `recorded: check job ${jobId} in the pipeline before re-running.`
+    )
   }
   if (log.attempts.includes('uncertain')) {
     return (

@@ -204,6 +204,29 @@ describe('time budget', () => {
   })
 })
 
+it('a budget too short for a retry after refusals says nothing is recorded', async () => {
+  const deadline = new Deadline(500, () => 0)
+  const throttling = {
+    metadata: { handlerProtocol: 'http/1.1' },
+    handle: async () => ({
+      response: {
+        statusCode: 400,
+        headers: { 'content-type': 'application/x-amz-json-1.1' },
+        body: Readable.from([Buffer.from(JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' }))])
+      }
+    })
+  }
+  const client = new CodePipelineClient({
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' },
+    retryStrategy: new BudgetRetryStrategy(10, deadline),
+    requestHandler: throttling
+  })
+  await expect(sendJobResult(client, success, 'eu-west-1', deadline)).rejects.toThrow(
+    'PutJobSuccessResult did not finish within its time budget of 0.5 s: ThrottlingException: Rate exceeded. CodePipeline refused every attempt, so nothing is recorded.'
+  )
+})
+
 describe('classifyFailure', () => {
   it.each([
     [{ $metadata: { httpStatusCode: 400 } }, 'refused'],
