@@ -46,7 +46,10 @@ export async function run(): Promise<void> {
     await publish(request, outcome)
     // The failure is recorded; the step still fails so that the inputs get fixed.
     if (deferred.length > 0) {
-      throw new InputError(deferred, `The failure was reported to CodePipeline with safe values in place of these. `)
+      throw new InputError(
+        deferred,
+        'The failure was reported to CodePipeline, with safe values in place of the inputs below. '
+      )
     }
   })
 }

@@ -75,7 +75,7 @@ function readEvent(eventPath: string | undefined): { payload?: unknown; note?: N
     return {
       note: {
         level: 'warning',
-        message: `The event file ${quoteForLog(eventPath)} is not JSON (${errorMessage(error)}); the commit's date and message will come from the GitHub API instead.`
+        message: `The event file ${quoteForLog(eventPath)} is not JSON (${errorMessage(error)}); going on without it: the commit's date and message, where a report needs them, are read from the GitHub API.`
       }
     }
   }

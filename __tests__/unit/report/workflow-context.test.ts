@@ -28,7 +28,7 @@ describe('the event file', () => {
       level: 'warning',
       message: expect.stringMatching(
         new RegExp(
-          `^The event file ${JSON.stringify(file).replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')} is not JSON \\(.+\\); .*GitHub API instead\\.$`
+          `^The event file ${JSON.stringify(file).replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')} is not JSON \\(.+\\); .*GitHub API\\.$`
         )
       )
     })
