@@ -2,13 +2,16 @@ import type { Agent } from 'node:http'
 import * as core from '@actions/core'
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline'
+import type { Deadline } from '../common/deadline.js'
 import type { Env } from '../common/env.js'
+import { BudgetRetryStrategy } from './budget-retry.js'
 import type { ConnectionSettings } from './connection.js'
 import { USER_AGENT } from '../common/version.js'
 
 /** Per attempt: long enough for a slow answer, short enough that a hung socket is retried. */
 export const REQUEST_TIMEOUT_MS = 60_000
-const CONNECTION_TIMEOUT_MS = 10_000
+/** Connecting takes milliseconds when the endpoint is reachable; waiting longer only burns the budget. */
+export const CONNECTION_TIMEOUT_MS = 5_000
 
 /** Per-attempt timeouts for a caller that needs shorter ones than the defaults above. */
 export interface ClientTimeouts {
@@ -16,28 +19,38 @@ export interface ClientTimeouts {
   readonly connectionTimeoutMs?: number
 }
 
+export interface ClientOptions extends ClientTimeouts {
+  /** The whole piece of work's budget: retries and each attempt's timeout fit into it. */
+  readonly deadline?: Deadline
+}
+
 /**
  * The CodePipeline client: credentials from the SDK's default chain (so
  * configure-aws-credentials works unchanged), the SDK's standard retry mode
- * with its jittered backoff, a per-attempt timeout, our user agent and the
- * runner's proxy settings.
+ * with its jittered backoff (fitted into `deadline` when given), a
+ * per-attempt timeout, our user agent and the runner's proxy settings.
  */
 export async function createCodePipelineClient(
   connection: ConnectionSettings,
   env: Env = process.env,
-  timeouts: ClientTimeouts = {}
+  options: ClientOptions = {}
 ): Promise<CodePipelineClient> {
+  const { deadline } = options
+  const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS
   const agents = await proxyAgents(serviceUrl(connection, env))
   return new CodePipelineClient({
     region: connection.region,
     endpoint: connection.endpointUrl,
     maxAttempts: connection.maxAttempts,
-    retryMode: 'standard',
+    // With a budget, retries fit into it; the caller's abort signal ends an attempt when it runs out.
+    ...(deadline
+      ? { retryStrategy: new BudgetRetryStrategy(connection.maxAttempts, deadline) }
+      : { retryMode: 'standard' }),
     customUserAgent: [USER_AGENT],
     requestHandler: {
-      requestTimeout: timeouts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+      requestTimeout: Math.min(requestTimeout, Math.ceil(deadline?.remainingMs() ?? requestTimeout)),
       throwOnRequestTimeout: true,
-      connectionTimeout: timeouts.connectionTimeoutMs ?? CONNECTION_TIMEOUT_MS,
+      connectionTimeout: options.connectionTimeoutMs ?? CONNECTION_TIMEOUT_MS,
       ...agents
     }
   })

@@ -32,14 +32,16 @@ export function successRequest(input: PutJobSuccessResultCommandInput): JobResul
 
 /** Drops undefined members (deeply), so the debug log shows exactly what goes on the wire. */
 function withoutUndefined<T extends object>(value: T): T {
-  const out: Record<string, unknown> = {}
-  for (const [key, item] of Object.entries(value)) {
-    if (item === undefined) continue
-    out[key] = isPlainObject(item) ? withoutUndefined(item) : item
-  }
-  return out as T
+  // fromEntries defines each key, so a `__proto__` output variable stays an
+  // own member instead of going to a setter (the SDK sends own members).
+  const entries = Object.entries(value).filter(([, item]) => item !== undefined)
+  return Object.fromEntries(
+    entries.map(([key, item]) => [key, isRecordLike(item) ? withoutUndefined(item) : item])
+  ) as T
 }
 
-function isPlainObject(value: unknown): value is object {
-  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype
+function isRecordLike(value: unknown): value is object {
+  if (typeof value !== 'object' || value === null) return false
+  const proto: unknown = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
 }

@@ -4,8 +4,16 @@ import {
   type CodePipelineClient
 } from '@aws-sdk/client-codepipeline'
 import { AttemptLog } from './attempt-log.js'
+import { MIN_ATTEMPT_MS } from './budget-retry.js'
+import type { Deadline } from '../common/deadline.js'
 import { namedErrorMessage } from '../common/errors.js'
 import type { JobResultRequest } from './job-result.js'
+
+/** What may cut a send short: the caller's own signal, or a budget whose wording the errors then use. */
+export interface SendBounds {
+  readonly abortSignal?: AbortSignal
+  readonly deadline?: Deadline
+}
 
 /** What the job's result now is, as the `result` output names it. */
 export type ReportResult = 'succeeded' | 'in-progress' | 'failed'
@@ -31,10 +39,13 @@ export async function sendJobResult(
   client: CodePipelineClient,
   request: JobResultRequest,
   region: string,
-  options: { readonly abortSignal?: AbortSignal } = {}
+  bounds: SendBounds = {}
 ): Promise<ReportOutcome> {
   const log = new AttemptLog()
   const result = intendedResult(request)
+  const { deadline } = bounds
+  // Ends the attempt in flight when the budget runs out, whatever its own timeout.
+  const options = { abortSignal: bounds.abortSignal ?? deadline?.signal() }
   try {
     if (request.operation === 'PutJobSuccessResult') {
       const command = new PutJobSuccessResultCommand(request.input)
@@ -57,7 +68,7 @@ export async function sendJobResult(
           `no longer in progress: the earlier attempt recorded the result. It was not reported twice.`
       }
     }
-    throw new Error(explain(error, request, region, log), { cause: error })
+    throw new Error(explain(error, request, region, log, deadline), { cause: error })
   }
 }
 
@@ -65,11 +76,18 @@ function errorName(error: unknown): string | undefined {
   return error instanceof Error ? error.name : undefined
 }
 
-function explain(error: unknown, request: JobResultRequest, region: string, log: AttemptLog): string {
+function explain(
+  error: unknown,
+  request: JobResultRequest,
+  region: string,
+  log: AttemptLog,
+  deadline: Deadline | undefined
+): string {
   const jobId = request.input.jobId ?? ''
   const attempts = log.attempts.length
   const tried = attempts > 1 ? ` after ${attempts} attempts` : ''
-  const detail = namedErrorMessage(error)
+  // Error texts often end with their own period (the SDK's request timeout does).
+  const detail = namedErrorMessage(error).replace(/[.\s]+$/, '')
   switch (errorName(error)) {
     case 'InvalidJobStateException':
       return (
@@ -83,6 +101,17 @@ function explain(error: unknown, request: JobResultRequest, region: string, log:
       )
     case 'CredentialsProviderError':
       return `No AWS credentials found (${detail}). Run aws-actions/configure-aws-credentials before this step.`
+  }
+  // Past CodePipeline's own answers: the budget ran out during an attempt or left no time for another.
+  if (deadline && (errorName(error) === 'AbortError' || !deadline.covers(MIN_ATTEMPT_MS))) {
+    const budget = `${request.operation} did not finish within its time budget of ${deadline.budgetMs / 1000} s`
+    if (attempts === 0) return `${budget}: ${detail}. No attempt was sent, so nothing is recorded.`
+    if (!log.attempts.includes('uncertain'))
+      return `${budget}${tried}: ${detail}. CodePipeline refused every attempt, so nothing is recorded.`
+    return (
+      `${budget}${tried}: ${detail}. An attempt may have reached CodePipeline, so the result may or may not be ` +
+      `recorded: check job ${jobId} in the pipeline before re-running.`
+    )
   }
   if (log.attempts.includes('uncertain')) {
     return (

@@ -10,13 +10,20 @@ export function namedErrorMessage(error: unknown): string {
   return `${error.name}: ${error.message}`
 }
 
-/** Thrown when inputs break rules; carries every problem so they are reported at once. */
+/**
+ * Thrown when inputs break rules; carries every problem so they are reported
+ * at once. `lead` says what happened first, when something did.
+ */
 export class InputError extends Error {
-  constructor(readonly problems: readonly string[]) {
+  constructor(
+    readonly problems: readonly string[],
+    lead = ''
+  ) {
     super(
-      problems.length === 1
-        ? `Invalid input: ${problems[0]}`
-        : `${problems.length} invalid inputs:\n${problems.map(p => `  - ${p}`).join('\n')}`
+      lead +
+        (problems.length === 1
+          ? `Invalid input: ${problems[0]}`
+          : `${problems.length} invalid inputs:\n${problems.map(p => `  - ${p}`).join('\n')}`)
     )
   }
 }

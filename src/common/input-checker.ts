@@ -14,7 +14,14 @@ export class InputChecker<N extends string> {
   readonly problems: string[] = []
   readonly notes: Note[] = []
 
-  constructor(readonly raw: Readonly<Record<N, string>>) {}
+  /**
+   * `given` says whether an input was handed over at all (see `inputGiven`);
+   * without it, '' counts as not given.
+   */
+  constructor(
+    readonly raw: Readonly<Record<N, string>>,
+    private readonly given: (name: N) => boolean = () => false
+  ) {}
 
   problem(message: string): void {
     this.problems.push(message)
@@ -74,10 +81,21 @@ export class InputChecker<N extends string> {
     return n
   }
 
-  /** One of a fixed set, any case; returns the canonical spelling. */
+  /**
+   * One of a fixed set, any case; returns the canonical spelling. `fallback`
+   * applies only to an input not given at all: one given as empty or blank
+   * (a mistyped expression such as `${{ job.stats }}`) is an error, never
+   * silently the default.
+   */
   oneOf<T extends string>(name: N, allowed: readonly T[], fallback: T, hint = ''): T | undefined {
     const value = this.raw[name]
-    if (value === '') return fallback
+    if (value === '' && !this.given(name)) return fallback
+    if (value.trim() === '') {
+      this.problem(
+        `"${name}" is empty; it must be one of ${allowed.join(', ')}${hint} (leave the input out for the default, ${fallback})`
+      )
+      return undefined
+    }
     const match = allowed.find(a => a.toLowerCase() === value.toLowerCase())
     if (match === undefined)
       this.problem(`"${name}" must be one of ${allowed.join(', ')}${hint}; got ${preview(value)}`)

@@ -1,3 +1,5 @@
+import { neutralizeCommands } from './log-text.js'
+
 /** Something input checking decided that the log should say, without failing the step. */
 export interface Note {
   readonly level: 'info' | 'warning' | 'debug'
@@ -7,6 +9,7 @@ export interface Note {
 /** Where notes go: @actions/core on a runner, or any logger with the same three levels. */
 export type NoteLog = Readonly<Record<Note['level'], (message: string) => void>>
 
+/** Notes quote inputs and server answers: no line of theirs may become a workflow command. */
 export function emitNotes(notes: readonly Note[], log: NoteLog): void {
-  for (const { level, message } of notes) log[level](message)
+  for (const { level, message } of notes) log[level](neutralizeCommands(message))
 }

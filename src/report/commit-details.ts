@@ -1,4 +1,7 @@
+import * as core from '@actions/core'
+import type * as GitHub from '@actions/github'
 import { LENGTHS } from '../codepipeline/constraints.js'
+import { Deadline } from '../common/deadline.js'
 import { errorMessage } from '../common/errors.js'
 import type { Note } from '../common/notes.js'
 import { truncateCodePoints } from '../common/text.js'
@@ -28,7 +31,8 @@ const GITHUB_API_TIMEOUT_MS = 10_000
 export async function lookUpCommit(
   revision: RevisionSettings,
   ctx: WorkflowContext,
-  githubToken: string | undefined
+  githubToken: string | undefined,
+  deadline: Deadline = new Deadline(Number.POSITIVE_INFINITY)
 ): Promise<CommitLookup> {
   if (!revision.isWorkflowCommit || (revision.created && revision.summary)) return { details: {}, notes: [] }
   if (ctx.headCommit?.id === revision.revision) {
@@ -40,7 +44,9 @@ export async function lookUpCommit(
     )
   }
   try {
-    const commit = await fetchCommit(ctx.apiUrl, ctx.repository, revision.revision, githubToken)
+    // At most half of what is left: the report itself matters more than its commit details.
+    const signal = deadline.signal(Math.min(GITHUB_API_TIMEOUT_MS, deadline.remainingMs() / 2))
+    const commit = await fetchCommit(ctx.apiUrl, ctx.repository, revision.revision, githubToken, signal)
     return fromRawCommit('the GitHub API', commit.committer?.date ?? commit.author?.date, commit.message)
   } catch (error) {
     return warnOnly(
@@ -55,19 +61,37 @@ interface RestCommit {
   readonly author?: { readonly date?: string } | null
 }
 
-async function fetchCommit(apiUrl: string, repository: string, sha: string, token: string): Promise<RestCommit> {
+async function fetchCommit(
+  apiUrl: string,
+  repository: string,
+  sha: string,
+  token: string,
+  signal: AbortSignal
+): Promise<RestCommit> {
   const [owner = '', repo = ''] = repository.split('/')
-  // Loaded here, not at start-up: the Octokit client is the heaviest module
-  // in the bundle and most runs never need it.
-  const { getOctokit } = await import('@actions/github')
-  const octokit = getOctokit(token, { baseUrl: apiUrl })
-  const response = await octokit.rest.repos.getCommit({
-    owner,
-    repo,
-    ref: sha,
-    request: { signal: AbortSignal.timeout(GITHUB_API_TIMEOUT_MS) }
-  })
+  const { getOctokit } = await loadGitHub()
+  // Octokit's own log lines (deprecation notices quote server headers) go to debug, escaped there.
+  const log = { debug: core.debug, info: core.debug, warn: core.debug, error: core.debug }
+  const octokit = getOctokit(token, { baseUrl: apiUrl, log })
+  const response = await octokit.rest.repos.getCommit({ owner, repo, ref: sha, request: { signal } })
   return response.data.commit
+}
+
+/**
+ * Loaded here, not at start-up: the Octokit client is the heaviest module in
+ * the bundle and most runs never need it. @actions/github parses the event
+ * file as it loads (for a `context` this action does not use): a file that
+ * is not JSON would make the import throw, and a missing one is printed raw.
+ * The event has already been read by then, so the module loads without it.
+ */
+async function loadGitHub(): Promise<typeof GitHub> {
+  const eventPath = process.env.GITHUB_EVENT_PATH
+  delete process.env.GITHUB_EVENT_PATH
+  try {
+    return await import('@actions/github')
+  } finally {
+    if (eventPath !== undefined) process.env.GITHUB_EVENT_PATH = eventPath
+  }
 }
 
 function fromRawCommit(source: string, timestamp: string | undefined, message: string | undefined): CommitLookup {

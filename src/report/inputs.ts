@@ -18,7 +18,8 @@ export const INPUT_NAMES = [
   'aws-region',
   'endpoint-url',
   'github-token',
-  'max-attempts'
+  'max-attempts',
+  'timeout-seconds'
 ] as const
 
 export type InputName = (typeof INPUT_NAMES)[number]

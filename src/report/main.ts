@@ -1,8 +1,11 @@
 import * as core from '@actions/core'
 import type { JobResultRequest } from '../codepipeline/job-result.js'
 import type { ReportOutcome } from '../codepipeline/send-job-result.js'
+import { Deadline } from '../common/deadline.js'
+import { InputError } from '../common/errors.js'
 import { emitNotes } from '../common/notes.js'
 import { runStep, warnOnFailure } from '../common/run.js'
+import { maskSecret } from '../common/secrets.js'
 import { lookUpCommit } from './commit-details.js'
 import { readReportInputs } from './inputs.js'
 import { buildFailureRequest, buildSuccessRequest } from './request.js'
@@ -15,12 +18,15 @@ import { readWorkflowContext, type WorkflowContext } from './workflow-context.js
 export async function run(): Promise<void> {
   await runStep(async () => {
     const raw = readReportInputs()
-    if (raw['github-token']) core.setSecret(raw['github-token'])
+    if (raw['github-token']) maskSecret(raw['github-token'])
     const ctx = readWorkflowContext()
-    const { settings, notes } = validateReportInputs(raw, ctx)
+    if (ctx.eventNote) emitNotes([ctx.eventNote], core)
+    const { settings, notes, deferred } = validateReportInputs(raw, ctx)
     emitNotes(notes, core)
+    // One budget for the whole report: commit lookup, every attempt and every backoff.
+    const deadline = new Deadline(settings.timeoutSeconds * 1000)
 
-    const request = await buildRequest(settings, ctx)
+    const request = await buildRequest(settings, ctx, deadline)
     core.info(`Reporting job ${settings.jobId} with ${request.operation} in ${settings.connection.region}.`)
     core.debug(`${request.operation} request: ${JSON.stringify(request.input)}`)
 
@@ -29,20 +35,29 @@ export async function run(): Promise<void> {
       import('../codepipeline/client.js'),
       import('../codepipeline/send-job-result.js')
     ])
-    const client = await createCodePipelineClient(settings.connection)
+    const client = await createCodePipelineClient(settings.connection, process.env, { deadline })
     // Destroyed on every path: kept-alive sockets would hold the process open.
-    const outcome = await sendJobResult(client, request, settings.connection.region).finally(() => client.destroy())
+    const outcome = await sendJobResult(client, request, settings.connection.region, { deadline }).finally(() =>
+      client.destroy()
+    )
 
     if (outcome.warning) core.warning(outcome.warning)
     core.info(`CodePipeline recorded job ${settings.jobId} as ${outcome.result} (${outcome.attempts} attempt(s)).`)
     await publish(request, outcome)
+    // The failure is recorded; the step still fails so that the inputs get fixed.
+    if (deferred.length > 0) {
+      throw new InputError(
+        deferred,
+        'The failure was reported to CodePipeline, with safe values in place of the inputs below. '
+      )
+    }
   })
 }
 
-async function buildRequest(settings: Settings, ctx: WorkflowContext): Promise<JobResultRequest> {
+async function buildRequest(settings: Settings, ctx: WorkflowContext, deadline: Deadline): Promise<JobResultRequest> {
   if (settings.status !== 'success') return buildFailureRequest(settings)
   if (!settings.revision) return buildSuccessRequest(settings)
-  const commit = await lookUpCommit(settings.revision, ctx, settings.githubToken)
+  const commit = await lookUpCommit(settings.revision, ctx, settings.githubToken, deadline)
   emitNotes(commit.notes, core)
   return buildSuccessRequest(settings, commit.details)
 }

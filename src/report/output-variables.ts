@@ -1,5 +1,6 @@
 import { OUTPUT_VARIABLE_KEY_PATTERN, OUTPUT_VARIABLES_MAX_BYTES } from '../codepipeline/constraints.js'
 import { preview, utf8Bytes } from '../common/text.js'
+import { readJsonMembers } from './json-members.js'
 
 export type OutputVariables = Readonly<Record<string, string>>
 
@@ -21,7 +22,7 @@ export function parseOutputVariables(text: string): ParsedOutputVariables {
   const trimmed = text.trim()
   if (trimmed === '') return { variables: {}, skipped: [], problems: [] }
   const parsed = trimmed.startsWith('{') ? parseJson(trimmed) : parseLines(text)
-  const problems = [...parsed.problems, ...keyProblems(parsed.variables)]
+  const problems = [...parsed.problems]
   const size = outputVariablesSize(parsed.variables)
   if (size > OUTPUT_VARIABLES_MAX_BYTES) {
     problems.push(
@@ -39,31 +40,35 @@ export function outputVariablesSize(variables: OutputVariables): number {
 }
 
 function parseJson(text: string): ParsedOutputVariables {
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error)
-    return { variables: {}, skipped: [], problems: [`${INPUT} starts with "{" but is not valid JSON: ${reason}`] }
+  const read = readJsonMembers(text)
+  if (!read.ok) {
+    return { variables: {}, skipped: [], problems: [`${INPUT} starts with "{" but is not valid JSON: ${read.reason}`] }
   }
-  const variables: Record<string, string> = {}
+  const variables = emptyVariables()
+  const seen = new Set<string>()
   const skipped: string[] = []
   const problems: string[] = []
-  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-    if (item === null) skipped.push(key)
-    else if (typeof item === 'string') variables[key] = item
-    // JSON text rather than String(), so 1e21 or -0 read the same on every Node version.
-    else if (typeof item === 'number' || typeof item === 'boolean') variables[key] = JSON.stringify(item)
+  for (const { key, kind, text: value } of read.members) {
+    if (seen.has(key)) {
+      problems.push(`${INPUT} repeats the name ${preview(key)}: each name may appear once`)
+      continue
+    }
+    seen.add(key)
+    if (kind === 'null') skipped.push(key)
+    // Numbers and booleans as the user wrote them: 1.0 stays "1.0", 1e400 stays "1e400".
+    else if (kind !== 'object' && kind !== 'array') variables[key] = value
     else
       problems.push(
-        `${INPUT} key ${JSON.stringify(key)} holds ${Array.isArray(item) ? 'an array' : 'an object'}; values must be strings, numbers, booleans or null`
+        `${INPUT} key ${preview(key)} holds ${kind === 'array' ? 'an array' : 'an object'}; values must be strings, numbers, booleans or null`
       )
   }
+  // Every name is checked, those with null values too: a bad name is a mistake whatever its value.
+  problems.push(...keyProblems(seen))
   return { variables, skipped, problems }
 }
 
 function parseLines(text: string): ParsedOutputVariables {
-  const variables: Record<string, string> = {}
+  const variables = emptyVariables()
   const firstLine = new Map<string, number>()
   const problems: string[] = []
   text.split('\n').forEach((rawLine, index) => {
@@ -85,11 +90,20 @@ function parseLines(text: string): ParsedOutputVariables {
     firstLine.set(name, lineNo)
     variables[name] = line.slice(eq + 1)
   })
-  return { variables, skipped: [], problems }
+  return { variables, skipped: [], problems: [...problems, ...keyProblems(firstLine.keys())] }
 }
 
-function keyProblems(variables: OutputVariables): string[] {
-  return Object.keys(variables)
+/**
+ * A record without a prototype: a variable named `__proto__` (allowed by
+ * CodePipeline's pattern) is then an ordinary key instead of a setter that
+ * silently drops it.
+ */
+function emptyVariables(): Record<string, string> {
+  return Object.create(null) as Record<string, string>
+}
+
+function keyProblems(names: Iterable<string>): string[] {
+  return [...names]
     .filter(key => !OUTPUT_VARIABLE_KEY_PATTERN.test(key))
     .map(
       key =>

@@ -6,6 +6,8 @@ import type { OutputVariables } from './output-variables.js'
 export interface CommonSettings {
   readonly jobId: string
   readonly connection: ConnectionSettings
+  /** The time budget of the whole report (`timeout-seconds`). */
+  readonly timeoutSeconds: number
   readonly externalExecutionId?: string
   readonly githubToken?: string
 }

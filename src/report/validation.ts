@@ -2,17 +2,25 @@ import { checkConnection } from '../codepipeline/connection.js'
 import { FAILURE_TYPES, JOB_ID_PATTERN, LENGTHS, PERCENTAGE_RANGE } from '../codepipeline/constraints.js'
 import type { Env } from '../common/env.js'
 import { InputChecker } from '../common/input-checker.js'
+import { inputGiven } from '../common/inputs.js'
 import type { Note } from '../common/notes.js'
 import { codePointLength, preview } from '../common/text.js'
 import type { InputName, RawInputs } from './inputs.js'
 import { parseOutputVariables } from './output-variables.js'
 import { parseRevisionTime } from './revision-time.js'
-import type { RevisionSettings, Settings, SuccessSettings } from './settings.js'
+import type { FailureSettings, RevisionSettings, Settings, SuccessSettings } from './settings.js'
 import { describeRun, runUrl, type WorkflowContext } from './workflow-context.js'
 
 export interface Validated {
   readonly settings: Settings
   readonly notes: readonly Note[]
+  /**
+   * Problems in inputs that only shape a failure report. They do not stop
+   * one: the failure goes out with safe values in their place, and the step
+   * fails afterwards listing them. Always empty for a success report, whose
+   * problems all block it.
+   */
+  readonly deferred: readonly string[]
 }
 
 type Status = Settings['status']
@@ -20,6 +28,7 @@ type SuccessParts = Pick<
   SuccessSettings,
   'outputVariables' | 'continuationToken' | 'percentComplete' | 'summary' | 'revision'
 >
+type FailureParts = Pick<FailureSettings, 'failureType' | 'failureMessage' | 'externalExecutionId'>
 
 const STATUSES: readonly Status[] = ['success', 'failure', 'cancelled']
 /** Inputs that only shape a success report; a failure report ignores them. */
@@ -34,35 +43,64 @@ const SUCCESS_ONLY: readonly InputName[] = [
   'revision-summary'
 ]
 
+/** The whole report's time budget, in seconds. */
+export const TIMEOUT_SECONDS = { min: 1, max: 3600, default: 120 } as const
+
 /**
  * Checks every input of the reporting action against the API's constraints
- * and turns them into settings. All problems are thrown together as one
- * InputError, before anything touches the network.
+ * and turns them into settings. Problems are thrown together as one
+ * InputError, before anything touches the network, except those a failure
+ * report can do without (see `Validated.deferred`).
  */
 export function validateReportInputs(raw: RawInputs, ctx: WorkflowContext, env: Env = process.env): Validated {
-  const check = new InputChecker(raw)
+  const given = inputGiven(env)
+  const check = new InputChecker(raw, given)
   const jobId = checkJobId(check)
   const status = check.oneOf('status', STATUSES, 'success', ' (any case, so ${{ job.status }} fits)')
   const connection = checkConnection(check, env)
-  const externalExecutionId = check.identifier('external-execution-id', LENGTHS.ExecutionId) ?? ctx.runId
-  // Failure inputs are checked on every run, so a typo shows on the first
-  // green build instead of blocking the report of the first red one.
-  const failureType = check.oneOf('failure-type', FAILURE_TYPES, 'JobFailed')
-  const failureMessage = check.prose('failure-message', LENGTHS.Message, defaultFailureMessage(ctx, status))
+  const timeoutSeconds = check.integer('timeout-seconds', TIMEOUT_SECONDS) ?? TIMEOUT_SECONDS.default
   const githubToken = raw['github-token'] || undefined
+  // Failure inputs are checked on every run, so a typo shows on the first
+  // green build instead of waiting for the first red one.
+  const failure = checkFailureInputs(new InputChecker(raw, given), ctx, status)
 
   if (status === 'failure' || status === 'cancelled') {
     for (const name of SUCCESS_ONLY.filter(n => raw[n] !== '')) {
       check.note('info', `Ignoring "${name}": it applies only when "status" is success.`)
     }
-    const proven = check.finish({ jobId, failureType })
-    const settings = { ...proven, connection, externalExecutionId, githubToken, status, failureMessage }
-    return { settings, notes: check.notes }
+    // Nothing but what makes any report impossible stops a failure report;
+    // when something does, every problem is listed at once.
+    if (check.problems.length > 0) failure.problems.forEach(p => check.problem(p))
+    const proven = check.finish({ jobId })
+    const settings = { ...proven, connection, timeoutSeconds, githubToken, status, ...failure.parts }
+    return { settings, notes: [...check.notes, ...failure.notes], deferred: failure.problems }
   }
   // With an unknown status the success inputs are still checked, so one run lists every problem.
+  failure.problems.forEach(p => check.problem(p))
   const success = checkSuccessInputs(check, ctx)
   const proven = check.finish({ jobId, status })
-  return { settings: { ...proven, connection, externalExecutionId, githubToken, ...success }, notes: check.notes }
+  const { externalExecutionId } = failure.parts
+  const settings = { ...proven, connection, timeoutSeconds, externalExecutionId, githubToken, ...success }
+  return { settings, notes: [...check.notes, ...failure.notes], deferred: [] }
+}
+
+/**
+ * The inputs a failure report is made of, each with a safe value when it
+ * breaks a rule: JobFailed for an unknown type, no external execution ID
+ * rather than one CodePipeline would refuse. The message is cut to fit, never
+ * refused.
+ */
+function checkFailureInputs(
+  check: InputChecker<InputName>,
+  ctx: WorkflowContext,
+  status: Status | undefined
+): { parts: FailureParts; problems: readonly string[]; notes: readonly Note[] } {
+  const failureType = check.oneOf('failure-type', FAILURE_TYPES, 'JobFailed') ?? 'JobFailed'
+  const before = check.problems.length
+  const id = check.identifier('external-execution-id', LENGTHS.ExecutionId)
+  const externalExecutionId = check.problems.length === before ? (id ?? ctx.runId) : undefined
+  const failureMessage = check.prose('failure-message', LENGTHS.Message, defaultFailureMessage(ctx, status))
+  return { parts: { failureType, failureMessage, externalExecutionId }, problems: check.problems, notes: check.notes }
 }
 
 /** The `job-id` input: present and a lowercase UUID. */

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs'
 import type { Env } from '../common/env.js'
+import { errorMessage } from '../common/errors.js'
 import { isRecord } from '../common/guards.js'
+import { quoteForLog } from '../common/log-text.js'
+import type { Note } from '../common/notes.js'
 
 /**
  * What the runner tells a step about its workflow run. Read from the
@@ -18,6 +21,8 @@ export interface WorkflowContext {
   readonly apiUrl: string
   readonly eventName?: string
   readonly headCommit?: HeadCommit
+  /** Why the event file gave no payload, when it should have. */
+  readonly eventNote?: Note
 }
 
 /** The `head_commit` of a push event payload. */
@@ -30,6 +35,7 @@ export interface HeadCommit {
 const nonEmpty = (value: string | undefined): string | undefined => (value ? value : undefined)
 
 export function readWorkflowContext(env: Env = process.env): WorkflowContext {
+  const event = readEvent(env.GITHUB_EVENT_PATH)
   return {
     sha: nonEmpty(env.GITHUB_SHA),
     repository: nonEmpty(env.GITHUB_REPOSITORY),
@@ -40,19 +46,42 @@ export function readWorkflowContext(env: Env = process.env): WorkflowContext {
     serverUrl: nonEmpty(env.GITHUB_SERVER_URL) ?? 'https://github.com',
     apiUrl: nonEmpty(env.GITHUB_API_URL) ?? 'https://api.github.com',
     eventName: nonEmpty(env.GITHUB_EVENT_NAME),
-    headCommit: readHeadCommit(env.GITHUB_EVENT_PATH)
+    headCommit: headCommitOf(event.payload),
+    eventNote: event.note
   }
 }
 
-function readHeadCommit(eventPath: string | undefined): HeadCommit | undefined {
-  if (!eventPath) return undefined
-  let payload: unknown
+/**
+ * The event payload. A missing, unreadable or broken event file only costs
+ * the commit details (the GitHub API may still give them): it is noted,
+ * naming the file, never an error.
+ */
+function readEvent(eventPath: string | undefined): { payload?: unknown; note?: Note } {
+  if (!eventPath) return {}
+  let text: string
   try {
-    payload = JSON.parse(readFileSync(eventPath, 'utf8'))
-  } catch {
-    // A missing or unreadable event file only costs the commit details.
-    return undefined
+    text = readFileSync(eventPath, 'utf8')
+  } catch (error) {
+    return {
+      note: {
+        level: 'debug',
+        message: `Could not read the event file ${quoteForLog(eventPath)}: ${errorMessage(error)}`
+      }
+    }
   }
+  try {
+    return { payload: JSON.parse(text) }
+  } catch (error) {
+    return {
+      note: {
+        level: 'warning',
+        message: `The event file ${quoteForLog(eventPath)} is not JSON (${errorMessage(error)}); going on without it: the commit's date and message, where a report needs them, are read from the GitHub API.`
+      }
+    }
+  }
+}
+
+function headCommitOf(payload: unknown): HeadCommit | undefined {
   const head = isRecord(payload) ? payload.head_commit : undefined
   if (!isRecord(head) || typeof head.id !== 'string') return undefined
   return {

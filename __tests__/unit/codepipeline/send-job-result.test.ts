@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream'
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline'
 import { classifyFailure } from '../../../src/codepipeline/attempt-log.js'
+import { BudgetRetryStrategy } from '../../../src/codepipeline/budget-retry.js'
+import { Deadline } from '../../../src/common/deadline.js'
 import { sendJobResult } from '../../../src/codepipeline/send-job-result.js'
 import { buildFailureRequest, buildSuccessRequest } from '../../../src/report/request.js'
 import { JOB_ID } from '../../helpers/constants.js'
@@ -49,6 +51,7 @@ const success = buildSuccessRequest({
   status: 'success',
   jobId: JOB_ID,
   connection: { region: 'eu-west-1', maxAttempts: 5 },
+  timeoutSeconds: 120,
   outputVariables: { A: '1' },
   summary: 'ok'
 })
@@ -56,6 +59,7 @@ const failure = buildFailureRequest({
   status: 'failure',
   jobId: JOB_ID,
   connection: { region: 'eu-west-1', maxAttempts: 5 },
+  timeoutSeconds: 120,
   failureType: 'JobFailed',
   failureMessage: 'broke'
 })
@@ -146,6 +150,81 @@ describe('other errors', () => {
       /failed after 2 attempts: .*may or may not be recorded: check job/
     )
   })
+})
+
+describe('time budget', () => {
+  it('a period at the end of the error is not doubled', async () => {
+    const timedOut = {
+      metadata: { handlerProtocol: 'http/1.1' },
+      handle: () =>
+        Promise.reject(
+          Object.assign(new Error('a request has exceeded the configured 60000 ms requestTimeout.'), {
+            name: 'TimeoutError',
+            code: 'ETIMEDOUT'
+          })
+        )
+    }
+    const client = new CodePipelineClient({
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' },
+      maxAttempts: 1,
+      requestHandler: timedOut
+    })
+    const message = await sendJobResult(client, success, 'eu-west-1').catch((e: Error) => e.message)
+    expect(message).toContain('requestTimeout. An attempt may have reached CodePipeline')
+    expect(message).not.toContain('..')
+  })
+
+  it('an attempt still waiting when the budget runs out is abandoned, saying it may have landed', async () => {
+    const seen: unknown[] = []
+    const hanging = {
+      metadata: { handlerProtocol: 'http/1.1' },
+      handle: (request: unknown, options?: { abortSignal?: AbortSignal }) =>
+        new Promise<never>((_resolve, reject) => {
+          seen.push(request)
+          options?.abortSignal?.addEventListener('abort', () =>
+            reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' }))
+          )
+        })
+    }
+    const deadline = new Deadline(300)
+    const client = new CodePipelineClient({
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' },
+      retryStrategy: new BudgetRetryStrategy(10, deadline),
+      requestHandler: hanging
+    })
+    const started = performance.now()
+    const message = await sendJobResult(client, success, 'eu-west-1', { deadline }).catch((e: Error) => e.message)
+    expect(performance.now() - started).toBeLessThan(2000)
+    expect(seen).toHaveLength(1)
+    expect(message).toMatch(
+      /^PutJobSuccessResult did not finish within its time budget of 0\.3 s: AbortError: Request aborted\. An attempt may have reached CodePipeline, so the result may or may not be recorded: check job /
+    )
+  })
+})
+
+it('a budget too short for a retry after refusals says nothing is recorded', async () => {
+  const deadline = new Deadline(500, () => 0)
+  const throttling = {
+    metadata: { handlerProtocol: 'http/1.1' },
+    handle: async () => ({
+      response: {
+        statusCode: 400,
+        headers: { 'content-type': 'application/x-amz-json-1.1' },
+        body: Readable.from([Buffer.from(JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' }))])
+      }
+    })
+  }
+  const client = new CodePipelineClient({
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' },
+    retryStrategy: new BudgetRetryStrategy(10, deadline),
+    requestHandler: throttling
+  })
+  await expect(sendJobResult(client, success, 'eu-west-1', { deadline })).rejects.toThrow(
+    'PutJobSuccessResult did not finish within its time budget of 0.5 s: ThrottlingException: Rate exceeded. CodePipeline refused every attempt, so nothing is recorded.'
+  )
 })
 
 describe('classifyFailure', () => {

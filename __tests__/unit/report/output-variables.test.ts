@@ -2,12 +2,53 @@ import { OUTPUT_VARIABLES_MAX_BYTES } from '../../../src/codepipeline/constraint
 import { outputVariablesSize, parseOutputVariables } from '../../../src/report/output-variables.js'
 
 describe('JSON object', () => {
-  it('keeps strings and turns numbers and booleans into their JSON text', () => {
+  it('keeps strings and sends numbers and booleans as the text written', () => {
     expect(parseOutputVariables('{"S":"text","N":1.5,"BIG":1e21,"T":true,"F":false,"Z":-0}')).toEqual({
-      variables: { S: 'text', N: '1.5', BIG: '1e+21', T: 'true', F: 'false', Z: '0' },
+      variables: { S: 'text', N: '1.5', BIG: '1e21', T: 'true', F: 'false', Z: '-0' },
       skipped: [],
       problems: []
     })
+  })
+  it.each([
+    ['1e400', '1e400'],
+    ['12345678901234567890', '12345678901234567890'],
+    ['1.0', '1.0'],
+    ['-0.000E-7', '-0.000E-7']
+  ])('keeps the number %s as written, where JSON.parse would not', (written, sent) => {
+    expect(parseOutputVariables(`{ "N" : ${written} , "M":"after"}`).variables).toEqual({ N: sent, M: 'after' })
+  })
+  it('decodes escapes in names and values', () => {
+    expect(parseOutputVariables('{"A\\u0042":"line\\none \\"q\\" \\\\ \\u00e9"}').variables).toEqual({
+      AB: 'line\none "q" \\ é'
+    })
+  })
+  it('refuses a name given twice, naming it, where JSON.parse keeps the last silently', () => {
+    expect(parseOutputVariables('{"A":"1","B":"2","A":"3"}')).toMatchObject({
+      variables: { A: '1', B: '2' },
+      problems: ['"output-variables" repeats the name "A": each name may appear once']
+    })
+  })
+  it('reads past nested values with brackets and quotes in their strings', () => {
+    expect(parseOutputVariables('{"O":{"x":"}\\"]","y":[{}]},"A":"a"}')).toMatchObject({
+      variables: { A: 'a' },
+      problems: [expect.stringContaining('key "O" holds an object')]
+    })
+  })
+  it('checks the names of null values too', () => {
+    expect(parseOutputVariables('{"bad name":null,"x\\n::error::y":null}').problems).toEqual([
+      expect.stringContaining('name "bad name" is not allowed'),
+      expect.stringContaining('name "x\\n::error::y" is not allowed')
+    ])
+  })
+  it.each([
+    ['JSON', '{"__proto__":"p","A":"a"}'],
+    ['NAME=value', '__proto__=p\nA=a']
+  ])('keeps a variable named __proto__ (%s form) as an ordinary name', (_form, text) => {
+    const { variables, problems } = parseOutputVariables(text)
+    expect(problems).toEqual([])
+    expect(Object.keys(variables)).toEqual(['__proto__', 'A'])
+    expect(Object.getOwnPropertyDescriptor(variables, '__proto__')?.value).toBe('p')
+    expect(JSON.parse(JSON.stringify(variables)) as unknown).toEqual(JSON.parse('{"__proto__":"p","A":"a"}'))
   })
   it('skips null values', () => {
     expect(parseOutputVariables('{"A":null,"B":"b"}')).toMatchObject({ variables: { B: 'b' }, skipped: ['A'] })

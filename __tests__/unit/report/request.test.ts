@@ -7,6 +7,7 @@ const base: SuccessSettings = {
   status: 'success',
   jobId: JOB_ID,
   connection,
+  timeoutSeconds: 120,
   outputVariables: {},
   summary: 'ok',
   externalExecutionId: RUN_ID
@@ -62,12 +63,24 @@ describe('PutJobSuccessResult', () => {
   })
 })
 
+it('keeps an output variable named __proto__ as an own member of the request', () => {
+  const variables = Object.fromEntries([
+    ['__proto__', 'p'],
+    ['A', 'a']
+  ]) as Record<string, string>
+  const request = buildSuccessRequest({ ...base, outputVariables: variables })
+  const sent = request.operation === 'PutJobSuccessResult' ? request.input.outputVariables : undefined
+  expect(Object.keys(sent ?? {})).toEqual(['__proto__', 'A'])
+  expect(JSON.stringify(request.input)).toContain('"__proto__":"p"')
+})
+
 describe('PutJobFailureResult', () => {
   it('carries type, message and external execution ID', () => {
     const settings: FailureSettings = {
       status: 'cancelled',
       jobId: JOB_ID,
       connection,
+      timeoutSeconds: 120,
       failureType: 'ConfigurationError',
       failureMessage: 'was cancelled',
       externalExecutionId: RUN_ID

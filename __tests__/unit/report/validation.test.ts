@@ -298,3 +298,77 @@ describe('all problems at once', () => {
     ])
   })
 })
+
+describe('enumerated inputs given empty or blank (a runner sets INPUT_<NAME> even to "")', () => {
+  const given = (name: string, value: string) => ({ [`INPUT_${name.toUpperCase()}`]: value })
+  it.each(['status', 'failure-type'] as const)('%s: the default only when the variable is absent', name => {
+    // Not given at all (no variable): the documented default.
+    expect(() => validateReportInputs(rawInputs({ [name]: '' }), CONTEXT, NO_ENV)).not.toThrow()
+    // Given as empty or blank: an error naming the input, before anything is sent.
+    for (const value of ['', '   ', '\t\n']) {
+      expect(problemsOf(() => validateReportInputs(rawInputs({ [name]: '' }), CONTEXT, given(name, value)))).toEqual([
+        expect.stringMatching(new RegExp(`^"${name}" is empty; it must be one of `))
+      ])
+    }
+  })
+  it('an empty status never becomes a success, and the message says how to get the default', () => {
+    const [problem] = problemsOf(() => validateReportInputs(rawInputs({ status: '' }), CONTEXT, given('status', '')))
+    expect(problem).toContain('success, failure, cancelled')
+    expect(problem).toContain('leave the input out for the default, success')
+  })
+})
+
+describe('a failure report is never stopped by the inputs that only shape it', () => {
+  const failure = (given: Parameters<typeof rawInputs>[0]) => validateReportInputs(rawInputs(given), CONTEXT, NO_ENV)
+
+  it.each(['failure', 'cancelled'])('status %s: safe values in place of bad ones, the problems deferred', status => {
+    const { settings, deferred } = failure({
+      status,
+      'failure-type': 'Exploded',
+      'external-execution-id': 'e'.repeat(1501),
+      'failure-message': 'm'.repeat(6000)
+    })
+    if (settings.status === 'success') throw new Error('expected a failure report')
+    expect(settings.failureType).toBe('JobFailed')
+    expect(settings.externalExecutionId).toBeUndefined()
+    expect([...settings.failureMessage]).toHaveLength(5000)
+    expect(deferred).toEqual([
+      expect.stringMatching(/^"failure-type" must be one of .*got "Exploded"/),
+      '"external-execution-id" is 1501 characters; CodePipeline allows 1 to 1500'
+    ])
+  })
+  it('an empty failure-type given with status failure is deferred too', () => {
+    const { settings, deferred } = validateReportInputs(rawInputs({ status: 'failure' }), CONTEXT, {
+      'INPUT_FAILURE-TYPE': ''
+    })
+    expect(settings.status === 'failure' && settings.failureType).toBe('JobFailed')
+    expect(deferred).toEqual([expect.stringContaining('"failure-type" is empty')])
+  })
+  it('nothing is deferred on a clean failure report', () => {
+    expect(failure({ status: 'failure' }).deferred).toEqual([])
+  })
+  it('what makes any report impossible still stops it, listing the deferred problems with it', () => {
+    const problems = problemsOf(() =>
+      failure({ status: 'failure', 'job-id': 'nope', 'failure-type': 'Exploded', 'timeout-seconds': '0' })
+    )
+    expect(problems.map(p => /^"([a-z-]+)"/.exec(p)?.[1])).toEqual(['job-id', 'timeout-seconds', 'failure-type'])
+  })
+  it('on a success the same problems block the report', () => {
+    expect(problemsOf(() => failure({ 'failure-type': 'Exploded' }))).toEqual([
+      expect.stringContaining('"failure-type"')
+    ])
+  })
+})
+
+describe('timeout-seconds', () => {
+  it('defaults to 120 and accepts 1 to 3600', () => {
+    expect(success().timeoutSeconds).toBe(120)
+    expect(success({ 'timeout-seconds': '1' }).timeoutSeconds).toBe(1)
+    expect(success({ 'timeout-seconds': '3600' }).timeoutSeconds).toBe(3600)
+  })
+  it.each(['0', '3601', '1.5', 'soon'])('refuses %p', value => {
+    expect(problemsOf(() => validateReportInputs(rawInputs({ 'timeout-seconds': value }), CONTEXT, NO_ENV))).toEqual([
+      expect.stringMatching(/^"timeout-seconds" must be a whole number from 1 to 3600/)
+    ])
+  })
+})
