@@ -133,8 +133,9 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     const jwt = /^bearer (.+)$/i.exec(authorization ?? '')?.[1]
     const claims = jwt === undefined ? undefined : verifiedClaims(jwt, apps)
     if (!claims) return { status: 401, body: { message: 'A JSON web token could not be decoded' } }
-    const app = claims.app
-    if (app.installationId !== installationId) return { status: 404, body: { message: 'Not Found' } }
+    // One App can have several installations, each registered on its own.
+    const app = apps.find(a => a.appId === claims.app.appId && a.installationId === installationId)
+    if (!app) return { status: 404, body: { message: 'Not Found' } }
     const token = `ghs_fake${String(minted.length + 1).padStart(4, '0')}${installationId}`
     const expiresAt = new Date(Date.now() + (app.tokenLifetimeMs ?? 60 * 60_000)).toISOString()
     minted.push({ token, installationId, expiresAt })
