@@ -1,5 +1,17 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
 import { InputError } from '../../../src/common/errors.js'
-import { loadLambdaConfig, variableFor, withToken } from '../../../src/lambda/config.js'
+import {
+  LAMBDA_INPUT_NAMES,
+  loadLambdaConfig,
+  SECRET_ID_VARIABLE,
+  variableFor,
+  withToken
+} from '../../../src/lambda/config.js'
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url))
 
 const GOOD = {
   AWS_REGION: 'eu-west-1',
@@ -89,5 +101,14 @@ describe('loadLambdaConfig', () => {
   it("names each input's variable as upper case with underscores", () => {
     expect(variableFor('max-batch-size')).toBe('MAX_BATCH_SIZE')
     expect(variableFor('github-api-url')).toBe('GITHUB_API_URL')
+  })
+})
+
+describe('dispatch/README.md', () => {
+  it('lists every variable the handler reads', () => {
+    const readme = readFileSync(join(ROOT, 'dispatch', 'README.md'), 'utf8')
+    const section = readme.slice(readme.indexOf('## Running it on AWS Lambda'))
+    const variables = [...LAMBDA_INPUT_NAMES.map(variableFor), SECRET_ID_VARIABLE]
+    expect(variables.filter(v => !section.includes(`\`${v}\``))).toEqual([])
   })
 })
