@@ -48,8 +48,11 @@ export function createHandler(container: Container): Handler {
     try {
       // Credentials first: if the secret or GitHub's token endpoint fails, no job is acknowledged.
       const settings = withToken(config.settings, await tokens.token(deadline))
-      // One client per warm container: its connections and credentials are reused.
-      codePipeline ??= createCodePipelineClient(settings.connection)
+      // One client per warm container: its connections and credentials are reused (a failed set-up is retried).
+      codePipeline ??= createCodePipelineClient(settings.connection).catch((error: unknown) => {
+        codePipeline = undefined
+        throw error
+      })
       // No `github`: each round makes its dispatcher from the settings, with this invocation's token.
       const deps = { codePipeline: await codePipeline, log, deadline }
       const runRound = (): Promise<DispatchRound> => dispatchJobs(settings, deps)
