@@ -8,8 +8,6 @@ export interface GitHubCall {
   readonly path: string
   readonly authorization?: string
   readonly body?: unknown
-  /** Epoch ms when the request arrived. */
-  readonly at: number
 }
 
 /** A scripted answer: status and JSON body. */
@@ -79,7 +77,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     void readBody(req).then(text => {
       const path = req.url ?? '/'
       const body = text ? safeJson(text) : undefined
-      calls.push({ method: req.method ?? 'GET', path, authorization: req.headers.authorization, body, at: Date.now() })
+      calls.push({ method: req.method ?? 'GET', path, authorization: req.headers.authorization, body })
       const index = scripted.findIndex(s => s.pattern.test(path))
       if (index >= 0) {
         const [entry] = scripted.splice(index, 1)
