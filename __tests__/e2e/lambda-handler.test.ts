@@ -384,6 +384,19 @@ describe('Lambda handler bundle: faults and configuration', () => {
     expectNoSecrets(fn.logs)
   })
 
+  it('throws, naming the job, when a job could be neither started nor reported', async () => {
+    const jobId = queuedJob()
+    // MAX_ATTEMPTS is 2: both attempts at AcknowledgeJob fail.
+    for (let i = 0; i < 2; i++) emu.injectFault({ operation: 'AcknowledgeJob', kind: 'internal' })
+    const fn = await coldStart()
+    const run = await fn.invoke(startedEvent())
+
+    expect(run.ok).toBe(false)
+    expect(run.error?.message).toMatch(new RegExp(`1 job\\(s\\) were neither started nor reported.*${jobId}`))
+    expect(jsonLines(run.logs)).toContainEqual(expect.objectContaining({ event: 'job', jobId, outcome: 'failed' }))
+    expect(dispatches()).toEqual([])
+  })
+
   it('a misconfigured function fails every invocation with the variables to fix, and makes no call', async () => {
     queuedJob()
     const fn = await coldStart({ CATEGORY: 'Bild', GITHUB_SECRET_ID: '', MAX_BATCH_SIZE: '0' })
