@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Checks src/'s import graph: no cycle anywhere, and no import between
 // src/report/ and src/dispatch/ (what both need lives in src/common/ or
-// src/codepipeline/). Prints each problem and exits 1 when there are any.
+// src/codepipeline/), and nothing imports src/lambda/ (an entry point that
+// builds on the dispatcher). Prints each problem and exits 1 when there are any.
 import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, normalize, relative, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -44,6 +45,8 @@ export function problems(graph) {
         (area(to) === 'report' || area(to) === 'dispatch')
       )
         found.push(`${from} imports ${to}: shared code must not depend on one action`)
+      if (area(to) === 'lambda' && area(from) !== 'lambda')
+        found.push(`${from} imports ${to}: nothing outside src/lambda/ may import the Lambda handler`)
     }
   }
   const state = new Map()

@@ -6,16 +6,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync,
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { minify } from 'terser'
+import { ENTRIES } from './entries.mjs'
 
 const root = resolve(import.meta.dirname, '..')
 const outDir = resolve(process.argv[2] ?? join(root, 'dist'))
 const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
-
-/** Each entry point and the folder of its bundle, relative to outDir. */
-const ENTRIES = [
-  { source: 'src/report/index.ts', out: '.' },
-  { source: 'src/dispatch/index.ts', out: 'dispatch' }
-]
 
 // Built beside the target and swapped in at the end, so that tests running
 // the committed bundle never see a half-written or missing dist/.

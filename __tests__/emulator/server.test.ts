@@ -399,6 +399,16 @@ describe('job operations', () => {
     expect(emu.getJob(prod.id)?.status).toBe('Queued')
   })
 
+  it('PollForJobs hands out a job created with pollableAfterMs only once that time has passed', async () => {
+    const late = emu.createJob({ status: 'Queued', pollableAfterMs: 300 })
+    const before = await client().send(new PollForJobsCommand({ actionTypeId: ACTION }))
+    expect(before.jobs ?? []).toEqual([])
+    expect(emu.getJob(late.id)?.status).toBe('Queued')
+    await new Promise(resolve => setTimeout(resolve, 350))
+    const after = await client().send(new PollForJobsCommand({ actionTypeId: ACTION }))
+    expect(after.jobs?.map(j => j.id)).toEqual([late.id])
+  })
+
   it('PollForJobs refuses action types that are not custom', async () => {
     const f = await failureOf(client().send(new PollForJobsCommand({ actionTypeId: { ...ACTION, owner: 'AWS' } })))
     expect(f).toMatchObject({ name: 'ActionTypeNotFoundException', status: 400 })

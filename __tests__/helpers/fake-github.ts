@@ -1,3 +1,4 @@
+import { createPublicKey, verify, type KeyObject } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
@@ -23,9 +24,28 @@ export interface CommitFixture {
   readonly authorDate?: string
 }
 
+/** A GitHub App the fake knows: installation tokens are minted for JWTs its key signed. */
+export interface FakeApp {
+  readonly appId: string
+  readonly installationId: string
+  /** PEM public key of the App's private key. */
+  readonly publicKey: string
+  /** How long minted tokens last (GitHub: one hour). */
+  tokenLifetimeMs?: number
+}
+
+/** An installation token the fake minted. */
+export interface MintedToken {
+  readonly token: string
+  readonly installationId: string
+  readonly expiresAt: string
+}
+
 /**
  * A local stand-in for the GitHub REST API, enough for what this project
- * calls: reading a commit and dispatching a workflow. Records every request.
+ * calls: reading a commit, dispatching a workflow and minting a GitHub App
+ * installation token (the RS256 JWT checked against the App's public key).
+ * Records every request.
  * Answers can be scripted per request with `answerNext`.
  */
 export interface FakeGitHub {
@@ -41,6 +61,10 @@ export interface FakeGitHub {
    * a GitHub that accepts the connection and then hangs. `close()` ends them.
    */
   hang(pathPattern: RegExp): void
+  /** Registers a GitHub App installation; returns it so a test can change its token lifetime. */
+  addApp(app: FakeApp): FakeApp
+  /** Every installation token minted so far, oldest first. */
+  readonly minted: MintedToken[]
   close(): Promise<void>
 }
 
@@ -50,6 +74,8 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
   const workflows = new Set<string>()
   const scripted: { pattern: RegExp; answer: FakeAnswer }[] = []
   const hanging: RegExp[] = []
+  const apps: FakeApp[] = []
+  const minted: MintedToken[] = []
   let lastRunId = 1000
   let url = ''
 
@@ -64,11 +90,13 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
         const [entry] = scripted.splice(index, 1)
         if (entry) return send(res, entry.answer)
       }
-      send(res, route(req.method ?? 'GET', path, body))
+      send(res, route(req.method ?? 'GET', path, body, req.headers.authorization))
     })
   })
 
-  function route(method: string, path: string, body: unknown): FakeAnswer {
+  function route(method: string, path: string, body: unknown, authorization?: string): FakeAnswer {
+    const installation = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(path)
+    if (method === 'POST' && installation) return mintToken(installation[1] ?? '', authorization)
     const commit = /^\/repos\/([^/]+\/[^/]+)\/commits\/([^/?]+)/.exec(path)
     if (method === 'GET' && commit) {
       const found = commits.get(`${commit[1]}@${commit[2]}`)
@@ -105,6 +133,23 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     return { status: 404, body: { message: 'Not Found' } }
   }
 
+  /** As GitHub does: 401 for a JWT that is not the App's or not current, 404 for an unknown installation. */
+  function mintToken(installationId: string, authorization: string | undefined): FakeAnswer {
+    const jwt = /^bearer (.+)$/i.exec(authorization ?? '')?.[1]
+    const claims = jwt === undefined ? undefined : verifiedClaims(jwt, apps)
+    if (!claims) return { status: 401, body: { message: 'A JSON web token could not be decoded' } }
+    // One App can have several installations, each registered on its own.
+    const app = apps.find(a => a.appId === claims.app.appId && a.installationId === installationId)
+    if (!app) return { status: 404, body: { message: 'Not Found' } }
+    const token = `ghs_fake${String(minted.length + 1).padStart(4, '0')}${installationId}`
+    const expiresAt = new Date(Date.now() + (app.tokenLifetimeMs ?? 60 * 60_000)).toISOString()
+    minted.push({ token, installationId, expiresAt })
+    return {
+      status: 201,
+      body: { token, expires_at: expiresAt, permissions: { actions: 'write' }, repository_selection: 'selected' }
+    }
+  }
+
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   url = `http://127.0.0.1:${port}`
@@ -115,12 +160,41 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     addWorkflow: (repository, workflow) => void workflows.add(`${repository}:${workflow}`),
     answerNext: (pattern, answer) => void scripted.push({ pattern, answer }),
     hang: pattern => void hanging.push(pattern),
+    addApp: app => {
+      apps.push(app)
+      return app
+    },
+    minted,
     close: () =>
       new Promise<void>(resolve => {
         server.closeAllConnections()
         server.close(() => resolve())
       })
   }
+}
+
+/**
+ * The App a GitHub App JWT belongs to, when its RS256 signature verifies
+ * against that App's public key and its times are what GitHub accepts
+ * (issued at most a minute ahead, expiring within ten minutes, not expired).
+ */
+function verifiedClaims(jwt: string, apps: readonly FakeApp[]): { app: FakeApp } | undefined {
+  const [header, payload, signature] = jwt.split('.')
+  if (header === undefined || payload === undefined || signature === undefined) return undefined
+  const decode = (part: string): unknown => safeJson(Buffer.from(part, 'base64url').toString('utf8'))
+  const head = decode(header)
+  const claims = decode(payload)
+  if (!isRecord(head) || head.alg !== 'RS256' || !isRecord(claims)) return undefined
+  const app = apps.find(a => String(claims.iss) === a.appId)
+  if (!app) return undefined
+  const key: KeyObject = createPublicKey(app.publicKey)
+  const signed = Buffer.from(`${header}.${payload}`)
+  if (!verify('RSA-SHA256', signed, key, Buffer.from(signature, 'base64url'))) return undefined
+  const now = Date.now() / 1000
+  const { iat, exp } = claims
+  if (typeof iat !== 'number' || typeof exp !== 'number') return undefined
+  if (iat > now + 60 || exp <= now || exp - iat > 11 * 60) return undefined
+  return { app }
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -3,6 +3,7 @@
 // inputs are valid, Octokit and undici only for a commit lookup). A static
 // import added in the wrong place would pull them into start-up unnoticed.
 import { readdirSync, readFileSync } from 'node:fs'
+import { isBuiltin } from 'node:module'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -27,4 +28,26 @@ it.each(MARKERS)('%s is in a lazily loaded chunk, not in the entry bundle', (_, 
 it('the entry bundle stays small', () => {
   // About 70 KB today: @actions/core and this action's own modules.
   expect(entry.length).toBeLessThan(150_000)
+})
+
+// Lambda loads dist/lambda/ as the whole function (arm64 included): every
+// module it needs at run time is either bundled or a Node built-in, and there
+// is no native addon that would tie it to one platform.
+describe('the Lambda bundle (dist/lambda/)', () => {
+  const LAMBDA = join(DIST, 'lambda')
+  const files = readdirSync(LAMBDA)
+  const code = files.filter(f => f.endsWith('.js')).map(f => readFileSync(join(LAMBDA, f), 'utf8'))
+
+  it('loads nothing but Node built-ins from outside the bundle', () => {
+    // ncc turns each import of a module it leaves out into createRequire(import.meta.url)("name").
+    const external = code.flatMap(text =>
+      [...text.matchAll(/\(import\.meta\.url\)\("([^"]+)"\)/g)].map(m => m[1] ?? '')
+    )
+    expect(external.length).toBeGreaterThan(0)
+    expect(external.filter(name => !isBuiltin(name))).toEqual([])
+  })
+
+  it('has no native addon', () => {
+    expect(files.filter(f => f.endsWith('.node'))).toEqual([])
+  })
 })

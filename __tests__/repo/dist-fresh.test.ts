@@ -8,6 +8,13 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
+// @ts-expect-error: a plain .mjs script, no type declarations
+import { importGraph } from '../../script/check-imports.mjs'
+// @ts-expect-error: a plain .mjs script, no type declarations
+import { ENTRIES as ENTRY_LIST } from '../../script/entries.mjs'
+
+const ENTRIES = ENTRY_LIST as readonly { source: string; out: string }[]
+
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const COMMITTED = join(ROOT, 'dist')
 // ncc takes about 15 s per entry point; leave room for a slow machine.
@@ -48,11 +55,78 @@ it('every file of a fresh build is byte for byte the committed one', () => {
   expect(differing).toEqual([])
 })
 
-it('the bundle ships the licence of every runtime dependency', () => {
+/** The npm packages a source file imports at run time (type-only imports are erased and bundle nothing). */
+function runtimePackages(file: string): string[] {
+  const text = readFileSync(join(ROOT, 'src', file), 'utf8')
+  const found: string[] = []
+  for (const m of text.matchAll(/^import\s+(type\s+)?([^;]*?)\s+from\s+'([^'.][^']*)'/gm)) {
+    const [, typeOnly, bindings = '', specifier = ''] = m
+    const names = /^\{([^}]*)\}$/s
+      .exec(bindings.trim())?.[1]
+      ?.split(',')
+      .map(n => n.trim())
+      .filter(n => n !== '')
+    if (typeOnly || (names && names.every(n => n.startsWith('type ')))) continue
+    found.push(specifier)
+  }
+  for (const m of text.matchAll(/import\(\s*'([^'.][^']*)'\s*\)/g)) found.push(m[1] ?? '')
+  return found
+    .filter(s => !s.startsWith('node:'))
+    .map(s =>
+      s
+        .split('/')
+        .slice(0, s.startsWith('@') ? 2 : 1)
+        .join('/')
+    )
+}
+
+/** The packages an entry point's own code imports: through every src/ module it reaches. */
+function entryPackages(source: string): string[] {
+  const graph = (importGraph as () => Map<string, string[]>)()
+  const seen = new Set<string>()
+  const visit = (file: string): void => {
+    if (seen.has(file)) return
+    seen.add(file)
+    for (const next of graph.get(file) ?? []) visit(next)
+  }
+  visit(source.replace(/^src\//, ''))
+  return [...new Set([...seen].flatMap(runtimePackages))].sort()
+}
+
+function listedPackages(bundle: string): Set<string> {
+  // Each entry of licenses.txt starts with the package's name on a line of its own.
+  return new Set(readFileSync(join(COMMITTED, bundle, 'licenses.txt'), 'utf8').split('\n'))
+}
+
+describe.each(ENTRIES)('the bundle of $source', ({ source, out }) => {
+  it('is in dist/ as an ES module with its licences', () => {
+    expect(JSON.parse(readFileSync(join(COMMITTED, out, 'package.json'), 'utf8'))).toEqual({ type: 'module' })
+    expect(listFiles(join(COMMITTED, out))).toEqual(expect.arrayContaining(['index.js', 'licenses.txt']))
+  })
+
+  it('ships the licence of every package its code imports', () => {
+    const imported = entryPackages(source)
+    expect(imported.length).toBeGreaterThan(0)
+    const listed = listedPackages(out)
+    expect(imported.filter(name => !listed.has(name))).toEqual([])
+  })
+})
+
+it('every runtime dependency is bundled by some entry point and its licence shipped there', () => {
   const { dependencies = {} } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
     dependencies?: Record<string, string>
   }
-  // ncc --license writes each package as a line with its name, then its licence.
-  const listed = new Set(readFileSync(join(COMMITTED, 'licenses.txt'), 'utf8').split('\n'))
-  expect(Object.keys(dependencies).filter(name => !listed.has(name))).toEqual([])
+  const listed = ENTRIES.map(e => listedPackages(e.out))
+  expect(Object.keys(dependencies).filter(name => !listed.some(l => l.has(name)))).toEqual([])
+})
+
+it('the import scan finds what a file imports at run time and skips type-only imports', () => {
+  expect(runtimePackages('lambda/secret.ts')).toEqual(['@aws-sdk/client-secrets-manager'])
+  // Only `import type { CodePipelineClient }` from the SDK: erased.
+  expect(runtimePackages('dispatch/dispatcher.ts')).toEqual([])
+  // A type import and a dynamic import('@actions/github'): the latter counts.
+  expect(runtimePackages('dispatch/github.ts')).toEqual(['@actions/github'])
+  expect(entryPackages('src/lambda/index.ts')).toEqual(
+    expect.arrayContaining(['@aws-sdk/client-codepipeline', '@aws-sdk/client-secrets-manager', '@octokit/auth-app'])
+  )
 })

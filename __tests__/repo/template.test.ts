@@ -20,7 +20,7 @@ import {
 import { matchesEventPattern } from '../helpers/event-pattern.js'
 import { checkIamAction, loadCatalogue, operationsOfSdkModule, type Catalogue } from '../helpers/iam-actions.js'
 import { ACTION_CATEGORIES, ACTION_TYPE_LENGTHS, ACTION_TYPE_NAME_PATTERN } from '../../src/codepipeline/constraints.js'
-import { DISPATCH_INPUT_NAMES } from '../../src/dispatch/inputs.js'
+import { LAMBDA_INPUT_NAMES, SECRET_ID_VARIABLE, variableFor } from '../../src/lambda/config.js'
 import { CONFIG_KEYS } from '../../src/dispatch/job.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -442,13 +442,9 @@ describe('deploy/bridge.yml', () => {
         GitHubApiUrl: 'https://ghe.example.com/api/v3'
       })
       const variables = get(properties(resolved, 'DispatcherFunction'), 'Environment', 'Variables')
-      // The token comes from the secret; Lambda sets the Region; no endpoint override in AWS;
-      // the round's budget is the function's own remaining time, not a setting.
-      const fromInputs = DISPATCH_INPUT_NAMES.filter(
-        name => !['github-token', 'aws-region', 'endpoint-url', 'timeout-seconds'].includes(name)
-      ).map(name => name.toUpperCase().replaceAll('-', '_'))
+      // Exactly the variables the handler reads (src/lambda/config.ts).
       expect(Object.keys(isObject(variables) ? variables : {}).sort()).toEqual(
-        [...fromInputs, 'GITHUB_SECRET_ID'].sort()
+        [...LAMBDA_INPUT_NAMES.map(variableFor), SECRET_ID_VARIABLE].sort()
       )
       expect(variables).toEqual({
         CATEGORY: 'Build',

@@ -75,6 +75,11 @@ export interface JobInit {
   continuationToken?: string
   inputArtifacts?: Artifact[]
   outputArtifacts?: Artifact[]
+  /**
+   * A queued job that PollForJobs hands out only this many ms after it was
+   * created: CodePipeline's STARTED event can come before the job is pollable.
+   */
+  pollableAfterMs?: number
 }
 
 export const DEFAULT_ACTION_TYPE_ID: ActionTypeId = {
@@ -115,6 +120,8 @@ export interface JobStoreOptions {
 /** In-memory job state and the five operations' business rules (input already validated). */
 export class JobStore {
   private readonly byId = new Map<string, Job>()
+  /** Epoch ms before which a job is not handed out (see JobInit.pollableAfterMs). */
+  private readonly pollableAt = new Map<string, number>()
 
   constructor(private readonly options: JobStoreOptions) {}
 
@@ -151,6 +158,7 @@ export class JobStore {
       }
     }
     this.byId.set(id, job)
+    if (init.pollableAfterMs !== undefined) this.pollableAt.set(id, Date.now() + init.pollableAfterMs)
     return snapshot(job)
   }
 
@@ -165,6 +173,7 @@ export class JobStore {
 
   clear(): void {
     this.byId.clear()
+    this.pollableAt.clear()
   }
 
   private find(jobId: string): Job {
@@ -262,6 +271,7 @@ export class JobStore {
     for (const job of this.byId.values()) {
       if (picked.length >= limit) break
       if (job.status !== 'Queued' || !sameActionType(job.data.actionTypeId, input.actionTypeId)) continue
+      if ((this.pollableAt.get(job.id) ?? 0) > Date.now()) continue
       const config = job.data.actionConfiguration.configuration
       if (!query.every(([k, v]) => config[k] === v)) continue
       picked.push(job)

@@ -1,0 +1,415 @@
+// The bundled Lambda handler (dist/lambda/index.js) as Lambda loads it: a
+// child process with Lambda's environment that keeps the module loaded
+// across invocations, against the CodePipeline emulator, the fake GitHub
+// (which mints App installation tokens for JWTs signed by the test key) and
+// a fake Secrets Manager.
+import { generateKeyPairSync } from 'node:crypto'
+
+import { jest } from '@jest/globals'
+
+import { startEmulator, type Emulator } from '../../tools/emulator/index.js'
+import { startFakeSecretsManager, type FakeSecretsManager } from '../../tools/secrets-manager.js'
+import { startFakeGitHub, type FakeApp, type FakeGitHub } from '../helpers/fake-github.js'
+import { startContainer, type Invocation, type LambdaContainer } from '../helpers/lambda-host.js'
+
+const ACTION_TYPE = { category: 'Build', owner: 'Custom', provider: 'GitHubActions', version: '1' }
+const SECRET_ID = 'github-bridge'
+const APP_ID = '123456'
+const INSTALLATION_ID = '7890'
+const ARTIFACT_SECRET = 'artifact-secret-must-not-leak'
+
+const appKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
+const PRIVATE_KEY = appKey.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()
+const PUBLIC_KEY = appKey.publicKey.export({ type: 'spki', format: 'pem' }).toString()
+const appSecret = JSON.stringify({ appId: APP_ID, installationId: INSTALLATION_ID, privateKey: PRIVATE_KEY })
+
+// Each test cold-starts one or two function processes on a shared machine.
+jest.setTimeout(60_000)
+
+let emu: Emulator
+let github: FakeGitHub
+let secrets: FakeSecretsManager
+let app: FakeApp
+let containers: LambdaContainer[] = []
+
+beforeEach(async () => {
+  emu = await startEmulator()
+  github = await startFakeGitHub()
+  secrets = await startFakeSecretsManager()
+  github.addWorkflow('octo-org/app', 'pipeline-job.yml')
+  app = github.addApp({ appId: APP_ID, installationId: INSTALLATION_ID, publicKey: PUBLIC_KEY })
+  secrets.putSecret(SECRET_ID, appSecret)
+})
+afterEach(async () => {
+  await Promise.all(containers.map(c => c.close()))
+  containers = []
+  await Promise.all([emu.close(), github.close(), secrets.close()])
+})
+
+function functionEnv(): Record<string, string> {
+  return {
+    CATEGORY: 'Build',
+    PROVIDER: 'GitHubActions',
+    VERSION: '1',
+    REPOSITORY: 'octo-org/app',
+    WORKFLOW: 'pipeline-job.yml',
+    REF: 'main',
+    GITHUB_API_URL: github.url,
+    MAX_BATCH_SIZE: '10',
+    MAX_ATTEMPTS: '2',
+    GITHUB_SECRET_ID: SECRET_ID,
+    AWS_ENDPOINT_URL_CODEPIPELINE: emu.url,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url
+  }
+}
+
+async function coldStart(env: Record<string, string> = {}): Promise<LambdaContainer> {
+  const container = await startContainer({
+    env: { ...functionEnv(), ...env },
+    region: emu.region,
+    credentials: emu.credentials
+  })
+  containers.push(container)
+  return container
+}
+
+function queuedJob(options: { pollableAfterMs?: number; provider?: string } = {}): string {
+  return emu.createJob({
+    status: 'Queued',
+    actionTypeId: { ...ACTION_TYPE, provider: options.provider ?? ACTION_TYPE.provider },
+    configuration: { ApiKey: 'config-secret-must-not-leak' },
+    pipelineContext: { pipelineName: 'app-pipeline', stage: { name: 'Build' } },
+    artifactCredentials: { accessKeyId: 'ASIAARTIFACT', secretAccessKey: ARTIFACT_SECRET, sessionToken: 'tok' },
+    ...(options.pollableAfterMs === undefined ? {} : { pollableAfterMs: options.pollableAfterMs })
+  }).id
+}
+
+/** A STARTED event as CodePipeline sends it (version as a number, as in AWS's examples). */
+function startedEvent(type: Record<string, unknown> = {}, state = 'STARTED'): Record<string, unknown> {
+  return {
+    version: '0',
+    id: 'a1b2c3d4-0000-0000-0000-000000000000',
+    'detail-type': 'CodePipeline Action Execution State Change',
+    source: 'aws.codepipeline',
+    account: emu.accountId,
+    time: '2026-01-01T00:00:00Z',
+    region: emu.region,
+    resources: [`arn:aws:codepipeline:${emu.region}:${emu.accountId}:app-pipeline`],
+    detail: {
+      pipeline: 'app-pipeline',
+      'execution-id': 'e1e2e3e4-0000-0000-0000-000000000000',
+      stage: 'Build',
+      action: 'GitHubActions',
+      state,
+      region: emu.region,
+      type: { owner: 'Custom', category: 'Build', provider: 'GitHubActions', version: 1, ...type },
+      version: 1
+    }
+  }
+}
+
+const SCHEDULED_EVENT = {
+  version: '0',
+  id: 'b1b2b3b4-0000-0000-0000-000000000000',
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: '123456789012',
+  time: '2026-01-01T00:05:00Z',
+  region: 'us-east-1',
+  resources: ['arn:aws:events:us-east-1:123456789012:rule/bridge-sweep'],
+  detail: {}
+}
+
+function operations(name: string): number {
+  return emu.calls.filter(c => c.operation === name).length
+}
+
+function dispatches(): typeof github.calls {
+  return github.calls.filter(c => c.method === 'POST' && c.path.endsWith('/dispatches'))
+}
+
+function jsonLines(logs: readonly string[]): Record<string, unknown>[] {
+  return logs.map(line => JSON.parse(line) as Record<string, unknown>)
+}
+
+/** Nothing secret in any line: the App key (any line of it), tokens, the secret string, artifact credentials. */
+function expectNoSecrets(logs: readonly string[], extra: readonly string[] = []): void {
+  const keyLines = PRIVATE_KEY.split('\n').filter(l => l.length > 20 && !l.startsWith('-----'))
+  const secretValues = [...keyLines, ...github.minted.map(t => t.token), ARTIFACT_SECRET, ...extra]
+  const leaks = logs.filter(line => secretValues.some(value => line.includes(value)))
+  expect(leaks).toEqual([])
+  expect(keyLines.length).toBeGreaterThan(5)
+}
+
+describe('Lambda handler bundle: events to dispatch', () => {
+  it('a STARTED event of the action type dispatches its job with an App installation token', async () => {
+    const jobId = queuedJob()
+    const fn = await coldStart()
+
+    const run = await fn.invoke(startedEvent())
+    expect(run).toMatchObject({ ok: true, result: { seen: 1, dispatched: 1, skipped: 0, failed: 0 } })
+
+    expect(emu.getJob(jobId)?.status).toBe('InProgress')
+    expect(dispatches()).toEqual([
+      expect.objectContaining({
+        path: '/repos/octo-org/app/actions/workflows/pipeline-job.yml/dispatches',
+        authorization: `token ${github.minted[0]?.token}`,
+        body: expect.objectContaining({
+          ref: 'main',
+          inputs: expect.objectContaining({ 'job-id': jobId, 'pipeline-name': 'app-pipeline', stage: 'Build' })
+        })
+      })
+    ])
+    expect(github.minted).toHaveLength(1)
+    expect(jsonLines(run.logs)).toContainEqual(
+      expect.objectContaining({
+        event: 'job',
+        jobId,
+        pipeline: 'app-pipeline',
+        stage: 'Build',
+        action: 'GitHubActions',
+        outcome: 'dispatched',
+        runUrl: expect.stringMatching(/^https:\/\/github\.example\/octo-org\/app\/actions\/runs\/\d+$/)
+      })
+    )
+    expectNoSecrets(fn.logs)
+  })
+
+  it('duplicate events and concurrent invocations start each job once', async () => {
+    const jobId = queuedJob()
+    const [a, b] = await Promise.all([coldStart(), coldStart()])
+    // 80 s timeouts: a round needs 75 s, so the fruitless waits for a job already taken last only 2 s.
+    const event = startedEvent()
+    const runs = await Promise.all([a.invoke(event, 80_000), b.invoke(event, 80_000)])
+    const again = await a.invoke(event, 80_000)
+
+    const results = [...runs, again].map(r => r.result as { dispatched: number; seen: number })
+    expect([...runs, again].every(r => r.ok)).toBe(true)
+    expect(results.reduce((n, r) => n + r.dispatched, 0)).toBe(1)
+    expect(dispatches()).toHaveLength(1)
+    expect(emu.calls.filter(c => c.operation === 'AcknowledgeJob' && c.status === 200)).toHaveLength(1)
+    expect(emu.getJob(jobId)?.status).toBe('InProgress')
+  })
+
+  it('ignores other action types, other states and unknown payloads without any call', async () => {
+    const jobId = queuedJob()
+    const fn = await coldStart()
+    const ignored = [
+      startedEvent({ provider: 'SomethingElse' }),
+      startedEvent({ version: 2 }),
+      startedEvent({ owner: 'AWS' }),
+      startedEvent({}, 'SUCCEEDED'),
+      { source: 'aws.s3', 'detail-type': 'Object Created', detail: {} },
+      { hello: '::error::not a command' },
+      'a plain string'
+    ]
+    for (const event of ignored) {
+      const run = await fn.invoke(event)
+      expect(run).toMatchObject({ ok: true, result: { seen: 0, dispatched: 0, skipped: 0, failed: 0 } })
+      expect(run.logs).toHaveLength(1)
+      expect(jsonLines(run.logs)[0]).toEqual({ level: 'info', event: 'ignored', reason: expect.any(String) })
+    }
+    expect(emu.calls).toEqual([])
+    expect(secrets.calls).toEqual([])
+    expect(github.calls).toEqual([])
+    expect(emu.getJob(jobId)?.status).toBe('Queued')
+  })
+
+  it('a version sent as a string matches too', async () => {
+    queuedJob()
+    const fn = await coldStart()
+    const run = await fn.invoke(startedEvent({ version: '1' }))
+    expect(run.result).toEqual({ seen: 1, dispatched: 1, skipped: 0, failed: 0, deferred: 0 })
+  })
+
+  it('a job that becomes pollable only after its event is found by polling again, then dispatched', async () => {
+    const jobId = queuedJob({ pollableAfterMs: 2_000 })
+    const fn = await coldStart()
+    const run = await fn.invoke(startedEvent())
+
+    expect(run.result).toEqual({ seen: 1, dispatched: 1, skipped: 0, failed: 0, deferred: 0 })
+    expect(emu.getJob(jobId)?.status).toBe('InProgress')
+    const polls = emu.calls.filter(c => c.operation === 'PollForJobs')
+    // Several empty polls first (200 ms, then growing waits), the last one finding the job.
+    expect(polls.length).toBeGreaterThanOrEqual(3)
+    expect(polls.slice(0, -1).every(c => JSON.stringify(c.response) === '{"jobs":[]}')).toBe(true)
+    const round = jsonLines(run.logs).find(l => l.event === 'round')
+    expect(round).toMatchObject({ trigger: 'started event', polls: polls.length, dispatched: 1 })
+  })
+
+  it('gives up waiting for a job that never shows within its window, having polled a bounded number of times', async () => {
+    const fn = await coldStart()
+    // 80 s timeout: a 77 s budget, of which a round needs 75 s, so a 2 s window.
+    const run = await fn.invoke(startedEvent(), 80_000)
+    expect(run.result).toEqual({ seen: 0, dispatched: 0, skipped: 0, failed: 0, deferred: 0 })
+    const polls = operations('PollForJobs')
+    expect(polls).toBeGreaterThanOrEqual(3)
+    expect(polls).toBeLessThanOrEqual(8)
+  })
+
+  it('a scheduled event, or the documented sweep payload, runs one sweep round', async () => {
+    const jobs = [queuedJob(), queuedJob()]
+    const fn = await coldStart()
+    const scheduled = await fn.invoke(SCHEDULED_EVENT)
+    expect(scheduled.result).toEqual({ seen: 2, dispatched: 2, skipped: 0, failed: 0, deferred: 0 })
+    expect(operations('PollForJobs')).toBe(1)
+    expect(jobs.map(id => emu.getJob(id)?.status)).toEqual(['InProgress', 'InProgress'])
+
+    const third = queuedJob()
+    const sweep = await fn.invoke({ sweep: true })
+    expect(sweep.result).toEqual({ seen: 1, dispatched: 1, skipped: 0, failed: 0, deferred: 0 })
+    expect(operations('PollForJobs')).toBe(2)
+    expect(emu.getJob(third)?.status).toBe('InProgress')
+  })
+})
+
+describe('Lambda handler bundle: GitHub credentials', () => {
+  it('a warm container reads the secret once and mints one installation token for several invocations', async () => {
+    const fn = await coldStart()
+    for (let i = 0; i < 3; i++) {
+      queuedJob()
+      const run = await fn.invoke(SCHEDULED_EVENT)
+      expect(run.result).toEqual({ seen: 1, dispatched: 1, skipped: 0, failed: 0, deferred: 0 })
+    }
+    expect(github.minted).toHaveLength(1)
+    expect(secrets.calls).toHaveLength(1)
+    expect(secrets.calls[0]).toMatchObject({ secretId: SECRET_ID, signature: 'valid', status: 200 })
+    expect(new Set(dispatches().map(c => c.authorization))).toEqual(new Set([`token ${github.minted[0]?.token}`]))
+    expectNoSecrets(fn.logs)
+  })
+
+  it('mints a new token when less than a few minutes of the real expiry remain', async () => {
+    // GitHub's answer, not the library's 59-minute assumption, decides.
+    app.tokenLifetimeMs = 4 * 60_000
+    const fn = await coldStart()
+    for (let i = 0; i < 2; i++) {
+      queuedJob()
+      expect((await fn.invoke(SCHEDULED_EVENT)).result).toMatchObject({ dispatched: 1 })
+    }
+    expect(github.minted).toHaveLength(2)
+    expect(dispatches().map(c => c.authorization)).toEqual(github.minted.map(t => `token ${t.token}`))
+  })
+
+  it('a secret holding {"token"} is used as it is', async () => {
+    const token = 'github_pat_fine_grained_token_value_0123456789'
+    secrets.putSecret(SECRET_ID, JSON.stringify({ token }))
+    queuedJob()
+    const fn = await coldStart({ AWS_LAMBDA_LOG_LEVEL: 'DEBUG' })
+    const run = await fn.invoke(SCHEDULED_EVENT)
+    expect(run.result).toMatchObject({ dispatched: 1 })
+    expect(dispatches()[0]?.authorization).toBe(`token ${token}`)
+    expect(github.minted).toEqual([])
+    expectNoSecrets(fn.logs, [token])
+  })
+
+  const RAW_TOKEN = 'ghp_rawtokenstoredinsteadofjson0123456789'
+  const badSecrets: [string, () => void, RegExp][] = [
+    [
+      'a missing secret',
+      () => secrets.deleteSecret(SECRET_ID),
+      /Could not read the secret "github-bridge": ResourceNotFoundException/
+    ],
+    [
+      'Secrets Manager refusing access',
+      () => secrets.failNext('AccessDeniedException', 'not allowed', 5),
+      /AccessDeniedException/
+    ],
+    [
+      'a raw token instead of JSON',
+      () => secrets.putSecret(SECRET_ID, RAW_TOKEN),
+      /The secret "github-bridge" is not JSON/
+    ],
+    [
+      'a malformed private key',
+      () =>
+        secrets.putSecret(
+          SECRET_ID,
+          JSON.stringify({ appId: APP_ID, installationId: INSTALLATION_ID, privateKey: PRIVATE_KEY.slice(0, 400) })
+        ),
+      /"privateKey" must be the App's private key in PEM form/
+    ],
+    [
+      "another key than the App's",
+      () => {
+        const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+          type: 'pkcs8',
+          format: 'pem'
+        })
+        secrets.putSecret(
+          SECRET_ID,
+          JSON.stringify({ appId: APP_ID, installationId: INSTALLATION_ID, privateKey: other })
+        )
+      },
+      /401 .*check the secret's "appId" and "privateKey"/
+    ],
+    [
+      'an installation the App does not have',
+      () =>
+        secrets.putSecret(SECRET_ID, JSON.stringify({ appId: APP_ID, installationId: '1', privateKey: PRIVATE_KEY })),
+      /404 .*check the secret's "installationId"/
+    ]
+  ]
+
+  it.each(badSecrets)(
+    '%s: the invocation fails with a clear error and no job is acknowledged',
+    async (_, spoil, message) => {
+      spoil()
+      const jobId = queuedJob()
+      const fn = await coldStart()
+      const run = await fn.invoke(startedEvent())
+      expect(run.ok).toBe(false)
+      expect(run.error?.message).toMatch(message)
+      expect(run.error?.message).not.toContain(RAW_TOKEN)
+      expect(operations('AcknowledgeJob')).toBe(0)
+      expect(operations('PollForJobs')).toBe(0)
+      expect(emu.getJob(jobId)?.status).toBe('Queued')
+      expectNoSecrets([...fn.logs, run.error?.message ?? ''], [RAW_TOKEN])
+    }
+  )
+})
+
+describe('Lambda handler bundle: faults and configuration', () => {
+  it("GitHub down: the job is reported failed, within the function's timeout", async () => {
+    const jobId = queuedJob()
+    for (let i = 0; i < 10; i++)
+      github.answerNext(/\/dispatches$/, { status: 503, body: { message: 'Service Unavailable' } })
+    const fn = await coldStart()
+    const run: Invocation = await fn.invoke(startedEvent(), 90_000)
+
+    expect(run.timedOut).toBe(false)
+    expect(run.result).toEqual({ seen: 1, dispatched: 0, skipped: 0, failed: 1, deferred: 0 })
+    expect(emu.getJob(jobId)?.status).toBe('Failed')
+    expect(emu.results(jobId)).toHaveLength(1)
+    expect(jsonLines(run.logs)).toContainEqual(expect.objectContaining({ event: 'job', jobId, outcome: 'failed' }))
+    expectNoSecrets(fn.logs)
+  })
+
+  it('throws, naming the job, when a job could be neither started nor reported', async () => {
+    const jobId = queuedJob()
+    // MAX_ATTEMPTS is 2: both attempts at AcknowledgeJob fail.
+    for (let i = 0; i < 2; i++) emu.injectFault({ operation: 'AcknowledgeJob', kind: 'internal' })
+    const fn = await coldStart()
+    const run = await fn.invoke(startedEvent())
+
+    expect(run.ok).toBe(false)
+    expect(run.error?.message).toMatch(new RegExp(`1 job\\(s\\) were neither started nor reported.*${jobId}`))
+    expect(jsonLines(run.logs)).toContainEqual(expect.objectContaining({ event: 'job', jobId, outcome: 'failed' }))
+    expect(dispatches()).toEqual([])
+  })
+
+  it('a misconfigured function fails every invocation with the variables to fix, and makes no call', async () => {
+    queuedJob()
+    const fn = await coldStart({ CATEGORY: 'Bild', GITHUB_SECRET_ID: '', MAX_BATCH_SIZE: '0' })
+    for (const event of [startedEvent(), SCHEDULED_EVENT]) {
+      const run = await fn.invoke(event)
+      expect(run.ok).toBe(false)
+      expect(run.error?.message).toMatch(/misconfigured/)
+      expect(run.error?.message).toMatch(/CATEGORY must be one of Source, Build/)
+      expect(run.error?.message).toMatch(/GITHUB_SECRET_ID is required/)
+      expect(run.error?.message).toMatch(/MAX_BATCH_SIZE must be a whole number from 1 to 100/)
+    }
+    expect(emu.calls).toEqual([])
+    expect(secrets.calls).toEqual([])
+    expect(github.calls).toEqual([])
+  })
+})

@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+import { InputError } from '../../../src/common/errors.js'
+import {
+  LAMBDA_INPUT_NAMES,
+  loadLambdaConfig,
+  SECRET_ID_VARIABLE,
+  variableFor,
+  withToken
+} from '../../../src/lambda/config.js'
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url))
+
+const GOOD = {
+  AWS_REGION: 'eu-west-1',
+  CATEGORY: 'build',
+  PROVIDER: 'GitHubActions',
+  VERSION: '1',
+  REPOSITORY: 'octo-org/app',
+  WORKFLOW: '.github/workflows/pipeline-job.yml',
+  REF: 'main',
+  GITHUB_SECRET_ID: 'github-bridge'
+}
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadLambdaConfig(env)
+  } catch (error) {
+    if (error instanceof InputError) return error.problems
+    throw error
+  }
+  throw new Error('expected an InputError')
+}
+
+describe('loadLambdaConfig', () => {
+  it("reads the dispatcher inputs from upper-cased variables, with the action's defaults", () => {
+    const config = loadLambdaConfig(GOOD)
+    expect(config.secretId).toBe('github-bridge')
+    expect(config.settings).toEqual({
+      actionType: { category: 'Build', provider: 'GitHubActions', version: '1' },
+      maxBatchSize: 10,
+      roundBudgetMs: 300_000,
+      defaults: { repository: 'octo-org/app', workflow: 'pipeline-job.yml', ref: 'main' },
+      github: { apiUrl: 'https://api.github.com', serverUrl: 'https://github.com' },
+      connection: { region: 'eu-west-1', endpointUrl: undefined, maxAttempts: 5 }
+    })
+  })
+
+  it('takes GitHub Enterprise from GITHUB_API_URL and the numbers from MAX_BATCH_SIZE and MAX_ATTEMPTS', () => {
+    const config = loadLambdaConfig({
+      ...GOOD,
+      GITHUB_API_URL: 'https://ghes.example.com/api/v3/',
+      MAX_BATCH_SIZE: '3',
+      MAX_ATTEMPTS: '2'
+    })
+    expect(config.settings.github).toEqual({
+      apiUrl: 'https://ghes.example.com/api/v3',
+      serverUrl: 'https://ghes.example.com'
+    })
+    expect(config.settings.maxBatchSize).toBe(3)
+    expect(config.settings.connection.maxAttempts).toBe(2)
+  })
+
+  it('never takes a token from the environment: the settings have none until the secret gives one', () => {
+    const config = loadLambdaConfig({ ...GOOD, GITHUB_TOKEN: 'ghp_from_env', INPUT_GITHUB_TOKEN: 'ghp_input' })
+    expect(JSON.stringify(config)).not.toMatch(/ghp_|token-from-secret/)
+    expect(withToken(config.settings, 'ghs_minted').github.token).toBe('ghs_minted')
+  })
+
+  it("names the variables to fix, all at once, with the action's rules", () => {
+    const problems = problemsOf({
+      AWS_REGION: 'eu-west-1',
+      CATEGORY: 'Bild',
+      VERSION: 'v 1',
+      MAX_BATCH_SIZE: '500',
+      MAX_ATTEMPTS: 'x',
+      REPOSITORY: 'no-slash',
+      WORKFLOW: 'deploy',
+      GITHUB_API_URL: 'ftp://x'
+    })
+    expect(problems).toEqual([
+      'GITHUB_SECRET_ID is required: the name or ARN of the Secrets Manager secret with GitHub credentials',
+      'CATEGORY must be one of Source, Build, Deploy, Test, Invoke, Approval, Compute; got "Bild"',
+      'PROVIDER is required: the provider of the custom action type, as created in CodePipeline',
+      'VERSION must be 1 to 9 letters, digits, "-" or "_"; got "v 1"',
+      'MAX_BATCH_SIZE must be a whole number from 1 to 100; got "500"',
+      'REPOSITORY must be "owner/repo"; got "no-slash"',
+      'WORKFLOW must be a workflow file name such as deploy.yml (or a workflow ID); got "deploy"',
+      'GITHUB_API_URL must be an http:// or https:// URL; got "ftp://x"',
+      'MAX_ATTEMPTS must be a whole number from 1 to 10; got "x"'
+    ])
+  })
+
+  it('refuses a secret ID longer than Secrets Manager allows', () => {
+    expect(problemsOf({ ...GOOD, GITHUB_SECRET_ID: 'x'.repeat(2049) })).toEqual([
+      expect.stringMatching(/^GITHUB_SECRET_ID must be at most 2048 characters/)
+    ])
+  })
+
+  it("names each input's variable as upper case with underscores", () => {
+    expect(variableFor('max-batch-size')).toBe('MAX_BATCH_SIZE')
+    expect(variableFor('github-api-url')).toBe('GITHUB_API_URL')
+  })
+})
+
+describe('dispatch/README.md', () => {
+  it('lists every variable the handler reads', () => {
+    const readme = readFileSync(join(ROOT, 'dispatch', 'README.md'), 'utf8')
+    const section = readme.slice(readme.indexOf('## Running it on AWS Lambda'))
+    const variables = [...LAMBDA_INPUT_NAMES.map(variableFor), SECRET_ID_VARIABLE]
+    expect(variables.filter(v => !section.includes(`\`${v}\``))).toEqual([])
+  })
+})

@@ -1,0 +1,100 @@
+import { InputError } from '../common/errors.js'
+import type { Env } from '../common/env.js'
+import { preview } from '../common/text.js'
+import { validateDispatchInputs, type DispatchInputName, type DispatchSettings } from '../dispatch/api.js'
+
+/**
+ * The handler's settings come from environment variables named after the
+ * dispatcher action's inputs (`max-batch-size` -> MAX_BATCH_SIZE). The GitHub
+ * token is not one of them: it comes from the secret. The region is Lambda's
+ * own AWS_REGION, and the SDK's AWS_ENDPOINT_URL_* variables pick endpoints.
+ */
+export const LAMBDA_INPUT_NAMES = [
+  'category',
+  'provider',
+  'version',
+  'repository',
+  'workflow',
+  'ref',
+  'github-api-url',
+  'max-batch-size',
+  'max-attempts'
+] as const satisfies readonly DispatchInputName[]
+
+export type LambdaInputName = (typeof LAMBDA_INPUT_NAMES)[number]
+
+/** The Secrets Manager secret (name or ARN) that holds the GitHub credentials. */
+export const SECRET_ID_VARIABLE = 'GITHUB_SECRET_ID'
+
+/** Secrets Manager's SecretId: 1 to 2048 characters. */
+const SECRET_ID_MAX_LENGTH = 2048
+
+/** The environment variable that carries an input: `max-batch-size` -> `MAX_BATCH_SIZE`. */
+export function variableFor(input: DispatchInputName): string {
+  return input.toUpperCase().replaceAll('-', '_')
+}
+
+/** Dispatch settings without the GitHub token, which each invocation fills in from the secret. */
+export type SettingsWithoutToken = Omit<DispatchSettings, 'github'> & {
+  readonly github: Omit<DispatchSettings['github'], 'token'>
+}
+
+export interface LambdaConfig {
+  readonly settings: SettingsWithoutToken
+  readonly secretId: string
+  /** Warnings from the checks (a value cut to fit, ...), logged once per cold start. */
+  readonly notes: readonly string[]
+}
+
+// Stands in for the token while the other settings are checked: the token
+// itself is read from the secret at invocation time, never from the environment.
+const TOKEN_FROM_SECRET = 'token-from-secret'
+
+/**
+ * Checks the environment with the dispatcher action's own rules, so the two
+ * entry points accept the same values. Problems name the environment
+ * variable to fix, and all of them are thrown together as one InputError.
+ */
+export function loadLambdaConfig(env: Env): LambdaConfig {
+  const inputs: Partial<Record<DispatchInputName, string>> = { 'github-token': TOKEN_FROM_SECRET }
+  for (const name of LAMBDA_INPUT_NAMES) inputs[name] = env[variableFor(name)] ?? ''
+
+  const problems: string[] = []
+  const secretId = env[SECRET_ID_VARIABLE]?.trim() ?? ''
+  if (secretId === '') {
+    problems.push(
+      `${SECRET_ID_VARIABLE} is required: the name or ARN of the Secrets Manager secret with GitHub credentials`
+    )
+  } else if ([...secretId].length > SECRET_ID_MAX_LENGTH) {
+    problems.push(`${SECRET_ID_VARIABLE} must be at most ${SECRET_ID_MAX_LENGTH} characters; got ${preview(secretId)}`)
+  }
+
+  let validated: ReturnType<typeof validateDispatchInputs> | undefined
+  try {
+    // GITHUB_SERVER_URL is a runner's variable; here the web address follows from GITHUB_API_URL.
+    validated = validateDispatchInputs(inputs, { ...env, GITHUB_API_URL: undefined, GITHUB_SERVER_URL: undefined })
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error
+    problems.push(...error.problems.map(renameInputs))
+  }
+  if (problems.length > 0 || validated === undefined) throw new InputError(problems)
+
+  const { token: _token, ...github } = validated.settings.github
+  return {
+    settings: { ...validated.settings, github },
+    secretId,
+    notes: validated.notes.map(note => renameInputs(note.message))
+  }
+}
+
+/** The settings an invocation runs with, once the secret has given a token. */
+export function withToken(settings: SettingsWithoutToken, token: string): DispatchSettings {
+  return { ...settings, github: { ...settings.github, token } }
+}
+
+/** The action's messages quote input names (`"max-batch-size"`); here the variable is what to fix. */
+function renameInputs(message: string): string {
+  let renamed = message
+  for (const name of LAMBDA_INPUT_NAMES) renamed = renamed.replaceAll(`"${name}"`, variableFor(name))
+  return renamed
+}

@@ -1,0 +1,66 @@
+import { createPrivateKey } from 'node:crypto'
+import { isRecord } from '../common/guards.js'
+
+/** What the GitHub secret holds: a GitHub App's key (recommended) or a token. */
+export type GitHubCredentials =
+  | { readonly kind: 'app'; readonly appId: string; readonly installationId: string; readonly privateKey: string }
+  | { readonly kind: 'token'; readonly token: string }
+
+const SHAPE = '{"appId", "installationId", "privateKey"} for a GitHub App, or {"token"}'
+
+/**
+ * Reads the secret string. Every message names the key that is wrong and
+ * never quotes a value: JSON.parse's own error quotes its input (a raw token
+ * stored instead of JSON would end up in the log), and a malformed key only
+ * gives OpenSSL's opaque error.
+ */
+export function parseGitHubCredentials(secretString: string, secretId: string): GitHubCredentials {
+  const where = `The secret ${JSON.stringify(secretId)}`
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(secretString)
+  } catch {
+    throw new Error(`${where} is not JSON: store ${SHAPE}.`)
+  }
+  if (!isRecord(parsed)) throw new Error(`${where} is not a JSON object: store ${SHAPE}.`)
+
+  const present = (key: string): boolean => parsed[key] !== undefined && parsed[key] !== null && parsed[key] !== ''
+  const isApp = ['appId', 'installationId', 'privateKey'].some(present)
+  if (isApp && present('token')) throw new Error(`${where} has both "token" and GitHub App keys: keep one of ${SHAPE}.`)
+  if (!isApp) {
+    if (!present('token')) throw new Error(`${where} has neither "token" nor GitHub App keys: store ${SHAPE}.`)
+    const token = parsed.token
+    if (typeof token !== 'string' || /\s/.test(token.trim()) || token.trim() === '')
+      throw new Error(`${where}: "token" must be a GitHub token string without spaces.`)
+    return { kind: 'token', token: token.trim() }
+  }
+
+  const problems: string[] = []
+  const appId = identifier(parsed.appId)
+  if (appId === undefined || !/^(\d+|Iv[0-9A-Za-z.]+)$/.test(appId))
+    problems.push('"appId" must be the GitHub App\'s numeric ID (or its client ID)')
+  const installationId = identifier(parsed.installationId)
+  if (installationId === undefined || !/^\d+$/.test(installationId))
+    problems.push('"installationId" must be the numeric ID of the App\'s installation')
+  const privateKey = typeof parsed.privateKey === 'string' ? parsed.privateKey.trim() : undefined
+  if (privateKey === undefined || !isPrivateKey(privateKey))
+    problems.push('"privateKey" must be the App\'s private key in PEM form ("-----BEGIN RSA PRIVATE KEY-----" ...)')
+  if (problems.length > 0 || appId === undefined || installationId === undefined || privateKey === undefined)
+    throw new Error(`${where} is not usable: ${problems.join('; ')}.`)
+  return { kind: 'app', appId, installationId, privateKey }
+}
+
+function identifier(value: unknown): string | undefined {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return String(value)
+  return typeof value === 'string' ? value.trim() : undefined
+}
+
+/** An RSA private key Node can load (PKCS#1 or PKCS#8 PEM), tried here so a bad one fails with a clear message. */
+function isPrivateKey(pem: string): boolean {
+  if (!/^-----BEGIN (RSA )?PRIVATE KEY-----/.test(pem)) return false
+  try {
+    return createPrivateKey(pem).asymmetricKeyType === 'rsa'
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,90 @@
+import { isRecord } from '../common/guards.js'
+import { preview } from '../common/text.js'
+import type { SettingsWithoutToken } from './config.js'
+
+export const CODEPIPELINE_SOURCE = 'aws.codepipeline'
+export const ACTION_EXECUTION_DETAIL_TYPE = 'CodePipeline Action Execution State Change'
+export const SCHEDULED_SOURCE = 'aws.events'
+export const SCHEDULED_DETAIL_TYPE = 'Scheduled Event'
+/**
+ * What an EventBridge Scheduler schedule (or a person testing the function)
+ * sends to ask for a sweep: Scheduler delivers whatever payload it is given.
+ */
+export const SWEEP_PAYLOAD = { sweep: true } as const
+
+/** Where a job a STARTED event announces comes from; only used for logs. */
+export interface StartedAction {
+  readonly pipeline?: string
+  readonly executionId?: string
+  readonly stage?: string
+  readonly action?: string
+}
+
+/** What an invocation does with its event. */
+export type EventPlan =
+  /** A job of our action type has just started: poll (with a short retry window) until it shows. */
+  | { readonly kind: 'started'; readonly started: StartedAction }
+  /** The backstop: one ordinary round. */
+  | { readonly kind: 'sweep'; readonly origin: string }
+  /** Nothing to do; `reason` is logged. */
+  | { readonly kind: 'ignore'; readonly reason: string }
+
+/**
+ * Decides from the event alone, before any call, whether there is work. The
+ * EventBridge rule already filters on the action type; the handler checks
+ * again because `version` cannot be matched there reliably (it arrives as a
+ * number or a string) and because anyone allowed to invoke the function can
+ * send it anything.
+ */
+export function classifyEvent(event: unknown, actionType: SettingsWithoutToken['actionType']): EventPlan {
+  if (!isRecord(event)) return { kind: 'ignore', reason: `the event is not a JSON object (${typeof event})` }
+  if (event.sweep === SWEEP_PAYLOAD.sweep) return { kind: 'sweep', origin: 'a sweep request' }
+  const source = event.source
+  const detailType = event['detail-type']
+  if (source === SCHEDULED_SOURCE && detailType === SCHEDULED_DETAIL_TYPE)
+    return { kind: 'sweep', origin: 'a scheduled event' }
+  if (source !== CODEPIPELINE_SOURCE || detailType !== ACTION_EXECUTION_DETAIL_TYPE) {
+    return {
+      kind: 'ignore',
+      reason: `not a CodePipeline action execution event nor a scheduled event (source ${describe(source)}, detail-type ${describe(detailType)})`
+    }
+  }
+  const detail = isRecord(event.detail) ? event.detail : {}
+  const type = isRecord(detail.type) ? detail.type : {}
+  const wanted = { owner: 'Custom', ...actionType }
+  const got = {
+    owner: text(type.owner),
+    category: text(type.category),
+    provider: text(type.provider),
+    version: text(type.version)
+  }
+  if (Object.entries(wanted).some(([key, value]) => got[key as keyof typeof got] !== value)) {
+    return {
+      kind: 'ignore',
+      reason: `action type ${[got.category, got.owner, got.provider, got.version].map(describe).join('/')} is not ${wanted.category}/Custom/${wanted.provider}/${wanted.version}`
+    }
+  }
+  if (detail.state !== 'STARTED') return { kind: 'ignore', reason: `state ${describe(detail.state)} is not STARTED` }
+  return {
+    kind: 'started',
+    started: {
+      pipeline: text(detail.pipeline),
+      executionId: text(detail['execution-id']),
+      stage: text(detail.stage),
+      action: text(detail.action)
+    }
+  }
+}
+
+/** Strings as they are; numbers (a version sent as 1) as their decimal form; anything else as absent. */
+function text(value: unknown): string | undefined {
+  if (typeof value === 'string') return value
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value)
+  return undefined
+}
+
+/** A foreign value for a log line, quoted and cut short. */
+function describe(value: unknown): string {
+  const shown = text(value)
+  return shown === undefined ? (value === undefined ? 'missing' : typeof value) : preview(shown, 80)
+}
