@@ -10,5 +10,7 @@ export default {
   },
   testMatch: ['**/__tests__/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/build/'],
+  // npm run node24's copy of Node: nothing for jest to map or watch.
+  modulePathIgnorePatterns: ['<rootDir>/.cache/'],
   clearMocks: true
 }

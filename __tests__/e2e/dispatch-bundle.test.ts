@@ -1,5 +1,6 @@
 // The bundles as a runner runs them: dist/dispatch/index.js and dist/index.js
-// in child processes on Node 24, inputs as INPUT_* variables, against the
+// in child processes on Node 24 when present (else this machine's Node; the
+// describe name says which), inputs as INPUT_* variables, against the
 // CodePipeline emulator and the fake GitHub API. Covers the whole bridge:
 // pipeline job -> dispatcher -> "workflow" reports -> job Succeeded.
 import { existsSync } from 'node:fs'
@@ -7,7 +8,7 @@ import path from 'node:path'
 
 import { startEmulator, type Emulator } from '../../tools/emulator/index.js'
 import { startFakeGitHub, type FakeGitHub } from '../helpers/fake-github.js'
-import { node24Path, repoRoot, runAction, type ActionRun } from '../helpers/run-action.js'
+import { bundleRuntime, repoRoot, runAction, type ActionRun } from '../helpers/run-action.js'
 
 const ACTION_TYPE = { category: 'Build', owner: 'Custom', provider: 'GitHubActions', version: '1' }
 const ARTIFACT_SECRET = 'artifact-secret-must-not-leak'
@@ -15,13 +16,13 @@ const SECRET_CONFIG = 'secret-config-must-not-leak'
 const SHA = '3f786850e387550fdab836ed7e6dc881de23001b'
 const RUN_ID = '7654321098'
 
-/** A bundle on Node 24 with the runner's environment; core.debug lines reach stdout so the secret checks cover them. */
+/** A bundle on bundleRuntime with the runner's environment; core.debug lines reach stdout so the secret checks cover them. */
 function runBundle(
   script: string,
   inputs: Record<string, string>,
   env: Record<string, string> = {}
 ): Promise<ActionRun> {
-  return runAction({ node: node24Path, script, inputs, emulator: emu, env: { RUNNER_DEBUG: '1', ...env } })
+  return runAction({ node: bundleRuntime[1], script, inputs, emulator: emu, env: { RUNNER_DEBUG: '1', ...env } })
 }
 
 let emu: Emulator
@@ -66,7 +67,7 @@ function queuedJob(configuration: Record<string, string>): string {
   }).id
 }
 
-describe('bundled dispatcher', () => {
+describe(`bundled dispatcher on ${bundleRuntime[0]}`, () => {
   it('full loop: queued job -> dispatcher -> worker reports -> job Succeeded with its output variables', async () => {
     const jobId = queuedJob({ Workflow: 'pipeline-job.yml' })
 

