@@ -6,7 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 
-import { CodePipelineClient, PutJobSuccessResultCommand } from '@aws-sdk/client-codepipeline'
+import { CodePipelineClient, PollForJobsCommand, PutJobSuccessResultCommand } from '@aws-sdk/client-codepipeline'
 
 import { repoRoot, runtimes } from '../helpers/run-action.js'
 
@@ -95,6 +95,57 @@ describe.each(runtimes)('emulator CLI on %s', (_label, nodeBin) => {
     }
   }, 30_000)
 
+  it('--queue-job creates a Queued job the dispatcher can poll for, with its configuration', async () => {
+    const jobId = '1b2c3d4e-5f60-4718-9a0b-c1d2e3f4a5b6'
+    const child = spawn(
+      nodeBin,
+      [
+        path.join(outDir, 'tools', 'emulator', 'cli.js'),
+        '--queue-job',
+        'Deploy/GitHubActions/2',
+        '--config',
+        'Repository=octo-org/app,Workflow=deploy.yml,Ref=main',
+        '--job-id',
+        jobId
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] }
+    )
+    const output = { text: '' }
+    child.stdout.on('data', (c: Buffer) => (output.text += c.toString()))
+    try {
+      await waitFor(child, output, /Ctrl-C to stop/)
+      expect(output.text).toContain(
+        `Queued job for Deploy/GitHubActions/2: ${jobId} (Repository=octo-org/app, Workflow=deploy.yml, Ref=main)`
+      )
+      const url = /export AWS_ENDPOINT_URL_CODEPIPELINE=(\S+)/.exec(output.text)?.[1] ?? ''
+      const client = new CodePipelineClient({
+        endpoint: url,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'AKIAEMULATOR000000000', secretAccessKey: 'emulator-secret-key-do-not-use' },
+        maxAttempts: 1
+      })
+      const actionTypeId = {
+        category: 'Deploy' as const,
+        owner: 'Custom' as const,
+        provider: 'GitHubActions',
+        version: '2'
+      }
+      const polled = await client.send(new PollForJobsCommand({ actionTypeId }))
+      // The project's default type is known too, with nothing queued for it.
+      const other = await client.send(
+        new PollForJobsCommand({ actionTypeId: { ...actionTypeId, category: 'Build', version: '1' } })
+      )
+      client.destroy()
+      expect(polled.jobs?.map(j => [j.id, j.data?.actionConfiguration?.configuration])).toEqual([
+        [jobId, { Repository: 'octo-org/app', Workflow: 'deploy.yml', Ref: 'main' }]
+      ])
+      expect(other.jobs).toEqual([])
+      await waitFor(child, output, /#1 PollForJobs -> 200 \[sig=valid, recorded\]/)
+    } finally {
+      child.kill('SIGTERM')
+    }
+  }, 30_000)
+
   it('refuses a bad --port with usage and exit code 2', async () => {
     const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>(resolve => {
       const child = spawn(nodeBin, [path.join(outDir, 'tools', 'emulator', 'cli.js'), '--port', 'abc'], {
@@ -107,5 +158,39 @@ describe.each(runtimes)('emulator CLI on %s', (_label, nodeBin) => {
     expect(code).toBe(2)
     expect(stderr).toContain('--port must be an integer')
     expect(stderr).toContain('Usage:')
+  }, 30_000)
+})
+
+/** Runs the CLI to its end; for flags that must stop it before it listens. */
+function runToExit(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise(resolve => {
+    const child = spawn(process.execPath, [path.join(outDir, 'tools', 'emulator', 'cli.js'), ...args], {
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    let out = ''
+    let err = ''
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()))
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()))
+    child.once('exit', c => resolve({ code: c, stdout: out, stderr: err }))
+  })
+}
+
+describe(`emulator CLI flags on node ${process.version}`, () => {
+  it('refuses a --job-id that is not a lowercase UUID: the reason, the usage, exit 2, nothing started', async () => {
+    const { code, stdout, stderr } = await runToExit(['--job-id', 'NOT-A-UUID'])
+    expect(code).toBe(2)
+    expect(stderr).toContain(
+      "--job-id must be a lowercase UUID such as 0f3c2a1e-5b7d-4c9e-8a6f-1d2e3f4a5b6c, got 'NOT-A-UUID'"
+    )
+    expect(stderr).toContain('Usage: npm run emulator -- [options]')
+    expect(stdout).toBe('')
+  }, 30_000)
+
+  it('--help prints every flag and exits 0', async () => {
+    const { code, stdout } = await runToExit(['--help'])
+    expect(code).toBe(0)
+    for (const flag of ['--port', '--region', '--job ', '--queue-job', '--config', '--job-id', '--action-type']) {
+      expect(stdout).toContain(flag)
+    }
   }, 30_000)
 })
