@@ -8,7 +8,7 @@ import { promisify } from 'node:util'
 
 import { CodePipelineClient, PollForJobsCommand, PutJobSuccessResultCommand } from '@aws-sdk/client-codepipeline'
 
-import { repoRoot, runtimes } from '../helpers/run-action.js'
+import { bundleRuntime, describeRun, repoRoot, runAction, runtimes } from '../helpers/run-action.js'
 
 let outDir = ''
 
@@ -192,5 +192,96 @@ describe(`emulator CLI flags on node ${process.version}`, () => {
     for (const flag of ['--port', '--region', '--job ', '--queue-job', '--config', '--job-id', '--action-type']) {
       expect(stdout).toContain(flag)
     }
+  }, 30_000)
+})
+
+/** Starts a compiled CLI and resolves once it says it is ready; the caller stops it. */
+async function startCli(script: string, args: string[]): Promise<{ child: ChildProcess; output: { text: string } }> {
+  const child = spawn(process.execPath, [path.join(outDir, 'tools', script), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  const output = { text: '' }
+  child.stdout.on('data', (c: Buffer) => (output.text += c.toString()))
+  child.stderr.on('data', (c: Buffer) => (output.text += c.toString()))
+  await waitFor(child, output, /Ctrl-C to stop/)
+  return { child, output }
+}
+
+// What the README's "try the dispatcher" commands and CI's actions job do: the two
+// CLIs, then the dispatcher bundle and the reporting bundle against them.
+describe(`trying the dispatcher with the emulator and fake GitHub CLIs, bundles on ${bundleRuntime[0]}`, () => {
+  it('the queued job is dispatched to the fake GitHub, then reported as succeeded', async () => {
+    const jobId = '2c3d4e5f-6071-4829-8b0c-d1e2f3a4b5c6'
+    const emulator = await startCli('emulator/cli.js', [
+      '--queue-job',
+      'Build/GitHubActions/1',
+      '--config',
+      'Repository=octo-org/app,Workflow=pipeline-job.yml,Ref=main',
+      '--job-id',
+      jobId
+    ])
+    const github = await startCli('fake-github/cli.js', ['--workflow', 'octo-org/app:pipeline-job.yml']).catch(
+      (err: unknown) => {
+        emulator.child.kill('SIGTERM')
+        throw err
+      }
+    )
+    try {
+      const endpoint = /export AWS_ENDPOINT_URL_CODEPIPELINE=(\S+)/.exec(emulator.output.text)?.[1] ?? ''
+      const githubUrl = /Fake GitHub API listening on (\S+)/.exec(github.output.text)?.[1] ?? ''
+      const target = {
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'AKIAEMULATOR000000000', secretAccessKey: 'emulator-secret-key-do-not-use' }
+      }
+      const dispatcher = await runAction({
+        node: bundleRuntime[1],
+        script: 'dist/dispatch/index.js',
+        emulator: target,
+        inputs: {
+          category: 'Build',
+          provider: 'GitHubActions',
+          version: '1',
+          'github-token': 'any-token',
+          'github-api-url': githubUrl,
+          'endpoint-url': endpoint
+        }
+      })
+      if (dispatcher.code !== 0) throw new Error(describeRun(dispatcher))
+      expect(dispatcher.outputs).toMatchObject({ dispatched: '1', failed: '0' })
+      expect(github.output.text).toMatch(
+        new RegExp(
+          `POST /repos/octo-org/app/actions/workflows/pipeline-job.yml/dispatches -> 200 .*"job-id":"${jobId}"`
+        )
+      )
+      expect(github.output.text).not.toContain('any-token')
+
+      const report = await runAction({
+        node: bundleRuntime[1],
+        emulator: target,
+        inputs: { 'job-id': jobId, 'endpoint-url': endpoint, 'output-variables': 'IMAGE_TAG=v1' }
+      })
+      if (report.code !== 0) throw new Error(describeRun(report))
+      expect(report.outputs).toMatchObject({ 'job-id': jobId, result: 'succeeded' })
+      await waitFor(emulator.child, emulator.output, new RegExp(`PutJobSuccessResult job=${jobId} -> 200`))
+    } finally {
+      emulator.child.kill('SIGTERM')
+      github.child.kill('SIGTERM')
+    }
+  }, 60_000)
+
+  it('the fake GitHub CLI refuses a malformed --workflow with usage and exit code 2', async () => {
+    const child = spawn(
+      process.execPath,
+      [path.join(outDir, 'tools', 'fake-github', 'cli.js'), '--workflow', 'app.yml'],
+      {
+        stdio: ['ignore', 'ignore', 'pipe']
+      }
+    )
+    let stderr = ''
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
+    const code = await new Promise<number | null>(resolve => child.once('exit', resolve))
+    expect(code).toBe(2)
+    expect(stderr).toContain("--workflow must be OWNER/REPO:FILE.yml, got 'app.yml'")
+    expect(stderr).toContain('Usage: npm run fake-github -- [options]')
   }, 30_000)
 })
