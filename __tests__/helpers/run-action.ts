@@ -8,8 +8,10 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
+import type { Env } from '../../src/common/env.js'
 import { findNode24, versionOf } from '../../tools/node24/find.js'
 import { inputVariables, parseFileCommands } from '../../tools/runner-protocol.js'
+import { RUN_ID, SHA } from './constants.js'
 
 export { parseFileCommands }
 
@@ -47,9 +49,9 @@ export const bundleRuntime: [label: string, node: string] = node24
 
 /** Workflow context every run gets unless `env` overrides it. */
 export const RUN_CONTEXT = {
-  sha: '3f786850e387550fdab836ed7e6dc881de23001b',
+  sha: SHA,
   repository: 'octo-org/octo-repo',
-  runId: '7654321098',
+  runId: RUN_ID,
   workflow: 'Build and test',
   serverUrl: 'https://github.com',
   // Discard port on loopback: a lookup a test did not set up fails fast and
@@ -71,7 +73,7 @@ export interface RunActionOptions {
   /** Action inputs by their action.yml name, e.g. `{ 'job-id': '...' }`. */
   inputs: Record<string, string>
   /** Extra variables; `undefined` removes one the helper would set (e.g. AWS_REGION). */
-  env?: Record<string, string | undefined>
+  env?: Env
   /** Event payload written to GITHUB_EVENT_PATH; `{}` when not given. */
   event?: object
   emulator: EmulatorTarget
@@ -120,7 +122,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     writeFileSync(summaryFile, '')
     writeFileSync(eventFile, JSON.stringify(options.event ?? {}))
 
-    const env: Record<string, string | undefined> = {
+    const env: Env = {
       // Only PATH from the parent: its AWS_* and GITHUB_* must not leak in.
       PATH: process.env.PATH,
       // A fresh HOME and missing AWS files, so no ~/.aws profile shapes the SDK.
