@@ -4,11 +4,24 @@ import { PollForJobsCommand, type CodePipelineClient, type Job } from '@aws-sdk/
 
 import { startEmulator, type Emulator, type JobInit } from '../../tools/emulator/index.js'
 import { createCodePipelineClient } from '../../src/codepipeline/client.js'
-import { dispatchJobs, type DispatchDeps, type DispatchRound } from '../../src/dispatch/dispatcher.js'
-import { createGitHubDispatcher } from '../../src/dispatch/github.js'
+import { Deadline } from '../../src/common/deadline.js'
+import { CODEPIPELINE_CALL_BOUND_MS, jobBoundMs } from '../../src/dispatch/budget.js'
+import {
+  DISPATCH_CONCURRENCY,
+  dispatchJobs,
+  type DispatchDeps,
+  type DispatchRound
+} from '../../src/dispatch/dispatcher.js'
+import {
+  createGitHubDispatcher,
+  DispatchError,
+  type DispatchAnswer,
+  type WorkflowDispatcher
+} from '../../src/dispatch/github.js'
 import { validateDispatchInputs, type DispatchInputs } from '../../src/dispatch/inputs.js'
 import type { DispatchLog } from '../../src/dispatch/log.js'
 import type { DispatchSettings } from '../../src/dispatch/settings.js'
+import type { DispatchTarget } from '../../src/dispatch/target.js'
 import { startFakeGitHub, type FakeGitHub } from '../helpers/fake-github.js'
 
 const ACTION_TYPE = { category: 'Build', owner: 'Custom', provider: 'GitHubActions', version: '1' } as const
@@ -86,7 +99,7 @@ async function round(
 ): Promise<DispatchRound> {
   const fast = createGitHubDispatcher(settings.github, {
     log,
-    policy: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1000 },
+    policy: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1000, requestTimeoutMs: 5_000 },
     sleep: async () => undefined
   })
   return dispatchJobs(settings, { log, github: fast, ...deps })
@@ -185,7 +198,7 @@ describe('dispatchJobs end to end', () => {
   })
 
   it('does nothing when no job is waiting', async () => {
-    expect(await round()).toEqual({ seen: 0, dispatched: 0, skipped: 0, failed: 0, jobs: [] })
+    expect(await round()).toEqual({ seen: 0, dispatched: 0, skipped: 0, failed: 0, deferred: 0, jobs: [] })
     expect(dispatches()).toEqual([])
   })
 })
@@ -357,4 +370,174 @@ describe('CodePipeline faults', () => {
     for (let i = 0; i < 3; i++) emu.injectFault({ operation: 'PollForJobs', kind: 'internal' })
     await expect(round()).rejects.toThrow(/PollForJobs for Build\/Custom\/GitHubActions\/1 failed: InternalFailure/)
   })
+})
+
+describe('the round budget', () => {
+  /** A clock the test moves; the deadline reads it, the calls keep real time. */
+  function fakeClock(): { now: () => number; advance: (ms: number) => void } {
+    let now = 0
+    return { now: () => now, advance: ms => void (now += ms) }
+  }
+
+  /** A GitHub stand-in: counts dispatches in flight, spends fake time, answers as told. */
+  function scriptedGitHub(
+    behave: (target: DispatchTarget) => Promise<DispatchAnswer>
+  ): WorkflowDispatcher & { most: number } {
+    let inFlight = 0
+    const github = {
+      most: 0,
+      async dispatch(target: DispatchTarget): Promise<DispatchAnswer> {
+        inFlight++
+        github.most = Math.max(github.most, inFlight)
+        try {
+          return await behave(target)
+        } finally {
+          inFlight--
+        }
+      }
+    }
+    return github
+  }
+
+  it('a budget that cannot cover one job does not even poll', async () => {
+    const id = queued()
+    const log = recordingLog()
+    const result = await round(settingsFor(), log, { deadline: new Deadline(jobBoundMs() - 1) })
+    expect(result).toEqual({ seen: 0, dispatched: 0, skipped: 0, failed: 0, deferred: 0, jobs: [] })
+    expect(emu.calls).toEqual([])
+    expect(emu.getJob(id)?.status).toBe('Queued')
+    expect(log.warnings).toEqual([
+      expect.stringMatching(/^Not polling for .* jobs: 59 s of the round's time budget left/)
+    ])
+  })
+
+  it('a budget that runs out during the poll acknowledges nothing: every job is deferred and left for CodePipeline', async () => {
+    const ids = [queued(), queued()]
+    const log = recordingLog()
+    const clock = fakeClock()
+    const deadline = new Deadline(jobBoundMs(), clock.now)
+    // The poll's own answer is what spends the time.
+    const codePipeline = await createCodePipelineClient(settingsFor().connection)
+    codePipeline.middlewareStack.add(
+      next => async args => {
+        const result = await next(args)
+        clock.advance(1)
+        return result
+      },
+      { step: 'deserialize', name: 'advanceFakeClock' }
+    )
+    const result = await round(settingsFor(), log, { deadline, codePipeline }).finally(() => codePipeline.destroy())
+    expect(result).toMatchObject({ seen: 2, dispatched: 0, failed: 0, skipped: 0, deferred: 2 })
+    expect(result.jobs.map(j => j.status)).toEqual(['deferred', 'deferred'])
+    expect(result.jobs.every(j => !j.needsAttention)).toBe(true)
+    expect(operations('AcknowledgeJob')).toEqual([])
+    expect(dispatches()).toEqual([])
+    for (const id of ids) expect(emu.getJob(id)?.status).toBe('Dispatched')
+    expect(log.warnings).toEqual([expect.stringMatching(/2 job\(s\) left unacknowledged for a later round/)])
+  })
+
+  it('acknowledges while the budget covers a whole job, then defers the rest', async () => {
+    const ids = [queued(), queued(), queued(), queued(), queued()]
+    const clock = fakeClock()
+    // 80 s: the first three (in flight together) fit; after a dispatch has spent 30 s, 50 s is not enough.
+    const deadline = new Deadline(80_000, clock.now)
+    const github = scriptedGitHub(async () => {
+      clock.advance(30_000)
+      return { attempts: 1 }
+    })
+    const result = await dispatchJobs(settingsFor(), { log: recordingLog(), github, deadline })
+    expect(result).toMatchObject({ seen: 5, dispatched: 3, deferred: 2 })
+    expect(result.jobs.filter(j => j.status === 'deferred')).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/50 s of the round's time budget left.*60 s/) }),
+      expect.anything()
+    ])
+    const acknowledged = new Set(operations('AcknowledgeJob').map(c => (c.body as { jobId: string }).jobId))
+    expect(acknowledged.size).toBe(3)
+    for (const id of ids) expect(emu.getJob(id)?.status).toBe(acknowledged.has(id) ? 'InProgress' : 'Dispatched')
+  })
+
+  it('dispatches at most three jobs at once', async () => {
+    for (let i = 0; i < 7; i++) queued()
+    const github = scriptedGitHub(async () => {
+      await new Promise(resolve => setTimeout(resolve, 30))
+      return { attempts: 1 }
+    })
+    const result = await dispatchJobs(settingsFor(), { log: recordingLog(), github })
+    expect(result.dispatched).toBe(7)
+    expect(github.most).toBe(DISPATCH_CONCURRENCY)
+    expect(DISPATCH_CONCURRENCY).toBe(3)
+  })
+
+  it('a failure report that hangs is cut at the deadline, and the job flagged as needing attention', async () => {
+    const jobId = queued()
+    const clock = fakeClock()
+    const deadline = new Deadline(jobBoundMs(), clock.now)
+    const github = scriptedGitHub(async () => {
+      // The dispatch spends all but a second of the budget, then fails.
+      clock.advance(jobBoundMs() - 1_000)
+      throw new DispatchError({ status: 404, headers: {}, message: 'Not Found' }, 1)
+    })
+    for (let i = 0; i < 5; i++) emu.injectFault({ operation: 'PutJobFailureResult', kind: 'delay', ms: 60_000 })
+    const log = recordingLog()
+    const started = performance.now()
+    const result = await dispatchJobs(settingsFor(), { log, github, deadline })
+    expect(performance.now() - started).toBeLessThan(5_000)
+    expect(result.jobs).toEqual([expect.objectContaining({ jobId, status: 'failed', needsAttention: true })])
+    expect(log.warnings).toContainEqual(
+      expect.stringMatching(/could not be reported either \(stopped at its time bound/)
+    )
+  })
+
+  it("GitHub's rate limit: the jobs in flight are reported, the others deferred rather than failed", async () => {
+    const ids = [queued(), queued(), queued(), queued(), queued()]
+    for (let i = 0; i < 5; i++) {
+      github.answerNext(/dispatches/, {
+        status: 429,
+        body: { message: 'API rate limit exceeded' },
+        headers: { 'retry-after': '3600' }
+      })
+    }
+    const result = await round()
+    expect(result).toMatchObject({ seen: 5, failed: 3, deferred: 2, dispatched: 0 })
+    expect(result.jobs.filter(j => j.status === 'failed').every(j => j.failureType === 'SystemUnavailable')).toBe(true)
+    expect(result.jobs.filter(j => j.status === 'deferred')).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/rate limit/) }),
+      expect.objectContaining({ message: expect.stringMatching(/rate limit/) })
+    ])
+    expect(ids.map(id => emu.getJob(id)?.status).sort()).toEqual([
+      'Dispatched',
+      'Dispatched',
+      'Failed',
+      'Failed',
+      'Failed'
+    ])
+  })
+
+  it('no foreign text starts a workflow command in any log line', async () => {
+    queued()
+    github.answerNext(/dispatches/, { status: 502, body: { message: 'Bad Gateway\n::error title=x::y' } })
+    github.answerNext(/dispatches/, { status: 404, body: { message: 'Not Found\n::add-mask::z\n  ##[error]w' } })
+    const log = recordingLog()
+    await round(settingsFor(), log)
+    const lines = log.lines.flatMap(message => message.split('\n'))
+    // The text did reach the log, defused.
+    expect(lines.join('\n')).toContain('::error title=x::y')
+    expect(lines.join('\n')).toContain('::add-mask::z')
+    expect(lines.filter(line => /^\s*(::|##\[)/.test(line))).toEqual([])
+  })
+})
+
+describe('bounded CodePipeline calls', () => {
+  it('a PollForJobs that never answers ends the round at its bound, acknowledging nothing', async () => {
+    const id = queued()
+    for (let i = 0; i < 5; i++) emu.injectFault({ operation: 'PollForJobs', kind: 'delay', ms: 120_000 })
+    const started = performance.now()
+    await expect(round()).rejects.toThrow(/^Polling for Build\/Custom\/GitHubActions\/1 jobs stopped at its time bound/)
+    const elapsed = performance.now() - started
+    // CODEPIPELINE_CALL_BOUND_MS, whatever max-attempts allows; attempts are cut at 5 s and retried within it.
+    expect(elapsed).toBeGreaterThanOrEqual(CODEPIPELINE_CALL_BOUND_MS - 100)
+    expect(elapsed).toBeLessThan(CODEPIPELINE_CALL_BOUND_MS + 2_000)
+    expect(emu.calls.filter(c => c.operation === 'AcknowledgeJob')).toEqual([])
+    expect(emu.getJob(id)?.status).toBe('Queued')
+  }, 30_000)
 })

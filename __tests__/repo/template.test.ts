@@ -442,9 +442,10 @@ describe('deploy/bridge.yml', () => {
         GitHubApiUrl: 'https://ghe.example.com/api/v3'
       })
       const variables = get(properties(resolved, 'DispatcherFunction'), 'Environment', 'Variables')
-      // The token comes from the secret; Lambda sets the Region; no endpoint override in AWS.
+      // The token comes from the secret; Lambda sets the Region; no endpoint override in AWS;
+      // the round's budget is the function's own remaining time, not a setting.
       const fromInputs = DISPATCH_INPUT_NAMES.filter(
-        name => !['github-token', 'aws-region', 'endpoint-url'].includes(name)
+        name => !['github-token', 'aws-region', 'endpoint-url', 'timeout-seconds'].includes(name)
       ).map(name => name.toUpperCase().replaceAll('-', '_'))
       expect(Object.keys(isObject(variables) ? variables : {}).sort()).toEqual(
         [...fromInputs, 'GITHUB_SECRET_ID'].sort()

@@ -10,6 +10,12 @@ import { USER_AGENT } from '../common/version.js'
 export const REQUEST_TIMEOUT_MS = 60_000
 const CONNECTION_TIMEOUT_MS = 10_000
 
+/** Per-attempt timeouts for a caller that needs shorter ones than the defaults above. */
+export interface ClientTimeouts {
+  readonly requestTimeoutMs?: number
+  readonly connectionTimeoutMs?: number
+}
+
 /**
  * The CodePipeline client: credentials from the SDK's default chain (so
  * configure-aws-credentials works unchanged), the SDK's standard retry mode
@@ -18,7 +24,8 @@ const CONNECTION_TIMEOUT_MS = 10_000
  */
 export async function createCodePipelineClient(
   connection: ConnectionSettings,
-  env: Env = process.env
+  env: Env = process.env,
+  timeouts: ClientTimeouts = {}
 ): Promise<CodePipelineClient> {
   const agents = await proxyAgents(serviceUrl(connection, env))
   return new CodePipelineClient({
@@ -28,9 +35,9 @@ export async function createCodePipelineClient(
     retryMode: 'standard',
     customUserAgent: [USER_AGENT],
     requestHandler: {
-      requestTimeout: REQUEST_TIMEOUT_MS,
+      requestTimeout: timeouts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
       throwOnRequestTimeout: true,
-      connectionTimeout: CONNECTION_TIMEOUT_MS,
+      connectionTimeout: timeouts.connectionTimeoutMs ?? CONNECTION_TIMEOUT_MS,
       ...agents
     }
   })

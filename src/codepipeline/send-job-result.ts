@@ -30,7 +30,8 @@ function intendedResult(request: JobResultRequest): ReportResult {
 export async function sendJobResult(
   client: CodePipelineClient,
   request: JobResultRequest,
-  region: string
+  region: string,
+  options: { readonly abortSignal?: AbortSignal } = {}
 ): Promise<ReportOutcome> {
   const log = new AttemptLog()
   const result = intendedResult(request)
@@ -38,11 +39,11 @@ export async function sendJobResult(
     if (request.operation === 'PutJobSuccessResult') {
       const command = new PutJobSuccessResultCommand(request.input)
       log.attachTo(command.middlewareStack)
-      await client.send(command)
+      await client.send(command, options)
     } else {
       const command = new PutJobFailureResultCommand(request.input)
       log.attachTo(command.middlewareStack)
-      await client.send(command)
+      await client.send(command, options)
     }
     return { result, attempts: log.attempts.length }
   } catch (error) {

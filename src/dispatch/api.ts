@@ -3,7 +3,9 @@
  * your own: check settings named as the action's inputs, then run a round.
  * This module is the supported surface; the files behind it may move.
  */
-export { dispatchJobs } from './dispatcher.js'
+export { dispatchJobs, DISPATCH_CONCURRENCY } from './dispatcher.js'
+export { Deadline } from '../common/deadline.js'
+export { jobBoundMs, minimumRoundBudgetMs } from './budget.js'
 export type { DispatchDeps, DispatchRound, JobOutcome, JobStatus } from './dispatcher.js'
 export { validateDispatchInputs, DISPATCH_INPUT_NAMES } from './inputs.js'
 export type { DispatchInputName, DispatchInputs, ValidatedDispatchInputs } from './inputs.js'

@@ -1,18 +1,40 @@
 import type { CodePipelineClient } from '@aws-sdk/client-codepipeline'
 import { createCodePipelineClient } from '../codepipeline/client.js'
-import { Deadline } from '../common/deadline.js'
 import type { FailureType } from '../codepipeline/constraints.js'
+import { mapConcurrently } from '../common/concurrency.js'
+import { Deadline } from '../common/deadline.js'
 import { errorMessage } from '../common/errors.js'
+import {
+  budgetCoversJob,
+  CODEPIPELINE_CALL_BOUND_MS,
+  CODEPIPELINE_TIMEOUTS,
+  jobBoundMs,
+  jobBounds,
+  type JobBounds
+} from './budget.js'
 import { reportDispatchFailure } from './failure.js'
 import { DispatchError, createGitHubDispatcher, type WorkflowDispatcher } from './github.js'
-import { explainDispatchFailure, type DispatchFailure } from './github-errors.js'
-import { consoleLog, type DispatchLog } from './log.js'
+import { explainDispatchFailure, isRateLimited, type DispatchFailure } from './github-errors.js'
+import { consoleLog, neutralizedLog, type DispatchLog } from './log.js'
 import type { PolledJob } from './job.js'
 import { acknowledgeJob, describeActionType, pollJobs } from './poll.js'
 import type { DispatchSettings } from './settings.js'
 import { resolveTarget, workflowInputs, type DispatchTarget } from './target.js'
 
-export type JobStatus = 'dispatched' | 'skipped' | 'failed'
+/**
+ * `deferred`: not acknowledged, because the round's budget no longer covered
+ * the job (or GitHub's rate limit was in force); CodePipeline hands it out again.
+ */
+export type JobStatus = 'dispatched' | 'skipped' | 'failed' | 'deferred'
+
+/**
+ * Jobs of one batch in flight at once. GitHub's secondary rate limits punish
+ * bursts of content-creating requests (at most 80 a minute) and concurrent
+ * requests; three at a time keeps a hung GitHub from serialising a batch
+ * (three waits overlap instead of adding up) while staying far below those
+ * limits for a batch of the default size.
+ */
+export const DISPATCH_CONCURRENCY = 3
 
 /** What became of one polled job. */
 export interface JobOutcome {
@@ -34,10 +56,13 @@ export interface JobOutcome {
 }
 
 export interface DispatchRound {
+  /** Jobs CodePipeline handed out: dispatched + skipped + failed + deferred. */
   readonly seen: number
   readonly dispatched: number
   readonly skipped: number
   readonly failed: number
+  /** Jobs left unacknowledged for a later round. */
+  readonly deferred: number
   readonly jobs: readonly JobOutcome[]
 }
 
@@ -46,44 +71,93 @@ export interface DispatchDeps {
   readonly github: WorkflowDispatcher
   readonly log: DispatchLog
   /**
-   * The round's time budget. A job is acknowledged only while the budget
-   * still covers its dispatch and, should that fail, its failure report.
-   * (Contract for the hardening work; not enforced yet.)
+   * The round's time budget; by default `settings.roundBudgetMs` from now. A
+   * job is acknowledged only while the budget still covers its
+   * acknowledgement, its dispatch and, should that fail, its failure report
+   * (jobBoundMs), so the round ends within the budget with every job it took
+   * dispatched or reported. A Lambda handler passes its remaining time less a
+   * margin.
    */
   readonly deadline: Deadline
+}
+
+/** What handling one job needs besides the job itself. */
+interface JobContext extends DispatchDeps {
+  readonly settings: DispatchSettings
+  readonly bounds: JobBounds
+  /** Set once GitHub answers with a rate limit: later jobs of the round are deferred rather than failed. */
+  rateLimited: boolean
 }
 
 /**
  * One round: poll CodePipeline for the action type's jobs, claim each one and
  * start its workflow, reporting a failure for any job whose workflow cannot
- * be started. Throws only when the poll itself fails. Callable from the
- * action, a Node process or a Lambda handler; missing deps are created from
- * the settings.
+ * be started. Jobs run DISPATCH_CONCURRENCY at a time, each acknowledged
+ * only while the round's deadline covers its handling; the others are left
+ * for CodePipeline to hand out again. Throws only when the poll itself fails.
+ * Callable from the action, a Node process or a Lambda handler; missing deps
+ * are created from the settings.
  */
 export async function dispatchJobs(
   settings: DispatchSettings,
   deps: Partial<DispatchDeps> = {}
 ): Promise<DispatchRound> {
-  const log = deps.log ?? consoleLog
+  const deadline = deps.deadline ?? new Deadline(settings.roundBudgetMs)
+  // Every message passes through here: foreign text never starts a workflow command.
+  const log = neutralizedLog(deps.log ?? consoleLog)
   const github = deps.github ?? createGitHubDispatcher(settings.github, { log })
-  const codePipeline = deps.codePipeline ?? (await createCodePipelineClient(settings.connection))
-  // Placeholder until the round budget lands: a day, i.e. no limit in practice.
-  const deadline = deps.deadline ?? new Deadline(24 * 60 * 60 * 1000)
+  const codePipeline =
+    deps.codePipeline ?? (await createCodePipelineClient(settings.connection, process.env, CODEPIPELINE_TIMEOUTS))
   try {
     const { region } = settings.connection
-    const polled = await pollJobs(codePipeline, settings.actionType, settings.maxBatchSize, region)
+    const type = describeActionType(settings.actionType)
+    const bounds = jobBounds()
+    if (!budgetCoversJob(deadline, bounds)) {
+      // Polled jobs would only be deferred, and wait in CodePipeline before it hands them out again.
+      log.warning(
+        `Not polling for ${type} jobs: ${seconds(deadline.remainingMs())} s of the round's time budget left, ` +
+          `and one job can take ${seconds(jobBoundMs(bounds))} s.`
+      )
+      return { seen: 0, dispatched: 0, skipped: 0, failed: 0, deferred: 0, jobs: [] }
+    }
+    const abortSignal = deadline.signal(CODEPIPELINE_CALL_BOUND_MS)
+    const polled = await pollJobs(codePipeline, settings.actionType, settings.maxBatchSize, region, {
+      abortSignal
+    }).catch((error: unknown) => {
+      if (!abortSignal.aborted) throw error
+      // Nothing was acknowledged: any job the poll handed out is handed out again later.
+      throw new Error(`Polling for ${type} jobs ${OUT_OF_TIME}: ${errorMessage(error)}`, { cause: error })
+    })
     if (polled.unusable > 0) log.warning(`Ignoring ${polled.unusable} job(s) CodePipeline sent without an ID or nonce.`)
-    log.info(`Polled ${polled.jobs.length} job(s) for ${describeActionType(settings.actionType)} in ${region}.`)
+    log.info(`Polled ${polled.jobs.length} job(s) for ${type} in ${region}.`)
 
-    const jobs: JobOutcome[] = []
-    // One job at a time: a batch is small, and GitHub's secondary rate limits punish bursts.
-    for (const job of polled.jobs) jobs.push(await handleJob(job, settings, { codePipeline, github, log, deadline }))
+    const context: JobContext = {
+      codePipeline,
+      github,
+      log,
+      deadline,
+      settings,
+      bounds,
+      rateLimited: false
+    }
+    const jobs = await mapConcurrently(polled.jobs, DISPATCH_CONCURRENCY, job => handleJob(job, context))
     const count = (status: JobStatus): number => jobs.filter(j => j.status === status).length
+    const deferred = count('deferred')
+    if (deferred > 0) {
+      log.warning(
+        `${deferred} job(s) left unacknowledged for a later round; CodePipeline hands them out again: ` +
+          jobs
+            .filter(j => j.status === 'deferred')
+            .map(j => j.jobId)
+            .join(', ')
+      )
+    }
     return {
       seen: jobs.length,
       dispatched: count('dispatched'),
       skipped: count('skipped'),
       failed: count('failed'),
+      deferred,
       jobs
     }
   } finally {
@@ -91,8 +165,8 @@ export async function dispatchJobs(
   }
 }
 
-async function handleJob(job: PolledJob, settings: DispatchSettings, deps: DispatchDeps): Promise<JobOutcome> {
-  const { log } = deps
+async function handleJob(job: PolledJob, context: JobContext): Promise<JobOutcome> {
+  const { log, settings, deadline } = context
   const base = {
     jobId: job.id,
     pipelineName: job.pipelineName,
@@ -101,11 +175,19 @@ async function handleJob(job: PolledJob, settings: DispatchSettings, deps: Dispa
     needsAttention: false
   }
 
+  const deferral = deferralReason(context)
+  if (deferral) {
+    log.info(`Job ${job.id}: not acknowledged, left for a later round (${deferral}).`)
+    return { ...base, status: 'deferred', message: `Left for a later round: ${deferral}.` }
+  }
+
   let ack
+  const abortSignal = deadline.signal(context.bounds.acknowledgeMs)
   try {
-    ack = await acknowledgeJob(deps.codePipeline, job)
+    ack = await acknowledgeJob(context.codePipeline, job, { abortSignal })
   } catch (error) {
-    const message = `${errorMessage(error)}. The job was not started and could not be reported.`
+    const cut = abortSignal.aborted ? ` (${OUT_OF_TIME})` : ''
+    const message = `${errorMessage(error)}${cut}. The job was not started and could not be reported.`
     log.warning(message)
     return { ...base, status: 'failed', message, needsAttention: true }
   }
@@ -117,7 +199,7 @@ async function handleJob(job: PolledJob, settings: DispatchSettings, deps: Dispa
 
   const resolved = resolveTarget(job, settings.defaults)
   if (!resolved.ok)
-    return reportJobFailure(job, base, { failureType: 'ConfigurationError', message: resolved.problem }, settings, deps)
+    return reportJobFailure(job, base, { failureType: 'ConfigurationError', message: resolved.problem }, context)
   const target = resolved.value
   const located = { ...base, target, workflowUrl: workflowUrl(settings.github.serverUrl, target) }
 
@@ -125,10 +207,11 @@ async function handleJob(job: PolledJob, settings: DispatchSettings, deps: Dispa
   log.info(`Job ${job.id}: dispatching workflow ${target.workflow} in ${target.repository} at ${target.ref}.`)
   log.debug(`Workflow inputs for job ${job.id}: ${JSON.stringify(inputs)}`)
   try {
-    const answer = await deps.github.dispatch(target, inputs)
+    const answer = await context.github.dispatch(target, inputs)
     log.info(`Job ${job.id}: started ${answer.runUrl ?? located.workflowUrl}.`)
     return { ...located, status: 'dispatched', runUrl: answer.runUrl }
   } catch (error) {
+    if (error instanceof DispatchError && isRateLimited(error.failure)) context.rateLimited = true
     const failure =
       error instanceof DispatchError
         ? explainDispatchFailure(error.failure, target, error.attempts)
@@ -136,28 +219,50 @@ async function handleJob(job: PolledJob, settings: DispatchSettings, deps: Dispa
             failureType: 'JobFailed' as const,
             message: `Could not dispatch the GitHub workflow: ${errorMessage(error)}`
           }
-    return reportJobFailure(job, located, failure, settings, deps)
+    return reportJobFailure(job, located, failure, context)
   }
+}
+
+/** Why a job must not be acknowledged now, if it must not. */
+function deferralReason({ deadline, bounds, rateLimited }: JobContext): string | undefined {
+  if (rateLimited) return "GitHub's rate limit stopped an earlier dispatch of this round"
+  if (!budgetCoversJob(deadline, bounds)) {
+    return (
+      `${seconds(deadline.remainingMs())} s of the round's time budget left; ` +
+      `acknowledging, dispatching and reporting a job can take ${seconds(jobBoundMs(bounds))} s`
+    )
+  }
+  return undefined
 }
 
 async function reportJobFailure(
   job: PolledJob,
   outcome: Omit<JobOutcome, 'status'>,
   failure: DispatchFailure,
-  settings: DispatchSettings,
-  { codePipeline, log }: DispatchDeps
+  { codePipeline, log, settings, deadline, bounds }: JobContext
 ): Promise<JobOutcome> {
   log.warning(`Job ${job.id}: ${failure.message}`)
   const failed = { ...outcome, status: 'failed' as const, failureType: failure.failureType, message: failure.message }
+  // The budget was checked to cover this call when the job was acknowledged.
+  const abortSignal = deadline.signal(bounds.reportMs)
   try {
-    const warning = await reportDispatchFailure(codePipeline, job.id, failure, settings.connection.region)
+    const warning = await reportDispatchFailure(codePipeline, job.id, failure, settings.connection.region, {
+      abortSignal
+    })
     if (warning) log.warning(warning)
     log.info(`Job ${job.id}: reported as failed (${failure.failureType}).`)
     return failed
   } catch (error) {
-    log.warning(`Job ${job.id}: the failure could not be reported either: ${errorMessage(error)}`)
+    const cut = abortSignal.aborted ? ` (${OUT_OF_TIME})` : ''
+    log.warning(`Job ${job.id}: the failure could not be reported either${cut}: ${errorMessage(error)}`)
     return { ...failed, needsAttention: true }
   }
+}
+
+const OUT_OF_TIME = "stopped at its time bound or the round's deadline"
+
+function seconds(ms: number): number {
+  return Math.floor(ms / 1000)
 }
 
 function workflowUrl(serverUrl: string, target: DispatchTarget): string {

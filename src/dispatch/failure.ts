@@ -4,6 +4,7 @@ import { failureRequest } from '../codepipeline/job-result.js'
 import { sendJobResult } from '../codepipeline/send-job-result.js'
 import { truncateCodePoints } from '../common/text.js'
 import type { DispatchFailure } from './github-errors.js'
+import type { CallOptions } from './poll.js'
 
 /**
  * Closes a job the dispatcher could not start a workflow for, so the pipeline
@@ -15,13 +16,14 @@ export async function reportDispatchFailure(
   client: CodePipelineClient,
   jobId: string,
   failure: DispatchFailure,
-  region: string
+  region: string,
+  options: CallOptions = {}
 ): Promise<string | undefined> {
   const request = failureRequest({
     jobId,
     failureType: failure.failureType,
     message: truncateCodePoints(failure.message, LENGTHS.Message.max)
   })
-  const outcome = await sendJobResult(client, request, region)
+  const outcome = await sendJobResult(client, request, region, options)
   return outcome.warning
 }

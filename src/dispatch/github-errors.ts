@@ -36,9 +36,25 @@ export interface RetryPolicy {
   readonly baseDelayMs: number
   /** No single wait is longer; a rate limit that lasts longer ends the retries. */
   readonly maxDelayMs: number
+  /**
+   * One attempt gets no longer to answer. A dispatch normally answers within a
+   * second or two; a GitHub that accepts the connection and never answers must
+   * not hold the round.
+   */
+  readonly requestTimeoutMs: number
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 60_000 }
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  attempts: 4,
+  baseDelayMs: 1000,
+  maxDelayMs: 60_000,
+  requestTimeoutMs: 5_000
+}
+
+/** The longest backoff before the retry that follows failed attempt `failedAttempt` (jitter only shortens it). */
+export function backoffCapMs(failedAttempt: number, policy: RetryPolicy): number {
+  return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (failedAttempt - 1))
+}
 
 // GitHub's advice for a secondary rate limit that names no wait.
 const SECONDARY_LIMIT_WAIT_MS = 60_000
@@ -81,7 +97,7 @@ export function retryDelayMs(
     return wait <= policy.maxDelayMs ? wait : undefined
   }
   if (failure.status === undefined || failure.status >= 500) {
-    const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (failedAttempt - 1))
+    const backoff = backoffCapMs(failedAttempt, policy)
     // Jitter keeps several dispatchers from retrying in step.
     return Math.round(backoff * (0.5 + random() / 2))
   }

@@ -1,5 +1,8 @@
 import type { getOctokit } from '@actions/github'
+import { Deadline } from '../common/deadline.js'
 import { isRecord } from '../common/guards.js'
+import { quoteForLog } from '../common/log-text.js'
+import { dispatchBoundMs } from './budget.js'
 import {
   DEFAULT_RETRY_POLICY,
   httpFailureOf,
@@ -40,11 +43,15 @@ export interface GitHubDispatcherOptions {
   readonly log?: DispatchLog
 }
 
-const REQUEST_TIMEOUT_MS = 30_000
+/** A retry is worth starting only with at least this long (or the whole request timeout, if shorter) left for its attempt. */
+const MIN_ATTEMPT_MS = 1_000
 
 /**
  * Dispatches through Octokit with bounded retries on 5xx, network errors and
- * rate limits. A retried POST can start the workflow twice when an earlier
+ * rate limits. One dispatch, retries included, ends within dispatchBoundMs of
+ * the policy: each attempt is cut at the policy's request timeout (or at what
+ * is left of the bound), and a wait is taken only when an attempt still fits
+ * after it. A retried POST can start the workflow twice when an earlier
  * attempt reached GitHub but its answer was lost; the worker's second report
  * is then refused by CodePipeline, which is cheaper than a job that waits for
  * its timeout.
@@ -60,6 +67,8 @@ export function createGitHubDispatcher(
 
   return {
     async dispatch(target, inputs) {
+      const bound = new Deadline(dispatchBoundMs(policy))
+      const minAttemptMs = Math.min(MIN_ATTEMPT_MS, policy.requestTimeoutMs)
       // Loaded on first use: it is the heaviest module, and a round without jobs never needs it.
       octokit ??= import('@actions/github').then(m => m.getOctokit(github.token, { baseUrl: github.apiUrl }))
       const client = await octokit
@@ -68,6 +77,8 @@ export function createGitHubDispatcher(
       let attempt = 0
       for (;;) {
         attempt++
+        const timeoutMs = Math.min(policy.requestTimeoutMs, bound.remainingMs())
+        const signal = bound.signal(policy.requestTimeoutMs)
         try {
           const response = await client.rest.actions.createWorkflowDispatch({
             owner,
@@ -76,11 +87,14 @@ export function createGitHubDispatcher(
             ref: target.ref,
             inputs: { ...inputs },
             ...(askForRun ? { return_run_details: true } : {}),
-            request: { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }
+            request: { signal }
           })
           return { runUrl: runUrlOf(response.data), attempts: attempt }
         } catch (error) {
-          const failure = httpFailureOf(error)
+          // The client's own words for a cut request ("This operation was aborted") say less than this.
+          const failure = signal.aborted
+            ? { status: undefined, headers: {}, message: `no answer within ${(timeoutMs / 1000).toFixed(1)} s` }
+            : httpFailureOf(error)
           if (
             askForRun &&
             (failure.status === 400 || failure.status === 422) &&
@@ -92,9 +106,10 @@ export function createGitHubDispatcher(
             continue
           }
           const delay = retryDelayMs(failure, attempt, policy)
-          if (delay === undefined) throw new DispatchError(failure, attempt)
+          if (delay === undefined || !bound.covers(delay + minAttemptMs)) throw new DispatchError(failure, attempt)
+          // GitHub's message is foreign text: quoted, it stays on this line.
           log.info(
-            `Dispatching ${target.workflow} in ${target.repository} failed (${failure.status ?? 'no answer'}: ${failure.message}); retrying in ${delay} ms.`
+            `Dispatching ${target.workflow} in ${target.repository} failed (${failure.status ?? 'no answer'}: ${quoteForLog(failure.message)}); retrying in ${delay} ms.`
           )
           await sleep(delay)
         }

@@ -4,6 +4,7 @@ import type { Env } from '../common/env.js'
 import { InputChecker } from '../common/input-checker.js'
 import type { Note } from '../common/notes.js'
 import { preview, type LengthRange } from '../common/text.js'
+import { minimumRoundBudgetMs } from './budget.js'
 import type { DispatchSettings } from './settings.js'
 import { checkRepository, checkWorkflow } from './target.js'
 
@@ -14,12 +15,22 @@ import { checkRepository, checkWorkflow } from './target.js'
 export const MAX_BATCH_SIZE_RANGE: LengthRange = { min: 1, max: 100 }
 const DEFAULT_MAX_BATCH_SIZE = 10
 
+/**
+ * The round's time budget in seconds. The least is what one job can need
+ * after the poll (less, and no job could ever be taken); the most is an hour.
+ * The default ends a round well inside the documented workflow's
+ * `timeout-minutes: 10`, with room for the steps before it.
+ */
+export const TIMEOUT_SECONDS_RANGE: LengthRange = { min: Math.ceil(minimumRoundBudgetMs() / 1000), max: 3600 }
+const DEFAULT_TIMEOUT_SECONDS = 300
+
 /** Every input of dispatch/action.yml, in the order its README lists them. */
 export const DISPATCH_INPUT_NAMES = [
   'category',
   'provider',
   'version',
   'max-batch-size',
+  'timeout-seconds',
   'repository',
   'workflow',
   'ref',
@@ -59,6 +70,7 @@ export function validateDispatchInputs(inputs: DispatchInputs, env: Env = proces
   const provider = actionTypeName(check, 'provider', ACTION_TYPE_LENGTHS.ActionProvider)
   const version = actionTypeName(check, 'version', ACTION_TYPE_LENGTHS.Version)
   const maxBatchSize = check.integer('max-batch-size', MAX_BATCH_SIZE_RANGE) ?? DEFAULT_MAX_BATCH_SIZE
+  const timeoutSeconds = check.integer('timeout-seconds', TIMEOUT_SECONDS_RANGE) ?? DEFAULT_TIMEOUT_SECONDS
 
   const repository = raw.repository || undefined
   const repositoryProblem = repository === undefined ? undefined : checkRepository(repository)
@@ -75,6 +87,7 @@ export function validateDispatchInputs(inputs: DispatchInputs, env: Env = proces
     settings: {
       actionType: { category: proven.category, provider: proven.provider, version: proven.version },
       maxBatchSize,
+      roundBudgetMs: timeoutSeconds * 1000,
       defaults: { repository, workflow: workflow?.ok ? workflow.value : undefined, ref: raw.ref || undefined },
       github: { token: proven.token, apiUrl: apiUrl.replace(/\/+$/, ''), serverUrl: serverUrlFor(apiUrl, env) },
       connection

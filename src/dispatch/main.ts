@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { Deadline } from '../common/deadline.js'
 import { readInputs } from '../common/inputs.js'
 import { emitNotes } from '../common/notes.js'
 import { runStep, warnOnFailure } from '../common/run.js'
@@ -9,6 +10,8 @@ import { setDispatchOutputs, writeDispatchSummary } from './summary.js'
 
 /** The dispatch action: check the inputs, run one round, publish what happened. */
 export async function run(): Promise<void> {
+  // The budget counts from the step's start: loading the SDK is part of the round.
+  const started = performance.now()
   await runStep(async () => {
     const raw = readInputs(DISPATCH_INPUT_NAMES)
     if (raw['github-token']) core.setSecret(raw['github-token'])
@@ -17,9 +20,11 @@ export async function run(): Promise<void> {
 
     // The SDK is loaded only once the inputs are known to be good.
     const { dispatchJobs } = await import('./dispatcher.js')
-    const round = await dispatchJobs(settings, { log: core })
+    const deadline = new Deadline(settings.roundBudgetMs - (performance.now() - started))
+    const round = await dispatchJobs(settings, { log: core, deadline })
     core.info(
-      `${round.seen} job(s) seen: ${round.dispatched} dispatched, ${round.skipped} skipped, ${round.failed} failed.`
+      `${round.seen} job(s) seen: ${round.dispatched} dispatched, ${round.skipped} skipped, ${round.failed} failed, ` +
+        `${round.deferred} deferred.`
     )
     await publish(round, settings)
 

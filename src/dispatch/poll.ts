@@ -10,16 +10,22 @@ export interface PollResult {
   readonly unusable: number
 }
 
+/** Bounds one call: the SDK stops retrying and drops the attempt in flight when it fires. */
+export interface CallOptions {
+  readonly abortSignal?: AbortSignal
+}
+
 /** One PollForJobs call, with the SDK's retries; an error here ends the round. */
 export async function pollJobs(
   client: CodePipelineClient,
   actionType: ActionType,
   maxBatchSize: number,
-  region: string
+  region: string,
+  options: CallOptions = {}
 ): Promise<PollResult> {
   const actionTypeId = { ...actionType, owner: 'Custom' as const }
   try {
-    const { jobs = [] } = await client.send(new PollForJobsCommand({ actionTypeId, maxBatchSize }))
+    const { jobs = [] } = await client.send(new PollForJobsCommand({ actionTypeId, maxBatchSize }), options)
     const picked = jobs.map(pickJob)
     return { jobs: picked.filter(j => j !== undefined), unusable: picked.filter(j => j === undefined).length }
   } catch (error) {
@@ -60,12 +66,16 @@ export type AckResult =
  * because a job nobody works on waits in the pipeline until it times out,
  * while a duplicate run only has its report refused.
  */
-export async function acknowledgeJob(client: CodePipelineClient, job: PolledJob): Promise<AckResult> {
+export async function acknowledgeJob(
+  client: CodePipelineClient,
+  job: PolledJob,
+  options: CallOptions = {}
+): Promise<AckResult> {
   const log = new AttemptLog()
   const command = new AcknowledgeJobCommand({ jobId: job.id, nonce: job.nonce })
   log.attachTo(command.middlewareStack)
   try {
-    await client.send(command)
+    await client.send(command, options)
     return { kind: 'acknowledged' }
   } catch (error) {
     if (error instanceof Error && error.name === 'InvalidNonceException') {

@@ -27,6 +27,8 @@ export interface GitHubSettings {
 export interface DispatchSettings {
   readonly actionType: ActionType
   readonly maxBatchSize: number
+  /** The round's time budget (the `timeout-seconds` input), used when the caller gives no deadline. */
+  readonly roundBudgetMs: number
   readonly defaults: DispatchDefaults
   readonly github: GitHubSettings
   readonly connection: ConnectionSettings

@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { escapeHtml } from '../common/html.js'
+import { escapeHtml, htmlTable } from '../common/html.js'
 import type { DispatchRound, JobOutcome, JobStatus } from './dispatcher.js'
 import { describeActionType } from './poll.js'
 import type { ActionType } from './settings.js'
@@ -7,7 +7,8 @@ import type { ActionType } from './settings.js'
 const STATUS_TEXT: Record<JobStatus, string> = {
   dispatched: '✅ Dispatched',
   skipped: '⏭️ Skipped',
-  failed: '❌ Failed'
+  failed: '❌ Failed',
+  deferred: '⏳ Deferred'
 }
 
 /** The `jobs` output: one entry per job, links included, no credentials or configuration values. */
@@ -35,6 +36,7 @@ export function setDispatchOutputs(round: DispatchRound): void {
   core.setOutput('dispatched', round.dispatched)
   core.setOutput('skipped', round.skipped)
   core.setOutput('failed', round.failed)
+  core.setOutput('deferred', round.deferred)
   core.setOutput('jobs', jobsJson(round))
 }
 
@@ -43,14 +45,24 @@ export async function writeDispatchSummary(round: DispatchRound, actionType: Act
     .addHeading('CodePipeline jobs dispatched', 2)
     .addRaw(
       `<p>Action type <code>${escapeHtml(describeActionType(actionType))}</code>: ${round.seen} seen, ` +
-        `${round.dispatched} dispatched, ${round.skipped} skipped, ${round.failed} failed.</p>\n`,
+        `${round.dispatched} dispatched, ${round.skipped} skipped, ${round.failed} failed, ${round.deferred} deferred.</p>\n`,
       true
     )
+  if (round.deferred > 0) {
+    summary.addRaw(
+      '<p>Deferred jobs were not acknowledged: the time budget left could not cover them, or GitHub rate-limited ' +
+        'the round. CodePipeline hands them out again to a later round.</p>\n',
+      true
+    )
+  }
   if (round.jobs.length > 0) {
-    summary.addTable([
-      ['Job', 'Pipeline', 'Result', 'Workflow', 'Details'].map(data => ({ data, header: true })),
-      ...round.jobs.map(row)
-    ])
+    summary.addRaw(
+      htmlTable([
+        ['Job', 'Pipeline', 'Result', 'Workflow', 'Details'].map(html => ({ html, header: true as const })),
+        ...round.jobs.map(row)
+      ]),
+      true
+    )
   }
   await summary.write()
 }

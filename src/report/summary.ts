@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import type { JobResultRequest } from '../codepipeline/job-result.js'
 import type { ReportResult } from '../codepipeline/send-job-result.js'
-import { escapeHtml } from '../common/html.js'
+import { escapeHtml, htmlTable } from '../common/html.js'
 
 const RESULT_TEXT: Record<ReportResult, string> = {
   succeeded: '✅ Succeeded',
@@ -32,19 +32,22 @@ export async function writeJobSummary(
 
   const summary = core.summary
     .addHeading('CodePipeline job result', 2)
-    .addTable(rows.map(([k, v]) => [{ data: k, header: true }, v]))
+    .addRaw(htmlTable(rows.map(([k, v]) => [{ html: k, header: true }, v])), true)
   if (warning) summary.addRaw(`\n> [!WARNING]\n> ${escapeHtml(warning)}\n`, true)
   const variables = Object.entries(
     request.operation === 'PutJobSuccessResult' ? (request.input.outputVariables ?? {}) : {}
   )
   if (variables.length > 0) {
-    summary.addHeading('Output variables', 3).addTable([
-      [
-        { data: 'Name', header: true },
-        { data: 'Value', header: true }
-      ],
-      ...variables.map(([name, value]) => [code(name), code(value)])
-    ])
+    summary.addHeading('Output variables', 3).addRaw(
+      htmlTable([
+        [
+          { html: 'Name', header: true },
+          { html: 'Value', header: true }
+        ],
+        ...variables.map(([name, value]) => [code(name), code(value)])
+      ]),
+      true
+    )
   }
   await summary.write()
 }

@@ -39,6 +39,11 @@ export interface FakeGitHub {
   addWorkflow(repository: string, workflow: string): void
   /** Queued answers, consumed FIFO by the next requests whose path matches. */
   answerNext(pathPattern: RegExp, answer: FakeAnswer): void
+  /**
+   * From now on, requests whose path matches are recorded and never answered:
+   * a GitHub that accepts the connection and then hangs. `close()` ends them.
+   */
+  hang(pathPattern: RegExp): void
   close(): Promise<void>
 }
 
@@ -54,6 +59,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const commits = new Map<string, CommitFixture>()
   const workflows = new Set<string>()
   const scripted: { pattern: RegExp; answer: FakeAnswer }[] = []
+  const hanging: RegExp[] = []
   let lastRunId = 1000
   let url = ''
 
@@ -63,6 +69,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       const body = text ? safeJson(text) : undefined
       const call: GitHubCall = { method: req.method ?? 'GET', path, authorization: req.headers.authorization, body }
       calls.push(call)
+      if (hanging.some(pattern => pattern.test(path))) return
       const index = scripted.findIndex(s => s.pattern.test(path))
       const answer = index >= 0 ? scripted.splice(index, 1)[0]?.answer : undefined
       const sent = answer ?? route(call.method, path, body)
@@ -123,6 +130,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     addCommit: (repository, commit) => void commits.set(`${repository}@${commit.sha}`, commit),
     addWorkflow: (repository, workflow) => void workflows.add(`${repository}:${workflow}`),
     answerNext: (pattern, answer) => void scripted.push({ pattern, answer }),
+    hang: pattern => void hanging.push(pattern),
     close: () =>
       new Promise<void>(resolve => {
         server.closeAllConnections()

@@ -15,7 +15,7 @@ import {
 import type { DispatchLog } from '../../../src/dispatch/log.js'
 import { startFakeGitHub, type FakeGitHub } from '../../helpers/fake-github.js'
 
-const POLICY: RetryPolicy = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 60_000 }
+const POLICY: RetryPolicy = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 60_000, requestTimeoutMs: 5_000 }
 const TARGET = { repository: 'octo/app', workflow: 'ship.yml', ref: 'main' }
 const half = (): number => 0 // jitter at its low end: half the backoff
 
@@ -120,7 +120,7 @@ describe('createGitHubDispatcher against the fake GitHub API', () => {
   const dispatcher = (): ReturnType<typeof createGitHubDispatcher> =>
     createGitHubDispatcher(
       { token: 'ghs_secret', apiUrl: github.url, serverUrl: 'https://github.example' },
-      { policy: { attempts: 3, baseDelayMs: 10, maxDelayMs: 5_000 }, sleep, log }
+      { policy: { attempts: 3, baseDelayMs: 10, maxDelayMs: 5_000, requestTimeoutMs: 2_000 }, sleep, log }
     )
   const dispatches = (): typeof github.calls => github.calls.filter(c => c.path.endsWith('/dispatches'))
 
@@ -187,6 +187,44 @@ describe('createGitHubDispatcher against the fake GitHub API', () => {
       { ref: 'main', inputs: { 'job-id': 'j' }, return_run_details: true },
       { ref: 'main', inputs: { 'job-id': 'j' } }
     ])
+  })
+
+  it('a GitHub that never answers: each attempt is cut at the request timeout, and the dispatch ends within its bound', async () => {
+    github.hang(/dispatches/)
+    const policy: RetryPolicy = { attempts: 3, baseDelayMs: 10, maxDelayMs: 5_000, requestTimeoutMs: 300 }
+    const hanging = createGitHubDispatcher(
+      { token: 'ghs_secret', apiUrl: github.url, serverUrl: 'https://github.example' },
+      { policy, log }
+    )
+    const started = performance.now()
+    const error = await hanging.dispatch(TARGET, {}).catch((e: unknown) => e)
+    const elapsed = performance.now() - started
+    expect(error).toBeInstanceOf(DispatchError)
+    expect(error).toMatchObject({
+      failure: { status: undefined, message: expect.stringMatching(/^no answer within 0\.\d s$/) }
+    })
+    // 3 × 300 ms + backoffs of at most 10 + 20 ms, and room for late timers on a busy machine (main took 3 × 30 s).
+    expect(elapsed).toBeLessThan(930 + 1_000)
+    expect(dispatches().length).toBeGreaterThanOrEqual(2)
+    expect(dispatches().length).toBeLessThanOrEqual(3)
+  })
+
+  it("quotes GitHub's message in the retry log, so it cannot start a workflow command", async () => {
+    github.answerNext(/dispatches/, { status: 502, body: { message: 'Bad Gateway\n::error title=x::y' } })
+    const info = jest.fn<(message: string) => void>()
+    const quoted = createGitHubDispatcher(
+      { token: 'ghs_secret', apiUrl: github.url, serverUrl: 'https://github.example' },
+      {
+        policy: { attempts: 3, baseDelayMs: 10, maxDelayMs: 5_000, requestTimeoutMs: 2_000 },
+        sleep,
+        log: { ...log, info }
+      }
+    )
+    await quoted.dispatch(TARGET, {})
+    expect(info).toHaveBeenCalledTimes(1)
+    const [message] = info.mock.calls[0] ?? ['']
+    expect(message).toContain(String.raw`"Bad Gateway\n::error title=x::y"`)
+    expect(message).not.toContain('\n')
   })
 
   it('retries when GitHub cannot be reached at all', async () => {

@@ -1,5 +1,9 @@
 // Unit tests: the dispatcher's input checks, the constraints behind them,
 // where a job is dispatched to, and what of a polled job is kept.
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
 import type { Job } from '@aws-sdk/client-codepipeline'
 import type { Env } from '../../../src/common/env.js'
 import { InputError } from '../../../src/common/errors.js'
@@ -8,8 +12,10 @@ import {
   ACTION_TYPE_LENGTHS,
   ACTION_TYPE_NAME_PATTERN
 } from '../../../src/codepipeline/constraints.js'
+import { minimumRoundBudgetMs } from '../../../src/dispatch/budget.js'
 import {
   MAX_BATCH_SIZE_RANGE,
+  TIMEOUT_SECONDS_RANGE,
   validateDispatchInputs,
   serverUrlFor,
   type DispatchInputs
@@ -41,6 +47,7 @@ describe('validateDispatchInputs', () => {
     expect(settings).toEqual({
       actionType: { category: 'Deploy', provider: 'GitHubActions', version: '1' },
       maxBatchSize: 10,
+      roundBudgetMs: 300_000,
       defaults: { repository: 'octo/app', workflow: 'ship.yml', ref: 'main' },
       github: { token: 'ghs_x', apiUrl: 'https://api.github.com', serverUrl: 'https://github.com' },
       connection: { region: 'eu-west-1', endpointUrl: undefined, maxAttempts: 5 }
@@ -54,6 +61,7 @@ describe('validateDispatchInputs', () => {
         provider: 'has space',
         version: '1234567890',
         'max-batch-size': '101',
+        'timeout-seconds': '30',
         repository: 'no-slash',
         workflow: 'build.sh',
         'github-api-url': 'ftp://x',
@@ -66,6 +74,7 @@ describe('validateDispatchInputs', () => {
       expect.stringMatching(/^"provider" must be 1 to 35 letters/),
       expect.stringMatching(/^"version" must be 1 to 9 letters/),
       expect.stringMatching(/^"max-batch-size" must be a whole number from 1 to 100/),
+      expect.stringMatching(/^"timeout-seconds" must be a whole number from 75 to 3600; got "30"/),
       expect.stringMatching(/^"repository" must be "owner\/repo"/),
       expect.stringMatching(/^"workflow" must be a workflow file name/),
       expect.stringMatching(/^"github-token" is required/),
@@ -89,6 +98,28 @@ describe('validateDispatchInputs', () => {
       maxBatchSize: 1
     })
     expect(validateDispatchInputs({ ...GOOD, 'max-batch-size': '100' }, ENV).settings.maxBatchSize).toBe(100)
+  })
+
+  it('takes the round budget from timeout-seconds, down to the least that can take one job', () => {
+    const budget = (seconds: string): number =>
+      validateDispatchInputs({ ...GOOD, 'timeout-seconds': seconds }, ENV).settings.roundBudgetMs
+    expect(budget('75')).toBe(75_000)
+    expect(budget('3600')).toBe(3_600_000)
+    expect(TIMEOUT_SECONDS_RANGE.min).toBe(Math.ceil(minimumRoundBudgetMs() / 1000))
+    for (const bad of ['74', '0', '-5', '1.5', 'five', ' ']) {
+      const problems = problemsOf({ ...GOOD, 'timeout-seconds': bad })
+      // A blank value falls back to the default, as for every optional number.
+      if (bad.trim() === '') expect(problems).toEqual([])
+      else
+        expect(problems).toEqual([expect.stringMatching(/^"timeout-seconds" must be a whole number from 75 to 3600/)])
+    }
+  })
+
+  it('action.yml and the README state the timeout-seconds range the code enforces', () => {
+    const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
+    const range = `${TIMEOUT_SECONDS_RANGE.min}-${TIMEOUT_SECONDS_RANGE.max}`
+    expect(readFileSync(path.join(root, 'dispatch/action.yml'), 'utf8')).toContain(`in seconds (${range})`)
+    expect(readFileSync(path.join(root, 'dispatch/README.md'), 'utf8')).toContain(`Time budget of one run, ${range} s`)
   })
 
   it.each([
