@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'build/**', 'node_modules/**', 'coverage/**', '.bench/**']
+    ignores: ['dist/**', 'build/**', 'node_modules/**', 'coverage/**', '.bench/**', '.cache/**']
   },
   js.configs.recommended,
   tseslint.configs.recommended,

@@ -13,5 +13,11 @@ export default {
   },
   testMatch: ['**/__tests__/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/build/'],
+  // npm run node24's copy of Node: nothing for jest to map or watch.
+  modulePathIgnorePatterns: ['<rootDir>/.cache/'],
+  // Many tests start a bundle or a CLI as a child process; on a loaded machine
+  // (CI shares its cores) that takes longer than jest's 5 s default. Speed is
+  // measured by npm run bench, never asserted by a timeout.
+  testTimeout: 30_000,
   clearMocks: true
 }

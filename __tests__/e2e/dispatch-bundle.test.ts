@@ -1,5 +1,6 @@
 // The bundles as a runner runs them: dist/dispatch/index.js and dist/index.js
-// in child processes on Node 24, inputs as INPUT_* variables, against the
+// in child processes on Node 24 when present (else this machine's Node; the
+// describe name says which), inputs as INPUT_* variables, against the
 // CodePipeline emulator and the fake GitHub API. Covers the whole bridge:
 // pipeline job -> dispatcher -> "workflow" reports -> job Succeeded.
 import { existsSync } from 'node:fs'
@@ -10,20 +11,27 @@ import { startEmulator, type Emulator } from '../../tools/emulator/index.js'
 import { startFakeGitHub, type FakeGitHub } from '../helpers/fake-github.js'
 import { RUN_ID, SHA } from '../helpers/constants.js'
 import { htmlProblems } from '../helpers/html.js'
-import { describeRun, node24Path, repoRoot, runAction, type ActionRun } from '../helpers/run-action.js'
+import { bundleRuntime, describeRun, repoRoot, runAction, type ActionRun } from '../helpers/run-action.js'
 
 const ACTION_TYPE = { category: 'Build', owner: 'Custom', provider: 'GitHubActions', version: '1' }
 const ARTIFACT_SECRET = 'artifact-secret-must-not-leak'
 const SECRET_CONFIG = 'secret-config-must-not-leak'
 
-/** A bundle on Node 24 with the runner's environment; core.debug lines reach stdout so the secret checks cover them. */
+/** A bundle on bundleRuntime with the runner's environment; core.debug lines reach stdout so the secret checks cover them. */
 function runBundle(
   script: string,
   inputs: Record<string, string>,
   env: Env = {},
   timeoutMs?: number
 ): Promise<ActionRun> {
-  return runAction({ node: node24Path, script, inputs, emulator: emu, env: { RUNNER_DEBUG: '1', ...env }, timeoutMs })
+  return runAction({
+    node: bundleRuntime[1],
+    script,
+    inputs,
+    emulator: emu,
+    env: { RUNNER_DEBUG: '1', ...env },
+    timeoutMs
+  })
 }
 
 let emu: Emulator
@@ -68,7 +76,7 @@ function queuedJob(configuration: Record<string, string>): string {
   }).id
 }
 
-describe('bundled dispatcher', () => {
+describe(`bundled dispatcher on ${bundleRuntime[0]}`, () => {
   it('full loop: queued job -> dispatcher -> worker reports -> job Succeeded with its output variables', async () => {
     const jobId = queuedJob({ Workflow: 'pipeline-job.yml' })
 
@@ -172,7 +180,7 @@ const START_MARGIN_MS = 5_000
 
 const jobIdOf = (body: unknown): string => (body as { jobId: string }).jobId
 
-describe('bundled dispatcher, GitHub hanging', () => {
+describe(`bundled dispatcher on ${bundleRuntime[0]}, GitHub hanging`, () => {
   it('ends within its budget; every acknowledged job is reported failed, the others stay unacknowledged', async () => {
     const ids = Array.from({ length: 5 }, () => queuedJob({ Workflow: 'pipeline-job.yml' }))
     github.hang(/dispatches$/)
@@ -225,7 +233,7 @@ describe('bundled dispatcher, GitHub hanging', () => {
   }, 300_000)
 })
 
-describe('bundled dispatcher, foreign text in the log', () => {
+describe(`bundled dispatcher on ${bundleRuntime[0]}, foreign text in the log`, () => {
   it('a GitHub error message with a workflow command in it never starts a command line', async () => {
     const jobId = queuedJob({ Workflow: 'pipeline-job.yml' })
     github.answerNext(/dispatches$/, { status: 502, body: { message: 'Bad Gateway\n::error title=x::y' } })

@@ -10,7 +10,7 @@ import { jest } from '@jest/globals'
 import { startEmulator, type Emulator } from '../../tools/emulator/index.js'
 import { startFakeSecretsManager, type FakeSecretsManager } from '../../tools/secrets-manager.js'
 import { startFakeGitHub, type FakeApp, type FakeGitHub } from '../helpers/fake-github.js'
-import { startContainer, type Invocation, type LambdaContainer } from '../helpers/lambda-host.js'
+import { lambdaNodeLabel, startContainer, type Invocation, type LambdaContainer } from '../helpers/lambda-host.js'
 
 const ACTION_TYPE = { category: 'Build', owner: 'Custom', provider: 'GitHubActions', version: '1' }
 const SECRET_ID = 'github-bridge'
@@ -141,7 +141,7 @@ function expectNoSecrets(logs: readonly string[], extra: readonly string[] = [])
   expect(keyLines.length).toBeGreaterThan(5)
 }
 
-describe('Lambda handler bundle: events to dispatch', () => {
+describe(`Lambda handler bundle on ${lambdaNodeLabel}: events to dispatch`, () => {
   it('a STARTED event of the action type dispatches its job with an App installation token', async () => {
     const jobId = queuedJob()
     const fn = await coldStart()
@@ -263,7 +263,7 @@ describe('Lambda handler bundle: events to dispatch', () => {
   })
 })
 
-describe('Lambda handler bundle: GitHub credentials', () => {
+describe(`Lambda handler bundle on ${lambdaNodeLabel}: GitHub credentials`, () => {
   it('a warm container reads the secret once and mints one installation token for several invocations', async () => {
     const fn = await coldStart()
     for (let i = 0; i < 3; i++) {
@@ -368,7 +368,7 @@ describe('Lambda handler bundle: GitHub credentials', () => {
   )
 })
 
-describe('Lambda handler bundle: faults and configuration', () => {
+describe(`Lambda handler bundle on ${lambdaNodeLabel}: faults and configuration`, () => {
   it("GitHub down: the job is reported failed, within the function's timeout", async () => {
     const jobId = queuedJob()
     for (let i = 0; i < 10; i++)

@@ -1,11 +1,11 @@
 // `npm start`, the README's first command: compiles the demo script, runs the
 // bundle against the emulator and must exit 0 having printed the recorded call.
-// npm puts node_modules/.bin (and so Node 24) first on PATH; the compiled
-// script is then run again with the machine's own Node.
+// The compiled script is then run again under each runtime (this machine's
+// Node, and Node 24 when present): the demo runs the bundle on its own Node.
 import { spawn } from 'node:child_process'
 import path from 'node:path'
 
-import { machineNodePath, nodeVersion, repoRoot } from '../helpers/run-action.js'
+import { nodeVersion, repoRoot, runtimes } from '../helpers/run-action.js'
 
 interface Finished {
   code: number | null
@@ -47,9 +47,13 @@ it('npm start compiles the demo, reports the sample job and exits 0', async () =
   expectDemoWorked(await run('npm', ['start', '--silent']))
 }, 60_000)
 
-it("the compiled demo also runs on the machine's Node", async () => {
-  // Relies on the build/ output of the test above (jest runs a file's tests in order).
-  const result = await run(machineNodePath, [path.join(repoRoot, 'build/tools/start.js')])
-  expectDemoWorked(result)
-  expect(result.output).toContain(`The action's log (node ${nodeVersion(machineNodePath)} dist/index.js)`)
-}, 30_000)
+it.each(runtimes)(
+  'the compiled demo runs the bundle on %s',
+  async (_label, node) => {
+    // Relies on the build/ output of the test above (jest runs a file's tests in order).
+    const result = await run(node, [path.join(repoRoot, 'build/tools/start.js')])
+    expectDemoWorked(result)
+    expect(result.output).toContain(`The action's log (node ${nodeVersion(node)} dist/index.js)`)
+  },
+  30_000
+)

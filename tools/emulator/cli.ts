@@ -1,41 +1,57 @@
-// Runs the emulator in the foreground so a workflow or the AWS CLI can be tried locally.
+// `npm run emulator -- [options]`: runs the emulator in the foreground so the
+// actions, a workflow or the AWS CLI can be tried locally.
 import { parseArgs } from 'node:util'
 
+import { runCli, stopOnSignals } from '../cli-support.js'
+import { parseOptions, type CliOptions } from './cli-options.js'
 import { formatCall, startEmulator } from './index.js'
 
-const USAGE = `Usage: node build/tools/emulator/cli.js [--port N] [--region R] [--job] [--job-id ID]
+const USAGE = `Usage: npm run emulator -- [options]
 
-  --port N      listen on 127.0.0.1:N (default: a free port)
-  --region R    region requests must be signed for (default: us-east-1)
-  --job         create a sample job in state InProgress and print its id
-  --job-id ID   the same, with this job ID (so a workflow can know it in advance)
-  --help        show this help`
+  --port N             listen on 127.0.0.1:N (default: a free port)
+  --region R           region requests must be signed for (default: us-east-1)
+  --job                create a job in state InProgress (for the reporting action) and print its ID
+  --queue-job TYPE     create a job in state Queued (for the dispatcher to poll) for the custom
+                       action type TYPE = Category/Provider/Version, e.g. Build/GitHubActions/1
+  --config K=V,...     the queued job's action configuration, e.g. Repository=o/r,Workflow=ci.yml,Ref=main
+  --job-id ID          the created job's ID, a lowercase UUID (so a workflow can know it in advance);
+                       alone it implies --job
+  --action-type TYPE   make another custom action type known without a job (repeatable).
+                       Build/GitHubActions/1 is always known; PollForJobs for a type that is
+                       not answers ActionTypeNotFoundException
+  --help               show this help`
 
-async function main(): Promise<void> {
+function readOptions(argv: string[]): CliOptions {
   const { values } = parseArgs({
+    args: argv,
     options: {
       port: { type: 'string' },
       region: { type: 'string' },
       job: { type: 'boolean', default: false },
+      'queue-job': { type: 'string' },
+      config: { type: 'string' },
       'job-id': { type: 'string' },
+      'action-type': { type: 'string', multiple: true },
       help: { type: 'boolean', default: false }
     },
-    strict: true
+    strict: true,
+    allowPositionals: false
   })
-  if (values.help) {
+  return parseOptions(values)
+}
+
+async function main(): Promise<void> {
+  const options = readOptions(process.argv.slice(2))
+  if (options.help) {
     console.log(USAGE)
     return
   }
-  const port = values.port === undefined ? 0 : Number(values.port)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`--port must be an integer from 0 to 65535, got '${values.port ?? ''}'`)
-  }
-
   const emulator = await startEmulator({
-    port,
-    ...(values.region === undefined ? {} : { region: values.region }),
+    port: options.port,
+    ...(options.region === undefined ? {} : { region: options.region }),
     onCall: call => console.log(formatCall(call))
   })
+  for (const type of options.actionTypes) emulator.registerActionType(type)
   console.log(`CodePipeline emulator listening on ${emulator.url}`)
   console.log('# Point the AWS SDK or CLI at it with:')
   console.log(`export AWS_ENDPOINT_URL_CODEPIPELINE=${emulator.url}`)
@@ -43,25 +59,19 @@ async function main(): Promise<void> {
   console.log(`export AWS_ACCESS_KEY_ID=${emulator.credentials.accessKeyId}`)
   console.log(`export AWS_SECRET_ACCESS_KEY=${emulator.credentials.secretAccessKey}`)
   console.log('unset AWS_SESSION_TOKEN AWS_PROFILE')
-  const jobId = values['job-id']
-  if (values.job || jobId !== undefined) {
-    const job = emulator.createJob(jobId === undefined ? {} : { id: jobId })
-    console.log(`Sample job (InProgress): ${job.id}`)
-  }
-  console.log('Calls are printed as they arrive. Ctrl-C to stop.')
-
-  const stop = (): void => {
-    emulator.close().then(
-      () => process.exit(0),
-      () => process.exit(1)
+  if (options.job) {
+    const job = emulator.createJob(options.job)
+    const type = job.data.actionTypeId
+    const config = Object.entries(job.data.actionConfiguration.configuration).map(([k, v]) => `${k}=${v}`)
+    console.log(
+      job.status === 'Queued'
+        ? `Queued job for ${type.category}/${type.provider}/${type.version}: ${job.id}` +
+            (config.length > 0 ? ` (${config.join(', ')})` : '')
+        : `Sample job (InProgress): ${job.id}`
     )
   }
-  process.once('SIGINT', stop)
-  process.once('SIGTERM', stop)
+  console.log('Calls are printed as they arrive. Ctrl-C to stop.')
+  stopOnSignals(() => emulator.close())
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : String(err))
-  console.error(USAGE)
-  process.exit(2)
-})
+runCli(main, USAGE)

@@ -13,6 +13,7 @@ export {
 } from './server.js'
 export {
   DEFAULT_ACTION_TYPE_ID,
+  formatActionType,
   type ActionTypeId,
   type Artifact,
   type ArtifactCredentials,

@@ -107,6 +107,11 @@ function sameActionType(a: ActionTypeId, b: ActionTypeId): boolean {
   return a.category === b.category && a.owner === b.owner && a.provider === b.provider && a.version === b.version
 }
 
+/** Category/Owner/Provider/Version, the way the console and the errors name an action type. */
+export function formatActionType(t: ActionTypeId): string {
+  return `${t.category}/${t.owner}/${t.provider}/${t.version}`
+}
+
 // Snapshots keep callers from mutating emulator state behind its back.
 function snapshot(job: Job): Job {
   return structuredClone(job)
@@ -115,6 +120,8 @@ function snapshot(job: Job): Job {
 export interface JobStoreOptions {
   region: string
   accountId: string
+  /** Custom action types that exist from the start (as if created with CreateCustomActionType). */
+  actionTypes: readonly ActionTypeId[]
 }
 
 /** In-memory job state and the five operations' business rules (input already validated). */
@@ -122,12 +129,31 @@ export class JobStore {
   private readonly byId = new Map<string, Job>()
   /** Epoch ms before which a job is not handed out (see JobInit.pollableAfterMs). */
   private readonly pollableAt = new Map<string, number>()
+  // The account's custom action types: PollForJobs for any other is ActionTypeNotFoundException.
+  private readonly actionTypes = new Map<string, ActionTypeId>()
 
-  constructor(private readonly options: JobStoreOptions) {}
+  constructor(private readonly options: JobStoreOptions) {
+    for (const type of options.actionTypes) this.registerActionType(type)
+  }
+
+  /** Makes a custom action type known (idempotent). Only owner Custom can be polled for by job workers. */
+  registerActionType(type: ActionTypeId): void {
+    if (type.owner !== 'Custom') {
+      throw new Error(`action type ${formatActionType(type)}: only owner Custom has jobs for workers to poll`)
+    }
+    this.actionTypes.set(formatActionType(type), { ...type })
+  }
+
+  /** The known custom action types, in the order they became known. */
+  knownActionTypes(): ActionTypeId[] {
+    return [...this.actionTypes.values()].map(t => ({ ...t }))
+  }
 
   create(init: JobInit = {}): Job {
     const id = init.id ?? randomUUID()
     if (this.byId.has(id)) throw new Error(`job ${id} already exists`)
+    // A job exists only for an action type that does: creating one makes its type known.
+    this.registerActionType(init.actionTypeId ?? DEFAULT_ACTION_TYPE_ID)
     const pipelineName = init.pipelineContext?.pipelineName ?? 'emulated-pipeline'
     const context: PipelineContext = {
       pipelineName,
@@ -174,6 +200,8 @@ export class JobStore {
   clear(): void {
     this.byId.clear()
     this.pollableAt.clear()
+    this.actionTypes.clear()
+    for (const type of this.options.actionTypes) this.registerActionType(type)
   }
 
   private find(jobId: string): Job {
@@ -257,12 +285,12 @@ export class JobStore {
   poll(input: { actionTypeId: ActionTypeId; maxBatchSize?: number; queryParam?: Record<string, string> }): {
     jobs: { id: string; data: JobData; nonce: string; accountId: string }[]
   } {
-    // Only custom actions are polled by job workers; other owners have no such action type.
-    if (input.actionTypeId.owner !== 'Custom') {
+    // As CodePipeline: polling for a type the account does not have (or one not owned
+    // by Custom, which job workers never poll) is an error, not an empty answer.
+    if (!this.actionTypes.has(formatActionType(input.actionTypeId))) {
       throw new ServiceError(
         'ActionTypeNotFoundException',
-        `No custom action type ${input.actionTypeId.category}/${input.actionTypeId.owner}/` +
-          `${input.actionTypeId.provider}/${input.actionTypeId.version}.`
+        `The action type ${formatActionType(input.actionTypeId)} does not exist in this account and region.`
       )
     }
     const limit = input.maxBatchSize ?? 1

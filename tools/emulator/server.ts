@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net'
 
 import { OPERATIONS, OPERATION_NAMES, SHAPES, type OperationName } from './constraints.js'
-import { JobStore, ServiceError, type ActionTypeId, type Job, type JobInit } from './jobs.js'
+import { DEFAULT_ACTION_TYPE_ID, JobStore, ServiceError, type ActionTypeId, type Job, type JobInit } from './jobs.js'
 import { verifySignature, type SignatureVerdict } from './sigv4.js'
 import { formatIssues, validateShape } from './validate.js'
 
@@ -17,6 +17,12 @@ export interface EmulatorOptions {
   accessKeyId?: string
   secretAccessKey?: string
   accountId?: string
+  /**
+   * Custom action types the account has from the start (default: the project's
+   * Build/Custom/GitHubActions/1). Creating a job also makes its type known;
+   * PollForJobs for any other type answers ActionTypeNotFoundException.
+   */
+  actionTypes?: readonly ActionTypeId[]
   /** Called once per request after it is answered (or dropped); the CLI prints from here. */
   onCall?: (call: RecordedCall) => void
 }
@@ -61,6 +67,9 @@ export interface Emulator {
   readonly accountId: string
   readonly credentials: { accessKeyId: string; secretAccessKey: string }
   createJob(init?: JobInit): Job
+  /** Makes a custom action type known without creating a job for it. */
+  registerActionType(type: ActionTypeId): void
+  actionTypes(): ActionTypeId[]
   getJob(id: string): Job | undefined
   jobs(): Job[]
   readonly calls: RecordedCall[]
@@ -170,7 +179,11 @@ class CodePipelineEmulator implements Emulator {
       accessKeyId: options.accessKeyId ?? DEFAULTS.accessKeyId,
       secretAccessKey: options.secretAccessKey ?? DEFAULTS.secretAccessKey
     }
-    this.store = new JobStore({ region: this.region, accountId: this.accountId })
+    this.store = new JobStore({
+      region: this.region,
+      accountId: this.accountId,
+      actionTypes: options.actionTypes ?? [DEFAULT_ACTION_TYPE_ID]
+    })
     this.server.on('connection', (socket: Socket) => {
       this.sockets.add(socket)
       socket.on('close', () => this.sockets.delete(socket))
@@ -196,6 +209,14 @@ class CodePipelineEmulator implements Emulator {
 
   createJob(init?: JobInit): Job {
     return this.store.create(init)
+  }
+
+  registerActionType(type: ActionTypeId): void {
+    this.store.registerActionType(type)
+  }
+
+  actionTypes(): ActionTypeId[] {
+    return this.store.knownActionTypes()
   }
 
   getJob(id: string): Job | undefined {
