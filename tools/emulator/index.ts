@@ -13,9 +13,11 @@ export {
 } from './server.js'
 export {
   DEFAULT_ACTION_TYPE_ID,
+  issueArtifactCredentials,
   type ActionTypeId,
   type Artifact,
   type ArtifactCredentials,
+  type EncryptionKey,
   type Job,
   type JobData,
   type JobInit,
