@@ -14,7 +14,8 @@ const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js'
 /** Each entry point and the folder of its bundle, relative to outDir. */
 const ENTRIES = [
   { source: 'src/report/index.ts', out: '.' },
-  { source: 'src/dispatch/index.ts', out: 'dispatch' }
+  { source: 'src/dispatch/index.ts', out: 'dispatch' },
+  { source: 'src/artifacts/index.ts', out: 'artifacts' }
 ]
 
 // Built beside the target and swapped in at the end, so that tests running

@@ -1,5 +1,6 @@
 import { checkConnection } from '../codepipeline/connection.js'
-import { FAILURE_TYPES, JOB_ID_PATTERN, LENGTHS, PERCENTAGE_RANGE } from '../codepipeline/constraints.js'
+import { checkJobId } from '../codepipeline/job-id.js'
+import { FAILURE_TYPES, LENGTHS, PERCENTAGE_RANGE } from '../codepipeline/constraints.js'
 import type { Env } from '../common/env.js'
 import { InputChecker } from '../common/input-checker.js'
 import type { Note } from '../common/notes.js'
@@ -63,19 +64,6 @@ export function validateReportInputs(raw: RawInputs, ctx: WorkflowContext, env: 
   const success = checkSuccessInputs(check, ctx)
   const proven = check.finish({ jobId, status })
   return { settings: { ...proven, connection, externalExecutionId, githubToken, ...success }, notes: check.notes }
-}
-
-/** The `job-id` input: present and a lowercase UUID. */
-function checkJobId(check: InputChecker<InputName>): string | undefined {
-  const name = 'job-id'
-  const value = check.required(name, 'the ID of the CodePipeline job, a lowercase UUID')
-  if (value !== undefined && !JOB_ID_PATTERN.test(value)) {
-    const hint = JOB_ID_PATTERN.test(value.toLowerCase()) ? ' (job IDs are lowercase)' : ''
-    check.problem(
-      `"${name}" must be a CodePipeline job ID, a lowercase UUID such as 0a1b2c3d-0000-4000-8000-0123456789ab${hint}; got ${preview(value)}`
-    )
-  }
-  return value
 }
 
 function checkSuccessInputs(check: InputChecker<InputName>, ctx: WorkflowContext): SuccessParts {
