@@ -3,6 +3,7 @@ import type { JobResultRequest } from '../codepipeline/job-result.js'
 import type { ReportOutcome } from '../codepipeline/send-job-result.js'
 import { emitNotes } from '../common/notes.js'
 import { runStep, warnOnFailure } from '../common/run.js'
+import { withOutputArtifacts } from './artifact-step.js'
 import { lookUpCommit } from './commit-details.js'
 import { readReportInputs } from './inputs.js'
 import { buildFailureRequest, buildSuccessRequest } from './request.js'
@@ -20,9 +21,7 @@ export async function run(): Promise<void> {
     const { settings, notes } = validateReportInputs(raw, ctx)
     emitNotes(notes, core)
 
-    const request = await buildRequest(settings, ctx)
-    core.info(`Reporting job ${settings.jobId} with ${request.operation} in ${settings.connection.region}.`)
-    core.debug(`${request.operation} request: ${JSON.stringify(request.input)}`)
+    const planned = await buildRequest(settings, ctx)
 
     // The SDK is loaded only once the inputs are known to be good.
     const [{ createCodePipelineClient }, { sendJobResult }] = await Promise.all([
@@ -30,12 +29,20 @@ export async function run(): Promise<void> {
       import('../codepipeline/send-job-result.js')
     ])
     const client = await createCodePipelineClient(settings.connection)
+    const artifacts = await withOutputArtifacts(client, settings, planned).catch((error: unknown) => {
+      client.destroy()
+      throw error
+    })
+    const { request } = artifacts
+    core.info(`Reporting job ${settings.jobId} with ${request.operation} in ${settings.connection.region}.`)
+    core.debug(`${request.operation} request: ${JSON.stringify(request.input)}`)
     // Destroyed on every path: kept-alive sockets would hold the process open.
     const outcome = await sendJobResult(client, request, settings.connection.region).finally(() => client.destroy())
 
     if (outcome.warning) core.warning(outcome.warning)
     core.info(`CodePipeline recorded job ${settings.jobId} as ${outcome.result} (${outcome.attempts} attempt(s)).`)
     await publish(request, outcome)
+    if (artifacts.failure) throw new Error(`${artifacts.failure} (reported to CodePipeline as a failure)`)
   })
 }
 

@@ -6,6 +6,7 @@ import { InputChecker } from '../common/input-checker.js'
 import type { Note } from '../common/notes.js'
 import { codePointLength, preview } from '../common/text.js'
 import type { InputName, RawInputs } from './inputs.js'
+import { parseOutputArtifacts } from './output-artifacts.js'
 import { parseOutputVariables } from './output-variables.js'
 import { parseRevisionTime } from './revision-time.js'
 import type { RevisionSettings, Settings, SuccessSettings } from './settings.js'
@@ -19,13 +20,14 @@ export interface Validated {
 type Status = Settings['status']
 type SuccessParts = Pick<
   SuccessSettings,
-  'outputVariables' | 'continuationToken' | 'percentComplete' | 'summary' | 'revision'
+  'outputVariables' | 'outputArtifacts' | 'continuationToken' | 'percentComplete' | 'summary' | 'revision'
 >
 
 const STATUSES: readonly Status[] = ['success', 'failure', 'cancelled']
 /** Inputs that only shape a success report; a failure report ignores them. */
 const SUCCESS_ONLY: readonly InputName[] = [
   'output-variables',
+  'output-artifacts',
   'continuation-token',
   'percent-complete',
   'summary',
@@ -41,6 +43,8 @@ const SUCCESS_ONLY: readonly InputName[] = [
  * InputError, before anything touches the network.
  */
 export function validateReportInputs(raw: RawInputs, ctx: WorkflowContext, env: Env = process.env): Validated {
+  // Output artifact paths are relative to the workspace, as the runner sets it.
+  const workspace = env.GITHUB_WORKSPACE || process.cwd()
   const check = new InputChecker(raw)
   const jobId = checkJobId(check)
   const status = check.oneOf('status', STATUSES, 'success', ' (any case, so ${{ job.status }} fits)')
@@ -61,12 +65,14 @@ export function validateReportInputs(raw: RawInputs, ctx: WorkflowContext, env: 
     return { settings, notes: check.notes }
   }
   // With an unknown status the success inputs are still checked, so one run lists every problem.
-  const success = checkSuccessInputs(check, ctx)
+  const success = checkSuccessInputs(check, ctx, workspace)
   const proven = check.finish({ jobId, status })
   return { settings: { ...proven, connection, externalExecutionId, githubToken, ...success }, notes: check.notes }
 }
 
-function checkSuccessInputs(check: InputChecker<InputName>, ctx: WorkflowContext): SuccessParts {
+function checkSuccessInputs(check: InputChecker<InputName>, ctx: WorkflowContext, workspace: string): SuccessParts {
+  const artifacts = parseOutputArtifacts(check.raw['output-artifacts'], workspace)
+  artifacts.problems.forEach(p => check.problem(p))
   const parsed = parseOutputVariables(check.raw['output-variables'])
   parsed.problems.forEach(p => check.problem(p))
   if (parsed.skipped.length > 0)
@@ -79,6 +85,7 @@ function checkSuccessInputs(check: InputChecker<InputName>, ctx: WorkflowContext
   }
   return {
     outputVariables: parsed.variables,
+    outputArtifacts: artifacts.artifacts,
     continuationToken,
     percentComplete: check.integer('percent-complete', PERCENTAGE_RANGE),
     summary: check.prose('summary', LENGTHS.ExecutionSummary, defaultSummary(ctx, continuationToken !== undefined)),

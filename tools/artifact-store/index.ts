@@ -31,6 +31,8 @@ export interface StoreRequest {
   encryption: Record<string, string>
   /** Status the store answered. */
   status: number
+  /** Epoch milliseconds when the answer was complete (0 until then). */
+  at: number
 }
 
 /** Decides whether a request is refused with 503 SlowDown instead of being served. */
@@ -84,6 +86,7 @@ export async function startArtifactStore(options: { bucket?: string; port?: numb
 
   const answer = (res: ServerResponse, record: StoreRequest, status: number, code: string, message: string): void => {
     record.status = status
+    record.at = Date.now()
     res.writeHead(status, { 'content-type': 'application/xml' }).end(errorXml(code, message))
   }
 
@@ -95,7 +98,14 @@ export async function startArtifactStore(options: { bucket?: string; port?: numb
         .map(([name, value]) => [name, String(value)])
     )
     const accessKeyId = accessKeyOf(req, url)
-    const record: StoreRequest = { method: req.method ?? '', url: req.url ?? '/', accessKeyId, encryption, status: 0 }
+    const record: StoreRequest = {
+      method: req.method ?? '',
+      url: req.url ?? '/',
+      accessKeyId,
+      encryption,
+      status: 0,
+      at: 0
+    }
     requests.push(record)
     // A refused or rejected request's body is drained so the client sees the answer, not a reset.
     const reject = (status: number, code: string, message: string): void => {
@@ -120,6 +130,7 @@ export async function startArtifactStore(options: { bucket?: string; port?: numb
       backendRes => {
         record.status = backendRes.statusCode ?? 0
         res.writeHead(backendRes.statusCode ?? 502, backendRes.headers)
+        backendRes.once('end', () => (record.at = Date.now()))
         backendRes.pipe(res)
       }
     )
