@@ -10,11 +10,11 @@ import type { ConnectionSettings } from './connection.js'
 import type { ArtifactCredentials, ArtifactLocation } from './job-details.js'
 
 /**
- * Multipart parts of 16 MiB, 4 in flight: at most about 64 MiB of an upload in
- * memory whatever the artifact's size, and few enough parts (10,000 at most)
- * for artifacts up to 160 GiB.
+ * Multipart parts of 8 MiB, 4 in flight: an upload holds a few dozen MiB of
+ * its artifact in memory whatever the artifact's size (measured in
+ * `npm run bench`), and 10,000 parts allow artifacts up to 78 GiB.
  */
-export const PART_SIZE = 16 * 1024 * 1024
+export const PART_SIZE = 8 * 1024 * 1024
 const QUEUE_SIZE = 4
 
 /**

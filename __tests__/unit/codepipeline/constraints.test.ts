@@ -4,6 +4,8 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import {
+  ARTIFACT_NAME_LENGTH,
+  ARTIFACT_NAME_PATTERN,
   FAILURE_TYPES,
   JOB_ID_PATTERN,
   LENGTHS,
@@ -66,6 +68,14 @@ function suite(m: Model): void {
       const type = m.constraintsAt('PutJobFailureResultInput', 'failureDetails.type')
       expect(type.type).toBe('enum')
       expect(type.type === 'enum' && [...type.values].sort()).toEqual([...FAILURE_TYPES].sort())
+    })
+
+    it('artifact names use the model pattern and length (GetJobDetails output, used as folder names)', () => {
+      expect(m.shape('ArtifactName')).toEqual({
+        type: 'string',
+        pattern: ARTIFACT_NAME_PATTERN.source.replace('_-]', '_\\-]'),
+        length: ARTIFACT_NAME_LENGTH
+      })
     })
 
     it('the operations declare the errors the action explains', () => {
