@@ -10,7 +10,7 @@ import path from 'node:path'
 
 import { startArtifactStore, type ArtifactStore } from '../../tools/artifact-store/index.js'
 import { startEmulator, type Emulator, type Job, type RecordedCall } from '../../tools/emulator/index.js'
-import { createArtifactJob, getObject, jobSecrets } from '../helpers/artifact-job.js'
+import { createArtifactJob, getObject, jobSecrets, secretsInLog } from '../helpers/artifact-job.js'
 import { describeRun, runAction, type ActionRun } from '../helpers/run-action.js'
 import { craftZip, readZip } from '../helpers/zip.js'
 
@@ -57,11 +57,11 @@ function outputKey(job: Job, name: string): string {
   return artifact.location.s3Location.objectKey
 }
 
-/** Lines a runner would show: every secret masked, and none in any other line. */
+/** Each secret is masked, and appears in no other line, debug included. */
 function expectNoSecrets(job: Job, run: ActionRun): void {
-  const lines = `${run.stdout}\n${run.stderr}`.split('\n')
-  const shown = lines.filter(l => !l.startsWith('::add-mask::'))
-  for (const secret of jobSecrets(job)) expect(shown.filter(l => l.includes(secret))).toEqual([])
+  const { masked, shown } = secretsInLog(job, `${run.stdout}\n${run.stderr}`)
+  expect(masked).toEqual(jobSecrets(job))
+  expect(shown).toEqual([])
 }
 
 /** Files under a folder, by path with "/" separators. */

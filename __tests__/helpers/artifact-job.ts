@@ -77,3 +77,20 @@ export function jobSecrets(job: Job): string[] {
     ...(job.data.encryptionKey ? [job.data.encryptionKey.id] : [])
   ]
 }
+
+/**
+ * The job's secrets as a step's log would show them: `masked` lists those
+ * announced with `::add-mask::` (a command the runner consumes, never shows),
+ * `shown` every other line that contains one. A step must mask them all and
+ * show none, debug lines included.
+ */
+export function secretsInLog(job: Job, log: string): { masked: string[]; shown: string[] } {
+  const lines = log.split('\n')
+  const masks = new Set(lines.filter(l => l.startsWith('::add-mask::')).map(l => l.slice('::add-mask::'.length)))
+  const others = lines.filter(l => !l.startsWith('::add-mask::'))
+  const secrets = jobSecrets(job)
+  return {
+    masked: secrets.filter(s => masks.has(s)),
+    shown: others.filter(l => secrets.some(s => l.includes(s)))
+  }
+}
