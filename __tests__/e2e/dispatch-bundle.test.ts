@@ -5,22 +5,18 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 
+import type { Env } from '../../src/common/env.js'
 import { startEmulator, type Emulator } from '../../tools/emulator/index.js'
 import { startFakeGitHub, type FakeGitHub } from '../helpers/fake-github.js'
+import { RUN_ID, SHA } from '../helpers/constants.js'
 import { node24Path, repoRoot, runAction, type ActionRun } from '../helpers/run-action.js'
 
 const ACTION_TYPE = { category: 'Build', owner: 'Custom', provider: 'GitHubActions', version: '1' }
 const ARTIFACT_SECRET = 'artifact-secret-must-not-leak'
 const SECRET_CONFIG = 'secret-config-must-not-leak'
-const SHA = '3f786850e387550fdab836ed7e6dc881de23001b'
-const RUN_ID = '7654321098'
 
 /** A bundle on Node 24 with the runner's environment; core.debug lines reach stdout so the secret checks cover them. */
-function runBundle(
-  script: string,
-  inputs: Record<string, string>,
-  env: Record<string, string> = {}
-): Promise<ActionRun> {
+function runBundle(script: string, inputs: Record<string, string>, env: Env = {}): Promise<ActionRun> {
   return runAction({ node: node24Path, script, inputs, emulator: emu, env: { RUNNER_DEBUG: '1', ...env } })
 }
 

@@ -4,7 +4,10 @@
 // failure that says what is known, never two results and never a silent loss.
 import { startEmulator, type Emulator, type RecordedCall } from '../../tools/emulator/index.js'
 import { startFakeGitHub } from '../helpers/fake-github.js'
-import { RUN_CONTEXT, describeRun, runAction, runtimes, type ActionRun } from '../helpers/run-action.js'
+import type { Env } from '../../src/common/env.js'
+import { expectExit, onlyResult } from '../helpers/assertions.js'
+import { JOB_ID } from '../helpers/constants.js'
+import { RUN_CONTEXT, runAction, runtimes, type ActionRun } from '../helpers/run-action.js'
 
 // Distinctive credentials, so a leak anywhere in the logs is unmistakable.
 const SECRET_ACCESS_KEY = 'rEl1aBiLiTy/S3cr3tAcc3ssK3y+ForTestsOnly0'
@@ -31,7 +34,7 @@ beforeEach(() => {
 function report(
   jobId: string,
   inputs: Record<string, string> = {},
-  options: { node?: string; env?: Record<string, string | undefined>; event?: object } = {}
+  options: { node?: string; env?: Env; event?: object } = {}
 ): Promise<ActionRun> {
   return runAction({
     node: options.node,
@@ -46,26 +49,15 @@ function callsFor(jobId: string): RecordedCall[] {
   return emu.calls.filter(c => (c.body as { jobId?: unknown } | undefined)?.jobId === jobId)
 }
 
-/** Exit code plus the log on mismatch, so a failure shows what the action said. */
-function expectExit(r: ActionRun, code: number): void {
-  if (r.code !== code) throw new Error(`expected exit ${code}\n${describeRun(r)}\ncalls:\n${emu.formatCalls()}`)
-}
-
-function expectOneResult(jobId: string): RecordedCall {
-  const results = emu.results(jobId)
-  expect(results).toHaveLength(1)
-  return results[0] as RecordedCall
-}
-
 describe('transient failures are retried and the result is recorded once', () => {
   it('throttled twice, then OK', async () => {
     const job = emu.createJob()
     emu.injectFault({ operation: 'PutJobSuccessResult', kind: 'throttle' })
     emu.injectFault({ operation: 'PutJobSuccessResult', kind: 'throttle' })
     const r = await report(job.id)
-    expectExit(r, 0)
+    expectExit(r, 0, emu)
     expect(callsFor(job.id).map(c => c.error ?? c.status)).toEqual(['ThrottlingException', 'ThrottlingException', 200])
-    expectOneResult(job.id)
+    onlyResult(emu, job.id, r)
     expect(r.outputs.result).toBe('succeeded')
     expect(r.warnings).toEqual([])
     expect(r.stdout).toContain('3 attempt(s)')
@@ -75,9 +67,9 @@ describe('transient failures are retried and the result is recorded once', () =>
     const job = emu.createJob()
     emu.injectFault({ kind: 'internal' })
     const r = await report(job.id)
-    expectExit(r, 0)
+    expectExit(r, 0, emu)
     expect(callsFor(job.id).map(c => c.status)).toEqual([500, 200])
-    expectOneResult(job.id)
+    onlyResult(emu, job.id, r)
     expect(emu.getJob(job.id)?.status).toBe('Succeeded')
   })
 
@@ -85,9 +77,9 @@ describe('transient failures are retried and the result is recorded once', () =>
     const job = emu.createJob()
     emu.injectFault({ kind: 'reset' })
     const r = await report(job.id)
-    expectExit(r, 0)
+    expectExit(r, 0, emu)
     expect(callsFor(job.id).map(c => c.fault ?? c.status)).toEqual(['reset', 200])
-    expectOneResult(job.id)
+    onlyResult(emu, job.id, r)
     expect(r.outputs.result).toBe('succeeded')
   })
 
@@ -95,10 +87,10 @@ describe('transient failures are retried and the result is recorded once', () =>
     const job = emu.createJob()
     emu.injectFault({ kind: 'delay', ms: 2000 })
     const r = await report(job.id)
-    expectExit(r, 0)
+    expectExit(r, 0, emu)
     expect(r.durationMs).toBeGreaterThanOrEqual(2000)
     expect(callsFor(job.id)).toHaveLength(1)
-    expectOneResult(job.id)
+    onlyResult(emu, job.id, r)
   }, 20_000)
 })
 
@@ -107,13 +99,13 @@ describe('lost responses: the result landed but the answer did not', () => {
     const job = emu.createJob()
     emu.injectFault({ kind: 'lostResponse' })
     const r = await report(job.id, {}, { node })
-    expectExit(r, 0)
+    expectExit(r, 0, emu)
     const calls = callsFor(job.id)
     expect(calls.map(c => [c.fault ?? '', c.recorded, c.delivered, c.error ?? ''])).toEqual([
       ['lostResponse', true, false, ''],
       ['', false, true, 'InvalidJobStateException']
     ])
-    expectOneResult(job.id)
+    onlyResult(emu, job.id, r)
     expect(r.warnings).toHaveLength(1)
     expect(r.warnings[0]).toMatch(/earlier attempt recorded the result/)
     expect(r.warnings[0]).toMatch(/not reported twice/)
@@ -125,8 +117,8 @@ describe('lost responses: the result landed but the answer did not', () => {
     const job = emu.createJob()
     emu.injectFault({ operation: 'PutJobFailureResult', kind: 'lostResponse' })
     const r = await report(job.id, { status: 'failure' })
-    expectExit(r, 0)
-    expect(expectOneResult(job.id).operation).toBe('PutJobFailureResult')
+    expectExit(r, 0, emu)
+    expect(onlyResult(emu, job.id, r).operation).toBe('PutJobFailureResult')
     expect(r.warnings[0]).toMatch(/earlier attempt recorded the result/)
     expect(r.outputs.result).toBe('failed')
     expect(emu.getJob(job.id)?.status).toBe('Failed')
@@ -136,10 +128,10 @@ describe('lost responses: the result landed but the answer did not', () => {
     const job = emu.createJob()
     emu.injectFault({ kind: 'lostResponse' })
     const r = await report(job.id, { 'max-attempts': '1' })
-    expectExit(r, 1)
+    expectExit(r, 1, emu)
     expect(callsFor(job.id)).toHaveLength(1)
     // It was in fact recorded, once; the action cannot know and must say so.
-    expectOneResult(job.id)
+    onlyResult(emu, job.id, r)
     expect(r.errors).toHaveLength(1)
     expect(r.errors[0]).toMatch(/may or may not be recorded/)
     expect(r.errors[0]).toContain(job.id)
@@ -150,7 +142,7 @@ describe('lost responses: the result landed but the answer did not', () => {
     const job = emu.createJob()
     for (let i = 0; i < 3; i++) emu.injectFault({ kind: 'internal' })
     const r = await report(job.id, { 'max-attempts': '3' })
-    expectExit(r, 1)
+    expectExit(r, 1, emu)
     expect(callsFor(job.id).map(c => c.status)).toEqual([500, 500, 500])
     expect(emu.results(job.id)).toEqual([])
     expect(r.errors[0]).toMatch(/after 3 attempts/)
@@ -161,9 +153,9 @@ describe('lost responses: the result landed but the answer did not', () => {
 
 describe('errors CodePipeline answers', () => {
   it('JobNotFound: names the job ID and the region, one attempt', async () => {
-    const jobId = '0a1b2c3d-0000-4000-8000-0123456789ab'
+    const jobId = JOB_ID
     const r = await report(jobId)
-    expectExit(r, 1)
+    expectExit(r, 1, emu)
     expect(callsFor(jobId).map(c => c.error)).toEqual(['JobNotFoundException'])
     expect(r.errors).toHaveLength(1)
     expect(r.errors[0]).toContain(jobId)
@@ -175,7 +167,7 @@ describe('errors CodePipeline answers', () => {
   it('a job already completed: InvalidJobState on the first attempt fails with the explanation', async () => {
     const job = emu.createJob({ status: 'Succeeded' })
     const r = await report(job.id)
-    expectExit(r, 1)
+    expectExit(r, 1, emu)
     expect(callsFor(job.id).map(c => c.error)).toEqual(['InvalidJobStateException'])
     expect(emu.results(job.id)).toEqual([])
     expect(r.errors[0]).toContain(job.id)
@@ -188,7 +180,7 @@ describe('errors CodePipeline answers', () => {
     const job = emu.createJob({ status: 'Failed' })
     emu.injectFault({ kind: 'throttle' })
     const r = await report(job.id)
-    expectExit(r, 1)
+    expectExit(r, 1, emu)
     expect(callsFor(job.id).map(c => c.error)).toEqual(['ThrottlingException', 'InvalidJobStateException'])
     expect(emu.results(job.id)).toEqual([])
     expect(r.errors[0]).toMatch(/not in progress/)
@@ -235,10 +227,10 @@ describe('credentials never reach the log, even with RUNNER_DEBUG=1', () => {
           }
         }
       )
-      expectExit(r, 0)
+      expectExit(r, 0, emu)
       // The token was really used, and the emulator accepted the signed session token.
       expect(github.calls[0]?.authorization).toContain(GITHUB_TOKEN)
-      expect(expectOneResult(job.id).signature).toBe('valid')
+      expect(onlyResult(emu, job.id, r).signature).toBe('valid')
       // Debug output is on: the request body is logged...
       expect(r.stdout).toMatch(/^::debug::PutJobSuccessResult request: \{"jobId":/m)
       // ...and the github-token is masked before anything else is printed.
@@ -261,7 +253,7 @@ describe('credentials never reach the log, even with RUNNER_DEBUG=1', () => {
           env: { RUNNER_DEBUG: '1', GITHUB_API_URL: github.url, AWS_SESSION_TOKEN: SESSION_TOKEN }
         }
       )
-      expectExit(r, 1)
+      expectExit(r, 1, emu)
       expect(r.warnings.length).toBeGreaterThanOrEqual(1)
       expect(r.stdout).toMatch(/^::debug::.*JobNotFoundException/m)
       expectNoSecrets(r)
@@ -274,7 +266,7 @@ describe('credentials never reach the log, even with RUNNER_DEBUG=1', () => {
     const job = emu.createJob()
     const wrongSecret = 'WrongSecretKeyThatMustNotBePrinted/0123456'
     const r = await report(job.id, {}, { env: { RUNNER_DEBUG: '1', AWS_SECRET_ACCESS_KEY: wrongSecret } })
-    expectExit(r, 1)
+    expectExit(r, 1, emu)
     expect(callsFor(job.id).map(c => c.signature)).toEqual(['invalid'])
     expect(emu.results(job.id)).toEqual([])
     expect(visibleLog(r)).not.toContain(wrongSecret)

@@ -7,12 +7,15 @@ import { createServer, request as httpRequest, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { promisify } from 'node:util'
 
-import { startEmulator, type Emulator, type RecordedCall } from '../../tools/emulator/index.js'
+import { jest } from '@jest/globals'
+
+import type { Env } from '../../src/common/env.js'
+import { startEmulator, type Emulator } from '../../tools/emulator/index.js'
+import { expectExit, onlyResult } from '../helpers/assertions.js'
 import { startFakeGitHub, type FakeGitHub } from '../helpers/fake-github.js'
 import {
   RUN_CONTEXT,
   RUN_URL,
-  describeRun,
   machineNodePath,
   node24Path,
   runAction,
@@ -20,6 +23,10 @@ import {
   type ActionRun,
   type RunActionOptions
 } from '../helpers/run-action.js'
+
+// Every test runs the bundle in child processes, up to four at once: on a
+// loaded machine that outlasts jest's default 5 s.
+jest.setTimeout(30_000)
 
 const OUTPUT_VARIABLES_LIMIT = 122_880
 const FAILURE_TYPES = [
@@ -68,19 +75,6 @@ function run(
   })
 }
 
-/** The one result CodePipeline recorded for the job; fails the test on zero or two. */
-function onlyResult(jobId: string, runInfo: ActionRun): RecordedCall {
-  const results = emu.results(jobId)
-  if (results.length !== 1) {
-    throw new Error(`expected exactly one recorded result for ${jobId}, got ${results.length}\n${describeRun(runInfo)}`)
-  }
-  return results[0] as RecordedCall
-}
-
-function expectExit(runInfo: ActionRun, code: number): void {
-  if (runInfo.code !== code) throw new Error(`expected exit ${code}\n${describeRun(runInfo)}`)
-}
-
 /** A loopback URL where nothing listens: a port just released by a server of ours. */
 async function closedPortUrl(): Promise<string> {
   const server = createServer()
@@ -117,13 +111,13 @@ describe.each(runtimes)('bundle on %s', (_label, node) => {
       'job-id': job.id,
       'output-variables': JSON.stringify({ ...variables, COUNT: 3, READY: true, UNSET: null })
     })
-    expectExit(r, 0)
+    expectExit(r, 0, emu)
     expect(r.errors).toEqual([])
     expect(r.warnings).toEqual([])
     // Nothing on stderr: no SDK runtime warning on Node 20, no stray output.
     expect(r.stderr).toBe('')
 
-    const call = onlyResult(job.id, r)
+    const call = onlyResult(emu, job.id, r)
     expect(call.operation).toBe('PutJobSuccessResult')
     expect(call.signature).toBe('valid')
     const body = call.body as SuccessBody
@@ -164,9 +158,9 @@ describe.each(runtimes)('bundle on %s', (_label, node) => {
       'EMPTY='
     ].join('\n')
     const r = await run(node, { 'job-id': job.id, 'output-variables': lines })
-    expectExit(r, 0)
+    expectExit(r, 0, emu)
     const expected = { IMAGE_TAG: 'v1.2.3', QUERY: 'a=b&c=d', PADDED: ' kept as is ', EMPTY: '' }
-    expect((onlyResult(job.id, r).body as SuccessBody).outputVariables).toEqual(expected)
+    expect((onlyResult(emu, job.id, r).body as SuccessBody).outputVariables).toEqual(expected)
     expect(r.outputs.result).toBe('succeeded')
     expect(JSON.parse(r.outputs['output-variables'] ?? '')).toEqual(expected)
     // Escaped as an entity (named or numeric), so the value shows as text.
@@ -176,8 +170,8 @@ describe.each(runtimes)('bundle on %s', (_label, node) => {
   it('continuation token: reports in-progress, and CodePipeline queues a new job carrying the token', async () => {
     const job = emu.createJob()
     const r = await run(node, { 'job-id': job.id, 'continuation-token': 'phase-2-of-3', 'percent-complete': '50' })
-    expectExit(r, 0)
-    const body = onlyResult(job.id, r).body as SuccessBody
+    expectExit(r, 0, emu)
+    const body = onlyResult(emu, job.id, r).body as SuccessBody
     expect(body.continuationToken).toBe('phase-2-of-3')
     expect(body.executionDetails?.percentComplete).toBe(50)
     expect(body.outputVariables).toBeUndefined()
@@ -197,8 +191,8 @@ describe.each(runtimes)('bundle on %s', (_label, node) => {
   it('failure: exit 0, result=failed, failure details with a run link recorded', async () => {
     const job = emu.createJob()
     const r = await run(node, { 'job-id': job.id, status: 'failure' })
-    expectExit(r, 0)
-    const body = onlyResult(job.id, r).body as FailureBody
+    expectExit(r, 0, emu)
+    const body = onlyResult(emu, job.id, r).body as FailureBody
     expect(body.failureDetails.type).toBe('JobFailed')
     expect(body.failureDetails.message).toContain(RUN_URL)
     expect(body.failureDetails.externalExecutionId).toBe(RUN_CONTEXT.runId)
@@ -211,7 +205,7 @@ describe.each(runtimes)('bundle on %s', (_label, node) => {
     // Every row has all four members: jest takes a test function with more
     // parameters than the row has for one that wants a `done` callback.
     const noEnv = {}
-    const cases: [string, (jobId: string) => Record<string, string>, string[], Record<string, string | undefined>][] = [
+    const cases: [string, (jobId: string) => Record<string, string>, string[], Env][] = [
       ['malformed job ID', () => ({ 'job-id': 'not-a-job-id' }), ['"job-id"'], noEnv],
       ['uppercase job ID', id => ({ 'job-id': id.toUpperCase() }), ['"job-id"', 'lowercase'], noEnv],
       [
@@ -258,7 +252,7 @@ describe.each(runtimes)('bundle on %s', (_label, node) => {
       const job = emu.createJob()
       const before = emu.calls.length
       const r = await run(node, inputsFor(job.id), { env })
-      expectExit(r, 1)
+      expectExit(r, 1, emu)
       expect(r.errors).toHaveLength(1)
       for (const text of mentions) expect(r.errors[0]).toContain(text)
       expect(emu.calls.length).toBe(before)
@@ -269,7 +263,7 @@ describe.each(runtimes)('bundle on %s', (_label, node) => {
     it('lists every problem at once', async () => {
       const before = emu.calls.length
       const r = await run(node, { 'job-id': 'nope', 'percent-complete': 'lots', 'max-attempts': '99' })
-      expectExit(r, 1)
+      expectExit(r, 1, emu)
       for (const name of ['job-id', 'percent-complete', 'max-attempts']) expect(r.errors[0]).toContain(`"${name}"`)
       expect(emu.calls.length).toBe(before)
     })
@@ -289,9 +283,9 @@ describe('failure and cancelled with each failure-type', () => {
       })
     )
     for (const { job, status, r } of await Promise.all(runs)) {
-      expectExit(r, 0)
+      expectExit(r, 0, emu)
       expect(r.outputs.result).toBe('failed')
-      const body = onlyResult(job.id, r).body as FailureBody
+      const body = onlyResult(emu, job.id, r).body as FailureBody
       expect(body.failureDetails.type).toBe(failureType)
       expect(body.failureDetails.externalExecutionId).toBe(RUN_CONTEXT.runId)
       expect(body.failureDetails.message).toContain(status === 'Cancelled' ? 'cancelled' : 'failed')
@@ -309,8 +303,8 @@ describe('failure and cancelled with each failure-type', () => {
       'output-variables': 'not a variable line',
       'percent-complete': 'most'
     })
-    expectExit(r, 0)
-    const body = onlyResult(job.id, r).body as FailureBody
+    expectExit(r, 0, emu)
+    const body = onlyResult(emu, job.id, r).body as FailureBody
     expect(body.failureDetails).toEqual({
       type: 'JobFailed',
       message: 'Unit tests failed',
@@ -346,8 +340,8 @@ describe('commit metadata', () => {
         env: { GITHUB_API_URL: github.url }
       }
     )
-    expectExit(r, 0)
-    const revision = (onlyResult(job.id, r).body as SuccessBody).currentRevision
+    expectExit(r, 0, emu)
+    const revision = (onlyResult(emu, job.id, r).body as SuccessBody).currentRevision
     expect(revision?.created).toBe(PUSH_EPOCH_SECONDS)
     expect(Number.isInteger(revision?.created)).toBe(true)
     expect(revision?.revisionSummary).toBe(PUSH_EVENT.head_commit.message)
@@ -364,13 +358,13 @@ describe('commit metadata', () => {
         env: { GITHUB_API_URL: github.url }
       }
     )
-    expectExit(r, 0)
+    expectExit(r, 0, emu)
     expect(r.warnings).toEqual([])
     expect(github.calls).toHaveLength(1)
     expect(github.calls[0]?.method).toBe('GET')
     expect(github.calls[0]?.path).toBe(`/repos/${RUN_CONTEXT.repository}/commits/${RUN_CONTEXT.sha}`)
     expect(github.calls[0]?.authorization).toContain(token)
-    const revision = (onlyResult(job.id, r).body as SuccessBody).currentRevision
+    const revision = (onlyResult(emu, job.id, r).body as SuccessBody).currentRevision
     // The committer date wins over the author date.
     expect(revision?.created).toBe(Date.parse(apiCommit.committerDate) / 1000)
     expect(revision?.revisionSummary).toBe(apiCommit.message)
@@ -393,8 +387,8 @@ describe('commit metadata', () => {
           env: { GITHUB_API_URL: github2.url }
         }
       )
-      expectExit(r, 0)
-      const revision = (onlyResult(job.id, r).body as SuccessBody).currentRevision
+      expectExit(r, 0, emu)
+      const revision = (onlyResult(emu, job.id, r).body as SuccessBody).currentRevision
       expect(revision?.created).toBe(Date.UTC(2023, 11, 31, 23, 59, 59) / 1000)
     } finally {
       await github2.close()
@@ -413,8 +407,8 @@ describe('commit metadata', () => {
       },
       { event: {}, env: { GITHUB_API_URL: github.url } }
     )
-    expectExit(r, 0)
-    const revision = (onlyResult(job.id, r).body as SuccessBody).currentRevision
+    expectExit(r, 0, emu)
+    const revision = (onlyResult(emu, job.id, r).body as SuccessBody).currentRevision
     expect(revision?.created).toBe(1_700_000_000)
     expect(revision?.revisionSummary).toBe('Release 1.4')
     expect(github.calls).toEqual([])
@@ -432,11 +426,11 @@ describe('commit metadata', () => {
         env: { GITHUB_API_URL: github.url }
       }
     )
-    expectExit(r, 0)
+    expectExit(r, 0, emu)
     expect(github.calls.length).toBeGreaterThanOrEqual(1)
     expect(r.warnings).toHaveLength(1)
     expect(r.warnings[0]).toContain(RUN_CONTEXT.sha)
-    const revision = (onlyResult(job.id, r).body as SuccessBody).currentRevision
+    const revision = (onlyResult(emu, job.id, r).body as SuccessBody).currentRevision
     expect(revision).toEqual({ revision: RUN_CONTEXT.sha, changeIdentifier: RUN_CONTEXT.sha })
     expect(r.outputs.result).toBe('succeeded')
   })
@@ -452,10 +446,10 @@ describe('commit metadata', () => {
         env: { GITHUB_API_URL: downUrl }
       }
     )
-    expectExit(r, 0)
+    expectExit(r, 0, emu)
     expect(r.warnings).toHaveLength(1)
     expect(r.warnings[0]).toMatch(/could not read commit/i)
-    const revision = (onlyResult(job.id, r).body as SuccessBody).currentRevision
+    const revision = (onlyResult(emu, job.id, r).body as SuccessBody).currentRevision
     expect(revision).toEqual({ revision: RUN_CONTEXT.sha, changeIdentifier: RUN_CONTEXT.sha })
     expect(emu.getJob(job.id)?.status).toBe('Succeeded')
   })
@@ -472,8 +466,8 @@ describe('after the result is recorded', () => {
       }
     )
     // Failing here would invite a re-run, which would report the job a second time.
-    expectExit(r, 0)
-    onlyResult(job.id, r)
+    expectExit(r, 0, emu)
+    onlyResult(emu, job.id, r)
     expect(r.warnings).toHaveLength(2)
     expect(r.warnings[0]).toMatch(/result is recorded.*outputs/)
     expect(r.warnings[1]).toMatch(/result is recorded.*summary/)
@@ -485,8 +479,8 @@ describe('output variables at the quota', () => {
     const job = emu.createJob()
     const value = 'y'.repeat(OUTPUT_VARIABLES_LIMIT - 3)
     const r = await run(machineNodePath, { 'job-id': job.id, 'output-variables': `BIG=${value}` })
-    expectExit(r, 0)
-    expect((onlyResult(job.id, r).body as SuccessBody).outputVariables).toEqual({ BIG: value })
+    expectExit(r, 0, emu)
+    expect((onlyResult(emu, job.id, r).body as SuccessBody).outputVariables).toEqual({ BIG: value })
   })
 })
 
@@ -499,8 +493,8 @@ describe('endpoint and network configuration', () => {
       inputs: { 'job-id': job.id },
       env: { AWS_ENDPOINT_URL_CODEPIPELINE: emu.url }
     })
-    expectExit(r, 0)
-    expect(onlyResult(job.id, r).signature).toBe('valid')
+    expectExit(r, 0, emu)
+    expect(onlyResult(emu, job.id, r).signature).toBe('valid')
     expect(emu.getJob(job.id)?.status).toBe('Succeeded')
   })
 
@@ -512,8 +506,8 @@ describe('endpoint and network configuration', () => {
       inputs: { 'job-id': job.id },
       env: { AWS_ENDPOINT_URL: emu.url }
     })
-    expectExit(r, 0)
-    expect(onlyResult(job.id, r).signature).toBe('valid')
+    expectExit(r, 0, emu)
+    expect(onlyResult(emu, job.id, r).signature).toBe('valid')
   })
 
   it('no AWS credentials at all: a clear error pointing at configure-aws-credentials, nothing sent', async () => {
@@ -527,7 +521,7 @@ describe('endpoint and network configuration', () => {
         env: { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_EC2_METADATA_DISABLED: 'true' }
       }
     )
-    expectExit(r, 1)
+    expectExit(r, 1, emu)
     expect(r.errors).toHaveLength(1)
     expect(r.errors[0]).toMatch(/credentials/i)
     expect(r.errors[0]).toContain('configure-aws-credentials')
@@ -587,12 +581,12 @@ describe('endpoint and network configuration', () => {
           env: { HTTP_PROXY: proxyUrl }
         }
       )
-      expectExit(r, 0)
+      expectExit(r, 0, emu)
       expect(seen).toEqual([
         { method: 'POST', url: `http://${FAKE_HOST}:${emu.port}/`, host: `${FAKE_HOST}:${emu.port}` }
       ])
       expect(r.stdout).toContain('Using proxy')
-      const call = onlyResult(job.id, r)
+      const call = onlyResult(emu, job.id, r)
       expect(call.signature).toBe('valid')
       expect(emu.getJob(job.id)?.status).toBe('Succeeded')
     })

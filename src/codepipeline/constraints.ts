@@ -1,7 +1,11 @@
 /**
- * The CodePipeline API's constraints on the members this action sends, as the
- * official model (codepipeline-2015-07-09) declares them. A conformance test
- * compares every entry here with the model, so these numbers cannot drift.
+ * The CodePipeline API's constraints on the members the actions send, as the
+ * official model (codepipeline-2015-07-09) declares them. Conformance tests
+ * (__tests__/unit/codepipeline/constraints.test.ts, __tests__/unit/dispatch/inputs.test.ts)
+ * compare every model-derived entry here with facts generated from the model
+ * and committed in __tests__/model/, so they run in every clone; CI's
+ * `node script/generate-model-facts.mjs --check` keeps those facts equal to
+ * the model. OUTPUT_VARIABLES_MAX_BYTES is a published quota, not in the model.
  */
 
 import type { LengthRange } from '../common/text.js'

@@ -1,12 +1,18 @@
+import { jest } from '@jest/globals'
 import { HttpProxyAgent } from 'http-proxy-agent'
 import { HttpsProxyAgent } from 'https-proxy-agent'
 import type { FinalizeRequestMiddleware } from '@smithy/types'
-import { createCodePipelineClient, proxyAgents, serviceUrl } from '../../../src/codepipeline/client.js'
 import {
   PutJobSuccessResultCommand,
   type PutJobSuccessResultCommandInput,
   type PutJobSuccessResultCommandOutput
 } from '@aws-sdk/client-codepipeline'
+import * as core from '../../../__fixtures__/core.js'
+import { JOB_ID } from '../../helpers/constants.js'
+
+// The client logs the proxy it uses through @actions/core: recorded here, not printed.
+jest.unstable_mockModule('@actions/core', () => core)
+const { createCodePipelineClient, proxyAgents, serviceUrl } = await import('../../../src/codepipeline/client.js')
 
 const PROXY_VARS = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy']
 const saved = { ...process.env }
@@ -35,21 +41,27 @@ describe('proxyAgents', () => {
   const target = new URL('https://codepipeline.eu-west-1.amazonaws.com')
   it('uses no agent without proxy variables', async () => {
     expect(await proxyAgents(target)).toEqual({})
+    expect(core.info).not.toHaveBeenCalled()
   })
-  it('tunnels https through HTTPS_PROXY', async () => {
+  it('tunnels https through HTTPS_PROXY, and logs the proxy without its credentials', async () => {
     process.env.HTTPS_PROXY = 'http://user:pass@proxy.internal:3128'
     const { httpsAgent } = await proxyAgents(target)
     expect(httpsAgent).toBeInstanceOf(HttpsProxyAgent)
     expect((httpsAgent as HttpsProxyAgent<string>).proxy.host).toBe('proxy.internal:3128')
+    expect(core.info.mock.calls).toEqual([
+      ['Using proxy http://proxy.internal:3128 for codepipeline.eu-west-1.amazonaws.com']
+    ])
   })
   it('forwards http through HTTP_PROXY', async () => {
     process.env.HTTP_PROXY = 'http://proxy.internal:3128'
     expect((await proxyAgents(new URL('http://vpce.internal:80'))).httpAgent).toBeInstanceOf(HttpProxyAgent)
+    expect(core.info.mock.calls).toEqual([['Using proxy http://proxy.internal:3128 for vpce.internal']])
   })
   it('honours NO_PROXY', async () => {
     process.env.HTTPS_PROXY = 'http://proxy.internal:3128'
     process.env.NO_PROXY = '.amazonaws.com'
     expect(await proxyAgents(target)).toEqual({})
+    expect(core.info).not.toHaveBeenCalled()
   })
 })
 
@@ -68,7 +80,7 @@ describe('createCodePipelineClient', () => {
         userAgent = headers['user-agent'] ?? ''
         throw new Error('captured')
       }
-    const command = new PutJobSuccessResultCommand({ jobId: '0a1b2c3d-0000-4000-8000-0123456789ab' })
+    const command = new PutJobSuccessResultCommand({ jobId: JOB_ID })
     command.middlewareStack.add(capture, { step: 'finalizeRequest', priority: 'low' })
     process.env.AWS_ACCESS_KEY_ID = 'AKIDTEST'
     process.env.AWS_SECRET_ACCESS_KEY = 'secret'

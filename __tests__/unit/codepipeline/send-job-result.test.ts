@@ -3,7 +3,7 @@ import { CodePipelineClient } from '@aws-sdk/client-codepipeline'
 import { classifyFailure } from '../../../src/codepipeline/attempt-log.js'
 import { sendJobResult } from '../../../src/codepipeline/send-job-result.js'
 import { buildFailureRequest, buildSuccessRequest } from '../../../src/report/request.js'
-import { JOB_ID } from '../report/fixtures.js'
+import { JOB_ID } from '../../helpers/constants.js'
 
 /** What the scripted network does with one attempt. */
 interface SeenRequest {
@@ -118,7 +118,7 @@ describe('InvalidJobStateException', () => {
   it('on the first attempt fails the step with an explanation', async () => {
     const { client } = scriptedClient([invalidState])
     await expect(sendJobResult(client, success, 'eu-west-1')).rejects.toThrow(
-      /job 0a1b2c3d-0000-4000-8000-0123456789ab is not in progress .*already completed, it timed out, or this is a re-run/
+      new RegExp(`job ${JOB_ID} is not in progress .*already completed, it timed out, or this is a re-run`)
     )
   })
 

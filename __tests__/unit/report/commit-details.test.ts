@@ -1,7 +1,8 @@
 import { lookUpCommit } from '../../../src/report/commit-details.js'
 import type { RevisionSettings } from '../../../src/report/settings.js'
 import { startFakeGitHub, type FakeGitHub } from '../../helpers/fake-github.js'
-import { CONTEXT, SHA } from './fixtures.js'
+import { SHA } from '../../helpers/constants.js'
+import { CONTEXT } from './fixtures.js'
 
 const workflowCommit: RevisionSettings = { revision: SHA, changeIdentifier: SHA, isWorkflowCommit: true }
 let github: FakeGitHub

@@ -1,9 +1,7 @@
 import type { RawInputs } from '../../../src/report/inputs.js'
 import { INPUT_NAMES } from '../../../src/report/inputs.js'
 import type { WorkflowContext } from '../../../src/report/workflow-context.js'
-
-export const JOB_ID = '0a1b2c3d-0000-4000-8000-0123456789ab'
-export const SHA = 'ffac537e6cbbf934b08745a378932722df287a53'
+import { JOB_ID, RUN_ID, SHA } from '../../helpers/constants.js'
 
 /** Inputs as the runner gives them when only `given` are set in the workflow. */
 export function rawInputs(given: Partial<Record<keyof RawInputs, string>> = {}): RawInputs {
@@ -15,7 +13,7 @@ export const CONTEXT: WorkflowContext = {
   sha: SHA,
   repository: 'octo/app',
   workflow: 'Build',
-  runId: '4242',
+  runId: RUN_ID,
   runNumber: '17',
   serverUrl: 'https://github.com',
   apiUrl: 'https://api.github.com',

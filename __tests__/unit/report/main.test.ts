@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as core from '../../../__fixtures__/core.js'
+import { JOB_ID, RUN_ID, SHA } from '../../helpers/constants.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
 
@@ -10,8 +11,6 @@ const { mockClient } = await import('aws-sdk-client-mock')
 const { CodePipelineClient, PutJobFailureResultCommand, PutJobSuccessResultCommand } =
   await import('@aws-sdk/client-codepipeline')
 const { run } = await import('../../../src/report/main.js')
-// After the mock: fixtures.js loads src modules that import @actions/core.
-const { JOB_ID, SHA } = await import('./fixtures.js')
 
 const codepipeline = mockClient(CodePipelineClient)
 const savedEnv = { ...process.env }
@@ -25,7 +24,7 @@ beforeEach(() => {
     AWS_SECRET_ACCESS_KEY: 'secret',
     GITHUB_SHA: SHA,
     GITHUB_REPOSITORY: 'octo/app',
-    GITHUB_RUN_ID: '99',
+    GITHUB_RUN_ID: RUN_ID,
     GITHUB_WORKFLOW: 'Build'
   }
   delete process.env.GITHUB_EVENT_PATH
@@ -69,8 +68,8 @@ it('reports success with output variables and the commit from a push event', asy
       revisionSummary: 'Add feature\n\nDetails'
     },
     executionDetails: {
-      summary: 'GitHub workflow "Build" succeeded: https://github.com/octo/app/actions/runs/99',
-      externalExecutionId: '99'
+      summary: `GitHub workflow "Build" succeeded: https://github.com/octo/app/actions/runs/${RUN_ID}`,
+      externalExecutionId: RUN_ID
     },
     outputVariables: { IMAGE: 'app:7' }
   })
@@ -90,7 +89,7 @@ it.each(['failure', 'cancelled'])('reports %s with PutJobFailureResult and exits
   expect(codepipeline.commandCalls(PutJobSuccessResultCommand)).toHaveLength(0)
   expect(codepipeline.commandCalls(PutJobFailureResultCommand)[0]?.args[0].input.failureDetails).toMatchObject({
     type: 'ConfigurationError',
-    externalExecutionId: '99'
+    externalExecutionId: RUN_ID
   })
   expect(core.setOutput).toHaveBeenCalledWith('result', 'failed')
   expect(core.info).toHaveBeenCalledWith('Ignoring "output-variables": it applies only when "status" is success.')

@@ -1,6 +1,6 @@
 import { buildFailureRequest, buildSuccessRequest } from '../../../src/report/request.js'
 import type { FailureSettings, SuccessSettings } from '../../../src/report/settings.js'
-import { JOB_ID, SHA } from './fixtures.js'
+import { JOB_ID, RUN_ID, SHA } from '../../helpers/constants.js'
 
 const connection = { region: 'eu-west-1', maxAttempts: 5 }
 const base: SuccessSettings = {
@@ -9,14 +9,14 @@ const base: SuccessSettings = {
   connection,
   outputVariables: {},
   summary: 'ok',
-  externalExecutionId: '4242'
+  externalExecutionId: RUN_ID
 }
 
 describe('PutJobSuccessResult', () => {
   it('sends only what is set', () => {
     expect(buildSuccessRequest(base)).toEqual({
       operation: 'PutJobSuccessResult',
-      input: { jobId: JOB_ID, executionDetails: { summary: 'ok', externalExecutionId: '4242' } }
+      input: { jobId: JOB_ID, executionDetails: { summary: 'ok', externalExecutionId: RUN_ID } }
     })
   })
   it('carries revision, variables and percent complete', () => {
@@ -33,7 +33,7 @@ describe('PutJobSuccessResult', () => {
     expect(request.input).toEqual({
       jobId: JOB_ID,
       currentRevision: { revision: SHA, changeIdentifier: SHA, created, revisionSummary: 'Fix bug' },
-      executionDetails: { summary: 'ok', externalExecutionId: '4242', percentComplete: 100 },
+      executionDetails: { summary: 'ok', externalExecutionId: RUN_ID, percentComplete: 100 },
       outputVariables: { A: '1' }
     })
   })
@@ -57,7 +57,7 @@ describe('PutJobSuccessResult', () => {
     expect(buildSuccessRequest({ ...base, continuationToken: 'step-2' }).input).toEqual({
       jobId: JOB_ID,
       continuationToken: 'step-2',
-      executionDetails: { summary: 'ok', externalExecutionId: '4242' }
+      executionDetails: { summary: 'ok', externalExecutionId: RUN_ID }
     })
   })
 })
@@ -70,13 +70,13 @@ describe('PutJobFailureResult', () => {
       connection,
       failureType: 'ConfigurationError',
       failureMessage: 'was cancelled',
-      externalExecutionId: '4242'
+      externalExecutionId: RUN_ID
     }
     expect(buildFailureRequest(settings)).toEqual({
       operation: 'PutJobFailureResult',
       input: {
         jobId: JOB_ID,
-        failureDetails: { type: 'ConfigurationError', message: 'was cancelled', externalExecutionId: '4242' }
+        failureDetails: { type: 'ConfigurationError', message: 'was cancelled', externalExecutionId: RUN_ID }
       }
     })
   })

@@ -1,7 +1,8 @@
 import { InputError } from '../../../src/common/errors.js'
 import type { SuccessSettings, FailureSettings } from '../../../src/report/settings.js'
 import { validateReportInputs } from '../../../src/report/validation.js'
-import { CONTEXT, JOB_ID, SHA, rawInputs } from './fixtures.js'
+import { JOB_ID, RUN_ID, SHA } from '../../helpers/constants.js'
+import { CONTEXT, rawInputs } from './fixtures.js'
 
 const NO_ENV = {}
 
@@ -234,7 +235,7 @@ describe('revision', () => {
 describe('generated texts', () => {
   it('summary names the workflow and links the run', () => {
     expect(success().summary).toBe(
-      'GitHub workflow "Build" run #17 succeeded: https://github.com/octo/app/actions/runs/4242'
+      `GitHub workflow "Build" run #17 succeeded: https://github.com/octo/app/actions/runs/${RUN_ID}`
     )
     expect(success({ 'continuation-token': 't' }).summary).toContain('is still running')
   })
@@ -242,12 +243,12 @@ describe('generated texts', () => {
     const message = (status: string) =>
       (validateReportInputs(rawInputs({ status }), CONTEXT, NO_ENV).settings as FailureSettings).failureMessage
     expect(message('failure')).toBe(
-      'GitHub workflow "Build" run #17 failed: https://github.com/octo/app/actions/runs/4242'
+      `GitHub workflow "Build" run #17 failed: https://github.com/octo/app/actions/runs/${RUN_ID}`
     )
-    expect(message('cancelled')).toContain('was cancelled: https://github.com/octo/app/actions/runs/4242')
+    expect(message('cancelled')).toContain(`was cancelled: https://github.com/octo/app/actions/runs/${RUN_ID}`)
   })
   it('external execution ID defaults to the run ID', () => {
-    expect(success().externalExecutionId).toBe('4242')
+    expect(success().externalExecutionId).toBe(RUN_ID)
     expect(success({ 'external-execution-id': 'ext-1' }).externalExecutionId).toBe('ext-1')
   })
 })

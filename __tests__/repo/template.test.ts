@@ -1,0 +1,594 @@
+// deploy/bridge.yml, checked where cfn-lint cannot look (cfn-lint runs in
+// .ci/run and CI): that its IAM actions are real operations, that each policy
+// names the right resources, that the EventBridge rule picks the action type's
+// STARTED events and nothing else, and that the function gets the settings
+// the Lambda handler reads. The template is resolved for sample parameters as
+// CloudFormation would resolve it.
+import { readFileSync, statSync } from 'node:fs'
+import { join, resolve as resolvePath, dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+import {
+  isObject,
+  loadTemplate,
+  parseTemplate,
+  resolveStack,
+  type Json,
+  type JsonObject,
+  type ResolvedStack
+} from '../helpers/cloudformation.js'
+import { matchesEventPattern } from '../helpers/event-pattern.js'
+import { checkIamAction, loadCatalogue, operationsOfSdkModule, type Catalogue } from '../helpers/iam-actions.js'
+import { ACTION_CATEGORIES, ACTION_TYPE_LENGTHS, ACTION_TYPE_NAME_PATTERN } from '../../src/codepipeline/constraints.js'
+import { DISPATCH_INPUT_NAMES } from '../../src/dispatch/inputs.js'
+import { CONFIG_KEYS } from '../../src/dispatch/job.js'
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const TEMPLATE_FILE = join(ROOT, 'deploy', 'bridge.yml')
+const template = loadTemplate(TEMPLATE_FILE)
+
+const SECRET = 'github/bridge'
+const REQUIRED = { GitHubSecretName: SECRET, WorkerRepositories: 'octo-org/app,octo-org/infra' }
+
+let catalogue: Catalogue
+beforeAll(async () => {
+  catalogue = await loadCatalogue()
+})
+
+function stack(parameters: Record<string, string> = {}, where: { region?: string; partition?: string } = {}) {
+  return resolveStack(template, { parameters: { ...REQUIRED, ...parameters }, ...where })
+}
+
+// Sample events, in the shape CodePipeline sends.
+function startedEvent(type: Record<string, Json> = {}, changes: Record<string, Json> = {}): JsonObject {
+  return {
+    version: '0',
+    id: '7a1e5e1c-0c3f-4b52-9c1a-2f7f0f6a9a11',
+    'detail-type': 'CodePipeline Action Execution State Change',
+    source: 'aws.codepipeline',
+    account: '123456789012',
+    time: '2026-11-25T12:00:00Z',
+    region: 'us-east-1',
+    resources: ['arn:aws:codepipeline:us-east-1:123456789012:app-pipeline'],
+    detail: {
+      pipeline: 'app-pipeline',
+      'execution-id': '0b2b9a0e-9a8e-4f51-8d47-3f3b8c1f2a10',
+      stage: 'Build',
+      action: 'RunWorkflow',
+      state: 'STARTED',
+      region: 'us-east-1',
+      type: { owner: 'Custom', category: 'Build', provider: 'GitHubActions', version: 1, ...type },
+      version: 3,
+      ...changes
+    }
+  }
+}
+
+interface Statement {
+  readonly resource: string
+  readonly path: string
+  readonly actions: readonly string[]
+  readonly resources: readonly string[]
+  readonly statement: JsonObject
+}
+
+/** Every IAM statement in the stack: role, queue and other policies, trust policies, Lambda permissions. */
+function statementsOf(resources: ResolvedStack['resources']): Statement[] {
+  const found: Statement[] = []
+  for (const [name, resource] of Object.entries(resources)) {
+    const properties = resource.Properties ?? {}
+    if (resource.Type === 'AWS::Lambda::Permission') {
+      found.push({
+        resource: name,
+        path: 'Action',
+        actions: [String(properties.Action)],
+        resources: [String(properties.FunctionName)],
+        statement: properties
+      })
+    }
+    walk(properties, 'Properties', (value, path) => {
+      if (!/(PolicyDocument|AssumeRolePolicyDocument)$/.test(path) || !isObject(value)) return
+      const statements = value.Statement
+      if (!Array.isArray(statements)) throw new Error(`${name} ${path}: Statement is not a list`)
+      statements.forEach((statement: Json, index) => {
+        if (!isObject(statement)) throw new Error(`${name} ${path}: statement ${index} is not an object`)
+        found.push({
+          resource: name,
+          path: `${path}.Statement[${index}]`,
+          actions: list(statement.Action),
+          resources: list(statement.Resource),
+          statement
+        })
+      })
+    })
+  }
+  return found
+}
+
+function walk(value: Json, path: string, visit: (value: Json, path: string) => void): void {
+  visit(value, path)
+  if (Array.isArray(value)) value.forEach((item: Json, index) => walk(item, `${path}[${index}]`, visit))
+  else if (isObject(value)) for (const [key, item] of Object.entries(value)) walk(item, `${path}.${key}`, visit)
+}
+
+function list(value: Json | undefined): string[] {
+  if (value === undefined) return []
+  return (Array.isArray(value) ? value : [value]).map(String)
+}
+
+function actionProblems(resources: ResolvedStack['resources']): string[] {
+  return statementsOf(resources).flatMap(s =>
+    s.actions.flatMap(action => {
+      const problem = checkIamAction(action, catalogue)
+      return problem ? [`${s.resource} ${s.path}: ${problem}`] : []
+    })
+  )
+}
+
+/** The role's inline statements as "action -> resource" pairs. */
+function grants(stackResources: ResolvedStack['resources'], role: string): string[] {
+  return statementsOf({ [role]: stackResources[role] ?? fail(`no ${role}`) })
+    .filter(s => s.path.includes('.Policies'))
+    .flatMap(s => s.actions.flatMap(action => s.resources.map(resource => `${action} -> ${resource}`)))
+    .sort()
+}
+
+function fail(message: string): never {
+  throw new Error(message)
+}
+
+function properties(resolved: ResolvedStack, name: string): JsonObject {
+  const resource = resolved.resources[name]
+  if (!resource) throw new Error(`the stack has no ${name}`)
+  return resource.Properties ?? {}
+}
+
+function get(value: Json | undefined, ...path: (string | number)[]): Json | undefined {
+  let current: Json | undefined = value
+  for (const key of path) {
+    if (typeof key === 'number') current = Array.isArray(current) ? current[key] : undefined
+    else current = isObject(current) ? current[key] : undefined
+  }
+  return current
+}
+
+function ofType(resolved: ResolvedStack, type: string): string[] {
+  return Object.entries(resolved.resources)
+    .filter(([, resource]) => resource.Type === type)
+    .map(([name]) => name)
+}
+
+function arnOf(name: string, region = 'us-east-1', partition = 'aws'): string {
+  return `arn:${partition}:stand-in:${region}:123456789012:${name}`
+}
+
+describe('the event-pattern matcher', () => {
+  const pattern = { source: ['a'], detail: { state: ['STARTED', 'RESUMED'], type: { owner: ['Custom'] } } }
+
+  it('matches an event that has every field with one of the listed values', () => {
+    expect(
+      matchesEventPattern(pattern, { source: 'a', other: 1, detail: { state: 'RESUMED', type: { owner: 'Custom' } } })
+    ).toBe(true)
+  })
+
+  it('does not match when a value differs, a field is missing, or a nested object is a scalar', () => {
+    expect(matchesEventPattern(pattern, { source: 'b', detail: { state: 'STARTED', type: { owner: 'Custom' } } })).toBe(
+      false
+    )
+    expect(matchesEventPattern(pattern, { source: 'a', detail: { state: 'STARTED' } })).toBe(false)
+    expect(matchesEventPattern(pattern, { source: 'a', detail: { state: 'STARTED', type: 'Custom' } })).toBe(false)
+  })
+
+  it('compares with types: the string "1" does not match the number 1', () => {
+    expect(matchesEventPattern({ v: ['1'] }, { v: 1 })).toBe(false)
+    expect(matchesEventPattern({ v: [1] }, { v: 1 })).toBe(true)
+  })
+
+  it('matches a list in the event when any element matches', () => {
+    expect(matchesEventPattern({ resources: ['x'] }, { resources: ['w', 'x'] })).toBe(true)
+    expect(matchesEventPattern({ resources: ['x'] }, { resources: ['w'] })).toBe(false)
+  })
+
+  it('refuses content filters it does not implement instead of guessing', () => {
+    expect(() => matchesEventPattern({ source: [{ prefix: 'aws.' }] }, { source: 'aws.codepipeline' })).toThrow(
+      /not supported/
+    )
+  })
+})
+
+describe('the IAM action checker', () => {
+  it('accepts real operations and rejects a misspelt one', () => {
+    expect(checkIamAction('codepipeline:PollForJobs', catalogue)).toBeUndefined()
+    expect(checkIamAction('codepipeline:PollForJbs', catalogue)).toMatch(
+      /"PollForJbs" is not an operation of codepipeline/
+    )
+    expect(checkIamAction('secretsmanager:GetSecretValue', catalogue)).toBeUndefined()
+    expect(checkIamAction('secretsmanager:GetSecretValues', catalogue)).toMatch(/not an operation of secretsmanager/)
+  })
+
+  it('rejects wildcards, unknown services and malformed actions', () => {
+    expect(checkIamAction('codepipeline:*', catalogue)).toMatch(/not "service:Operation"/)
+    expect(checkIamAction('codepipeline:Put*', catalogue)).toMatch(/not "service:Operation"/)
+    expect(checkIamAction('nosuchservice:Get', catalogue)).toMatch(/no list of operations for service "nosuchservice"/)
+    expect(checkIamAction('PollForJobs', catalogue)).toMatch(/not "service:Operation"/)
+  })
+
+  it("takes CodePipeline's operations from the SDK client's command classes", () => {
+    class PollForJobsCommand {}
+    class Command {}
+    const operations = operationsOfSdkModule({ PollForJobsCommand, Command, paginateListPipelines: () => 0 })
+    expect([...operations]).toEqual(['PollForJobs'])
+    expect(catalogue.operations.get('codepipeline')?.has('AcknowledgeJob')).toBe(true)
+    expect(catalogue.sources.get('codepipeline')).toBe('@aws-sdk/client-codepipeline')
+  })
+
+  it('fails the template check for a misspelt action in the template', () => {
+    const text = readFileSync(TEMPLATE_FILE, 'utf8')
+    expect(text).toContain('codepipeline:PollForJobs')
+    const broken = parseTemplate(text.replace('codepipeline:PollForJobs', 'codepipeline:PollForJbs'))
+    const problems = actionProblems(resolveStack(broken, { parameters: REQUIRED }).resources)
+    expect(problems).toEqual([expect.stringMatching(/^DispatcherRole .*codepipeline:PollForJbs/)])
+  })
+})
+
+describe('deploy/bridge.yml', () => {
+  describe('parameters', () => {
+    const spec = (name: string): JsonObject => template.Parameters[name] ?? fail(`no parameter ${name}`)
+
+    it("offers exactly the API's action categories", () => {
+      expect(spec('ActionCategory').AllowedValues).toEqual([...ACTION_CATEGORIES])
+    })
+
+    it.each([
+      ['ActionProvider', ACTION_TYPE_LENGTHS.ActionProvider],
+      ['ActionVersion', ACTION_TYPE_LENGTHS.Version]
+    ])('%s accepts what the API accepts', (name, lengths) => {
+      const allowed = new RegExp(String(spec(name).AllowedPattern))
+      const samples = ['a', 'GitHub_Actions-2', 'x'.repeat(lengths.max), 'x'.repeat(lengths.max + 1), '', 'a b', 'a.b']
+      for (const sample of samples) {
+        const byApi =
+          ACTION_TYPE_NAME_PATTERN.test(sample) && sample.length >= lengths.min && sample.length <= lengths.max
+        expect({ sample, allowed: allowed.test(sample) }).toEqual({ sample, allowed: byApi })
+      }
+    })
+
+    it('needs the secret and, for the worker role, its repositories: CloudFormation refuses a stack without', () => {
+      expect(() => resolveStack(template, { parameters: {} })).toThrow(/GitHubSecretName has no value/)
+      const noRepositories = resolveStack(template, { parameters: { GitHubSecretName: SECRET } })
+      expect(noRepositories.brokenRules).toEqual([expect.stringContaining('WorkerRepositories')])
+      const withEmptyEntry = stack({ WorkerRepositories: 'octo-org/app,' })
+      expect(withEmptyEntry.brokenRules).toHaveLength(1)
+      expect(stack().brokenRules).toEqual([])
+      expect(stack({ CreateWorkerRole: 'false', WorkerRepositories: '' }).brokenRules).toEqual([])
+    })
+  })
+
+  describe('IAM', () => {
+    it('every action in every policy, trust policy and permission is a real operation', () => {
+      const everything = stack({ AlarmEmail: 'ops@example.com' })
+      expect(statementsOf(everything.resources).length).toBeGreaterThan(4)
+      expect(actionProblems(everything.resources)).toEqual([])
+    })
+
+    it("the dispatcher's role: PollForJobs on the action type only, the secret, its own log and queue", () => {
+      const resolved = stack({ ActionCategory: 'Deploy', ActionProvider: 'Octo_Deploy', ActionVersion: 'v2' })
+      const actionTypeArn = 'arn:aws:codepipeline:us-east-1:123456789012:actiontype:Custom/Deploy/Octo_Deploy/v2'
+      expect(grants(resolved.resources, 'DispatcherRole')).toEqual(
+        [
+          `codepipeline:PollForJobs -> ${actionTypeArn}`,
+          'codepipeline:AcknowledgeJob -> *',
+          'codepipeline:PutJobFailureResult -> *',
+          `secretsmanager:GetSecretValue -> arn:aws:secretsmanager:us-east-1:123456789012:secret:${SECRET}-??????`,
+          `logs:CreateLogStream -> ${arnOf('DispatcherLogGroup')}`,
+          `logs:PutLogEvents -> ${arnOf('DispatcherLogGroup')}`,
+          `sqs:SendMessage -> ${arnOf('DeadLetterQueue')}`
+        ].sort()
+      )
+      expect(resolved.outputs.ActionTypeArn).toBe(actionTypeArn)
+      expect(resolved.outputs.ActionType).toBe('Custom/Deploy/Octo_Deploy/v2')
+    })
+
+    it("names, for each action, '*' or an ARN of the action's own service (or a resource of the stack)", () => {
+      const problems = statementsOf(stack().resources)
+        .filter(s => s.path.includes('.Policies'))
+        .flatMap(s =>
+          s.resources.flatMap(resource => {
+            if (resource === '*') return []
+            const parts = resource.split(':')
+            if (parts.length < 6 || parts[0] !== 'arn' || parts[1] !== 'aws')
+              return [`${s.resource}: ${resource} is not an ARN`]
+            if (parts[2] === 'stand-in') return []
+            return s.actions
+              .filter(action => action.split(':')[0] !== parts[2])
+              .map(action => `${s.resource}: ${action} on ${resource}, an ARN of another service`)
+          })
+        )
+      expect(problems).toEqual([])
+    })
+
+    it("builds the ARNs from the stack's partition and Region", () => {
+      const resolved = stack({}, { region: 'cn-north-1', partition: 'aws-cn' })
+      const resources = grants(resolved.resources, 'DispatcherRole').map(grant => grant.split(' -> ')[1])
+      expect(resources).toContain(
+        'arn:aws-cn:codepipeline:cn-north-1:123456789012:actiontype:Custom/Build/GitHubActions/1'
+      )
+      expect(resources).toContain(`arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:${SECRET}-??????`)
+    })
+
+    it('only the dispatcher role may assume-role from Lambda, and nothing else in it uses a wildcard', () => {
+      const resolved = stack()
+      const trust = statementsOf(resolved.resources).filter(s => s.path.includes('AssumeRolePolicyDocument'))
+      expect(
+        trust.map(s => `${s.resource}: ${s.actions.join(',')} by ${JSON.stringify(s.statement.Principal)}`)
+      ).toEqual([
+        'DispatcherRole: sts:AssumeRole by {"Service":"lambda.amazonaws.com"}',
+        `WorkerRole: sts:AssumeRoleWithWebIdentity by {"Federated":"<GitHubOidcProvider>"}`
+      ])
+      const noResourceArn = new Set([
+        'codepipeline:AcknowledgeJob',
+        'codepipeline:PutJobFailureResult',
+        'codepipeline:PutJobSuccessResult',
+        'codepipeline:GetJobDetails'
+      ])
+      const wildcards = statementsOf(resolved.resources).filter(
+        s =>
+          s.resources.some(r => r.includes('*') && r !== '*') ||
+          (s.resources.includes('*') && !s.actions.every(a => noResourceArn.has(a)))
+      )
+      expect(wildcards).toEqual([])
+    })
+  })
+
+  describe('the worker role', () => {
+    it('allows only reporting results and reading the job, to the listed repositories through GitHub OIDC', () => {
+      const resolved = stack()
+      expect(grants(resolved.resources, 'WorkerRole')).toEqual([
+        'codepipeline:GetJobDetails -> *',
+        'codepipeline:PutJobFailureResult -> *',
+        'codepipeline:PutJobSuccessResult -> *'
+      ])
+      const [trust] = statementsOf(resolved.resources).filter(
+        s => s.resource === 'WorkerRole' && s.path.includes('AssumeRolePolicyDocument')
+      )
+      expect(trust?.statement.Condition).toEqual({
+        StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
+        StringLike: { 'token.actions.githubusercontent.com:sub': ['repo:octo-org/app:*', 'repo:octo-org/infra:*'] }
+      })
+      expect(properties(resolved, 'GitHubOidcProvider')).toEqual({
+        Url: 'https://token.actions.githubusercontent.com',
+        ClientIdList: ['sts.amazonaws.com']
+      })
+      expect(resolved.outputs.WorkerRoleArn).toBe(arnOf('WorkerRole'))
+    })
+
+    it("trusts the account's existing OIDC provider when given, and creates none", () => {
+      const existing = 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com'
+      const resolved = stack({ GitHubOidcProviderArn: existing })
+      expect(ofType(resolved, 'AWS::IAM::OIDCProvider')).toEqual([])
+      expect(get(properties(resolved, 'WorkerRole'), 'AssumeRolePolicyDocument', 'Statement', 0, 'Principal')).toEqual({
+        Federated: existing
+      })
+    })
+
+    it('is left out, with its provider and output, when not wanted', () => {
+      const resolved = stack({ CreateWorkerRole: 'false', WorkerRepositories: '' })
+      expect(ofType(resolved, 'AWS::IAM::OIDCProvider')).toEqual([])
+      expect(ofType(resolved, 'AWS::IAM::Role')).toEqual(['DispatcherRole'])
+      expect(resolved.outputs).not.toHaveProperty('WorkerRoleArn')
+    })
+  })
+
+  describe('the STARTED rule', () => {
+    const patternOf = (resolved: ResolvedStack): Json => properties(resolved, 'StartedRule').EventPattern ?? null
+
+    it("matches the action type's STARTED events, whether the version comes as a number or a string", () => {
+      const pattern = patternOf(stack())
+      expect(matchesEventPattern(pattern, startedEvent())).toBe(true)
+      expect(matchesEventPattern(pattern, startedEvent({ version: '1' }))).toBe(true)
+    })
+
+    it('does not match another provider, category, owner, state or source', () => {
+      const pattern = patternOf(stack())
+      expect(matchesEventPattern(pattern, startedEvent({ provider: 'OtherProvider' }))).toBe(false)
+      expect(matchesEventPattern(pattern, startedEvent({ category: 'Deploy' }))).toBe(false)
+      expect(matchesEventPattern(pattern, startedEvent({ owner: 'AWS', provider: 'CodeBuild' }))).toBe(false)
+      expect(matchesEventPattern(pattern, startedEvent({ owner: 'AWS' }))).toBe(false)
+      for (const state of ['SUCCEEDED', 'FAILED', 'CANCELED', 'ABANDONED']) {
+        expect(matchesEventPattern(pattern, startedEvent({}, { state }))).toBe(false)
+      }
+      const stageEvent = { ...startedEvent(), 'detail-type': 'CodePipeline Stage Execution State Change' }
+      expect(matchesEventPattern(pattern, stageEvent)).toBe(false)
+      expect(matchesEventPattern(pattern, { ...startedEvent(), source: 'custom.codepipeline' })).toBe(false)
+    })
+
+    it('follows the action type parameters', () => {
+      const pattern = patternOf(stack({ ActionCategory: 'Test', ActionProvider: 'Octo' }))
+      expect(matchesEventPattern(pattern, startedEvent({ category: 'Test', provider: 'Octo' }))).toBe(true)
+      expect(matchesEventPattern(pattern, startedEvent())).toBe(false)
+    })
+
+    it('and the sweep schedule invoke the function, each allowed by its own permission', () => {
+      const resolved = stack({ SweepSchedule: 'rate(2 minutes)' })
+      const rules = ofType(resolved, 'AWS::Events::Rule').sort()
+      expect(rules).toEqual(['StartedRule', 'SweepRule'])
+      expect(properties(resolved, 'SweepRule').ScheduleExpression).toBe('rate(2 minutes)')
+      expect(properties(stack(), 'SweepRule').ScheduleExpression).toBe('rate(5 minutes)')
+      for (const rule of rules) {
+        expect(get(properties(resolved, rule), 'Targets', 0, 'Arn')).toBe(arnOf('DispatcherFunction'))
+      }
+      const permitted = ofType(resolved, 'AWS::Lambda::Permission').map(name => properties(resolved, name))
+      expect(permitted.map(p => [p.FunctionName, p.Principal, p.SourceArn]).sort()).toEqual(
+        rules.map(rule => ['<DispatcherFunction>', 'events.amazonaws.com', arnOf(rule)]).sort()
+      )
+    })
+  })
+
+  describe('the function', () => {
+    it('runs the Lambda bundle in dist/lambda (index.handler) on Node.js 22 or later, arm64', () => {
+      const fn = properties(stack(), 'DispatcherFunction')
+      expect(resolvePath(dirname(TEMPLATE_FILE), String(fn.Code))).toBe(join(ROOT, 'dist', 'lambda'))
+      expect(fn.Handler).toBe('index.handler')
+      expect(String(fn.Runtime)).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/)
+      expect(fn.Architectures).toEqual(['arm64'])
+    })
+
+    it("is configured by the dispatcher's inputs as environment variables, plus the secret's ID", () => {
+      const resolved = stack({
+        DefaultRepository: 'octo-org/app',
+        DefaultWorkflow: 'pipeline-job.yml',
+        DefaultRef: 'main',
+        MaxBatchSize: '20',
+        MaxAttempts: '3',
+        GitHubApiUrl: 'https://ghe.example.com/api/v3'
+      })
+      const variables = get(properties(resolved, 'DispatcherFunction'), 'Environment', 'Variables')
+      // The token comes from the secret; Lambda sets the Region; no endpoint override in AWS.
+      const fromInputs = DISPATCH_INPUT_NAMES.filter(
+        name => !['github-token', 'aws-region', 'endpoint-url'].includes(name)
+      ).map(name => name.toUpperCase().replaceAll('-', '_'))
+      expect(Object.keys(isObject(variables) ? variables : {}).sort()).toEqual(
+        [...fromInputs, 'GITHUB_SECRET_ID'].sort()
+      )
+      expect(variables).toEqual({
+        CATEGORY: 'Build',
+        PROVIDER: 'GitHubActions',
+        VERSION: '1',
+        REPOSITORY: 'octo-org/app',
+        WORKFLOW: 'pipeline-job.yml',
+        REF: 'main',
+        GITHUB_API_URL: 'https://ghe.example.com/api/v3',
+        MAX_BATCH_SIZE: '20',
+        MAX_ATTEMPTS: '3',
+        GITHUB_SECRET_ID: SECRET
+      })
+    })
+
+    it('logs to its own group, kept for the chosen number of days', () => {
+      const resolved = stack({ LogRetentionDays: '90' })
+      expect(get(properties(resolved, 'DispatcherFunction'), 'LoggingConfig', 'LogGroup')).toBe('<DispatcherLogGroup>')
+      expect(properties(resolved, 'DispatcherLogGroup').RetentionInDays).toBe('90')
+    })
+  })
+
+  describe('failures reach a person', () => {
+    it('failed invocations and undeliverable events go to the dead-letter queue', () => {
+      const resolved = stack()
+      expect(get(properties(resolved, 'DispatcherInvokeConfig'), 'DestinationConfig', 'OnFailure', 'Destination')).toBe(
+        arnOf('DeadLetterQueue')
+      )
+      for (const rule of ['StartedRule', 'SweepRule']) {
+        expect(get(properties(resolved, rule), 'Targets', 0, 'DeadLetterConfig', 'Arn')).toBe(arnOf('DeadLetterQueue'))
+      }
+      const queuePolicy = get(properties(resolved, 'DeadLetterQueuePolicy'), 'PolicyDocument', 'Statement', 0)
+      expect(get(queuePolicy, 'Condition', 'ArnEquals', 'aws:SourceArn')).toEqual([
+        arnOf('StartedRule'),
+        arnOf('SweepRule')
+      ])
+    })
+
+    it("alarms on the function's errors and on the queue's depth, notifying the topic (and the email when given)", () => {
+      const resolved = stack({ AlarmEmail: 'ops@example.com' })
+      const alarms = ofType(resolved, 'AWS::CloudWatch::Alarm').map(name => properties(resolved, name))
+      expect(alarms.map(a => [a.Namespace, a.MetricName, get(a, 'Dimensions', 0, 'Value'), a.AlarmActions])).toEqual([
+        ['AWS/Lambda', 'Errors', '<DispatcherFunction>', ['<AlarmTopic>']],
+        ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', '<DeadLetterQueue.QueueName>', ['<AlarmTopic>']]
+      ])
+      expect(properties(resolved, 'AlarmSubscription')).toEqual({
+        TopicArn: '<AlarmTopic>',
+        Protocol: 'email',
+        Endpoint: 'ops@example.com'
+      })
+      expect(ofType(stack(), 'AWS::SNS::Subscription')).toEqual([])
+    })
+  })
+
+  describe('the custom action type', () => {
+    it('is kept when the stack is deleted or the type replaced (a deleted version cannot be created again)', () => {
+      const actionType = template.Resources.ActionType
+      expect(actionType?.DeletionPolicy).toBe('Retain')
+      expect(actionType?.UpdateReplacePolicy).toBe('Retain')
+      expect(ofType(stack({ CreateActionType: 'false' }), 'AWS::CodePipeline::CustomActionType')).toEqual([])
+    })
+
+    it('declares the properties the dispatcher reads: Repository required, Workflow and Ref optional', () => {
+      const declared = properties(stack(), 'ActionType').ConfigurationProperties
+      const requiredness = (Array.isArray(declared) ? declared : []).map(
+        p => `${String(get(p, 'Name'))}:${String(get(p, 'Required'))}`
+      )
+      expect(requiredness).toEqual([
+        `${CONFIG_KEYS.repository}:true`,
+        `${CONFIG_KEYS.workflow}:false`,
+        `${CONFIG_KEYS.ref}:false`
+      ])
+    })
+
+    it('is not shaped by the defaults, so changing one never replaces the type', () => {
+      const defaults = { DefaultRepository: 'octo-org/app', DefaultWorkflow: 'pipeline-job.yml', DefaultRef: 'main' }
+      expect(properties(stack(defaults), 'ActionType')).toEqual(properties(stack(), 'ActionType'))
+    })
+
+    it("links each execution to its workflow run in the action's repository, on the configured GitHub", () => {
+      expect(properties(stack(), 'ActionType').Settings).toEqual({
+        ExecutionUrlTemplate: 'https://github.com/{Config:Repository}/actions/runs/{ExternalExecutionId}',
+        EntityUrlTemplate: 'https://github.com/{Config:Repository}/actions'
+      })
+      expect(properties(stack({ GitHubServerUrl: 'https://ghe.example.com' }), 'ActionType').Settings).toEqual({
+        ExecutionUrlTemplate: 'https://ghe.example.com/{Config:Repository}/actions/runs/{ExternalExecutionId}',
+        EntityUrlTemplate: 'https://ghe.example.com/{Config:Repository}/actions'
+      })
+    })
+
+    it('takes its artifact counts from the parameters', () => {
+      const resolved = stack({ InputArtifactsMinimum: '1', OutputArtifactsMaximum: '2' })
+      const actionType = properties(resolved, 'ActionType')
+      expect([actionType.InputArtifactDetails, actionType.OutputArtifactDetails]).toEqual([
+        { MinimumCount: '1', MaximumCount: '5' },
+        { MinimumCount: '0', MaximumCount: '2' }
+      ])
+    })
+  })
+
+  it('stays small enough for `aws cloudformation deploy` to send it without an S3 bucket (51,200 bytes)', () => {
+    expect(statSync(TEMPLATE_FILE).size).toBeLessThan(51_200)
+  })
+
+  it('outputs the action type, the function and the worker role', () => {
+    expect(Object.keys(stack().outputs)).toEqual(
+      expect.arrayContaining(['ActionType', 'FunctionName', 'WorkerRoleArn'])
+    )
+    expect(stack().outputs.FunctionName).toBe('<DispatcherFunction>')
+  })
+})
+
+describe('README\'s "Set up the bridge in AWS"', () => {
+  const section = readmeSection('Set up the bridge in AWS')
+
+  it('lists every parameter of the template with its default, and nothing else', () => {
+    const rows = section
+      .split('\n')
+      .map(line => /^\| `(\w+)` +\| ([^|]*?) +\|/.exec(line))
+      .filter(match => match !== null)
+      .map(match => [match[1], match[2]])
+    const expected = Object.entries(template.Parameters).map(([name, spec]) => [
+      name,
+      spec.Default === undefined ? '(required)' : spec.Default === '' ? '' : `\`${String(spec.Default)}\``
+    ])
+    expect(rows).toEqual(expected)
+  })
+
+  it('deploys with parameter overrides the template has', () => {
+    const overrides = [...section.matchAll(/^ {4}(\w+)=\S+/gm)].map(match => match[1])
+    expect(overrides.length).toBeGreaterThan(0)
+    for (const name of overrides) expect(Object.keys(template.Parameters)).toContain(name)
+    const required = Object.entries(template.Parameters).filter(([, spec]) => spec.Default === undefined)
+    for (const [name] of required) expect(overrides).toContain(name)
+  })
+})
+
+function readmeSection(title: string): string {
+  const text = readFileSync(join(ROOT, 'README.md'), 'utf8')
+  const start = text.indexOf(`\n## ${title}\n`)
+  if (start < 0) throw new Error(`README.md has no section "${title}"`)
+  const end = text.indexOf('\n## ', start + 1)
+  return text.slice(start, end < 0 ? undefined : end)
+}
