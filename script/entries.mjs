@@ -3,5 +3,6 @@
 export const ENTRIES = [
   { source: 'src/report/index.ts', out: '.' },
   { source: 'src/dispatch/index.ts', out: 'dispatch' },
-  { source: 'src/lambda/index.ts', out: 'lambda' }
+  { source: 'src/lambda/index.ts', out: 'lambda' },
+  { source: 'src/artifacts/index.ts', out: 'artifacts' }
 ]

@@ -10,6 +10,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import { startEmulator, type Emulator } from './emulator/index.js'
+import { startArtifactDemo } from './start-artifacts.js'
 import { inputVariables, parseFileCommands } from './runner-protocol.js'
 
 // Compiled to build/tools/start.js; the repository root is two levels up either way.
@@ -141,7 +142,8 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
+// `npm start -- --artifacts` shows a job with an input and an output artifact instead.
+;(process.argv.includes('--artifacts') ? startArtifactDemo(repoRoot) : main()).then(
   code => {
     process.exitCode = code
   },

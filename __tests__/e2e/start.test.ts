@@ -57,3 +57,17 @@ it.each(runtimes)(
   },
   30_000
 )
+
+it('npm start -- --artifacts shows a job with an input and an output artifact, and exits 0', async () => {
+  // Relies on the build/ output of the first test (jest runs a file's tests in order).
+  const { code, output } = await run(process.execPath, [path.join(repoRoot, 'build/tools/start.js'), '--artifacts'])
+  if (code !== 0) throw new Error(`exit ${String(code)}:\n${output}`)
+  const jobId = /Job (\S+): input SourceOutput/.exec(output)?.[1] ?? ''
+  expect(output).toContain(`outputs: {"artifacts":"{\\"SourceOutput\\"`)
+  expect(output).toMatch(/#\d+ PutJobSuccessResult job=\S+ -> 200 \[sig=valid, recorded\]/)
+  // The upload carried the store's KMS key, and the next stage sees the build.
+  expect(output).toContain('x-amz-server-side-encryption: aws:kms')
+  expect(output).toContain('app.js (26 bytes)')
+  expect(output).toContain('VERSION (6 bytes)')
+  expect(output).toContain(`Job ${jobId} is now Succeeded.`)
+}, 60_000)

@@ -662,3 +662,33 @@ describe('test-facing API', () => {
     }
   })
 })
+
+describe('GetJobDetails with artifacts', () => {
+  const s3 = (bucketName: string, objectKey: string) => ({ type: 'S3' as const, s3Location: { bucketName, objectKey } })
+
+  it('answers the artifact locations, the job credentials and the encryption key the job was created with', async () => {
+    const job = emu.createJob({
+      inputArtifacts: [{ name: 'SourceOutput', revision: 'abc123', location: s3('store', 'p/Source/in.zip') }],
+      outputArtifacts: [{ name: 'BuildOutput', location: s3('store', 'p/Build/out.zip') }],
+      encryptionKey: { id: 'arn:aws:kms:us-east-1:123456789012:key/k1', type: 'KMS' }
+    })
+    const out = await client().send(new GetJobDetailsCommand({ jobId: job.id }))
+    const data = out.jobDetails?.data
+    expect(data?.inputArtifacts).toEqual([
+      { name: 'SourceOutput', revision: 'abc123', location: s3('store', 'p/Source/in.zip') }
+    ])
+    expect(data?.outputArtifacts).toEqual([{ name: 'BuildOutput', location: s3('store', 'p/Build/out.zip') }])
+    expect(data?.encryptionKey).toEqual({ id: 'arn:aws:kms:us-east-1:123456789012:key/k1', type: 'KMS' })
+    expect(data?.artifactCredentials).toEqual(job.data.artifactCredentials)
+  })
+
+  it('issues different temporary credentials to every job, and no encryption key unless configured', async () => {
+    const [a, b] = [emu.createJob(), emu.createJob()]
+    expect(a.data.artifactCredentials.accessKeyId).toMatch(/^ASIA[0-9A-F]{16}$/)
+    expect(a.data.artifactCredentials.accessKeyId).not.toBe(b.data.artifactCredentials.accessKeyId)
+    expect(a.data.artifactCredentials.secretAccessKey).not.toBe(b.data.artifactCredentials.secretAccessKey)
+    const out = await client().send(new GetJobDetailsCommand({ jobId: a.id }))
+    expect(out.jobDetails?.data?.encryptionKey).toBeUndefined()
+    expect(out.jobDetails?.data?.inputArtifacts).toEqual([])
+  })
+})

@@ -51,3 +51,37 @@ describe('the Lambda bundle (dist/lambda/)', () => {
     expect(files.filter(f => f.endsWith('.node'))).toEqual([])
   })
 })
+
+// Moving artifacts needs the S3 client and a zip library: a report without
+// artifacts must not load them, and the artifacts action loads them only once
+// its inputs are good.
+const ARTIFACT_MARKERS = [
+  ['the S3 client', 'CreateMultipartUpload'],
+  ['yazl (zip writer)', 'empty metadataPath']
+] as const
+
+it.each(ARTIFACT_MARKERS)('%s is in a lazily loaded chunk of the report bundle only', (_, marker) => {
+  expect(chunks.filter(c => c.text.includes(marker)).map(c => c.name)).not.toEqual([])
+  expect(entry.includes(marker)).toBe(false)
+})
+
+describe('dist/artifacts', () => {
+  const dir = join(DIST, 'artifacts')
+  const artifactsEntry = readFileSync(join(dir, 'index.js'), 'utf8')
+  const artifactsChunks = readdirSync(dir)
+    .filter(f => /^\d+\.index\.js$/.test(f))
+    .map(f => readFileSync(join(dir, f), 'utf8'))
+
+  it.each([
+    ['the AWS SDK', 'aws-sdk-js'],
+    ['the S3 client', 'GetObjectCommand'],
+    ['yauzl (zip reader)', 'multi-disk zip files are not supported']
+  ])('%s is in a lazily loaded chunk, not in the entry bundle', (_, marker) => {
+    expect(artifactsChunks.some(c => c.includes(marker))).toBe(true)
+    expect(artifactsEntry.includes(marker)).toBe(false)
+  })
+
+  it('the entry bundle stays small', () => {
+    expect(artifactsEntry.length).toBeLessThan(150_000)
+  })
+})

@@ -38,7 +38,9 @@ interface WorkflowSource {
   readonly text: string
 }
 
-const ACTION_FILES = ['action.yml', 'dispatch/action.yml'].filter(file => existsSync(join(ROOT, file)))
+const ACTION_FILES = ['action.yml', 'dispatch/action.yml', 'artifacts/action.yml'].filter(file =>
+  existsSync(join(ROOT, file))
+)
 const WORKFLOWS: readonly WorkflowSource[] = [
   ...yamlFilesIn('.github/workflows'),
   ...yamlFilesIn('examples'),
@@ -92,38 +94,11 @@ describe('README.md tables', () => {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
 
   it('list exactly the inputs of action.yml, with the same required flags and defaults', () => {
-    const action = readActionSpec('action.yml')
-    const rows = readTable(readme, 'Inputs', ['name', 'required', 'default', 'description'])
-    const documented = rows.map(rowToInput)
-    const problems: string[] = []
-    for (const input of action.inputs) {
-      const row = documented.find(d => d.name === input.name)
-      if (!row) problems.push(`"${input.name}" is missing from the README`)
-      else if (JSON.stringify(describeInput(row)) !== JSON.stringify(describeInput(input))) {
-        problems.push(`"${input.name}": README says ${describeInput(row)}, action.yml says ${describeInput(input)}`)
-      }
-    }
-    for (const row of documented) {
-      if (!action.inputs.some(input => input.name === row.name)) {
-        problems.push(`"${row.name}" is not an input of action.yml`)
-      }
-    }
-    for (const row of rows.filter(r => r[3] === '')) problems.push(`${row[0]} has no description in the README`)
-    expect(problems).toEqual([])
+    expect(inputTableProblems(readme, 'action.yml')).toEqual([])
   })
 
   it('list exactly the outputs of action.yml', () => {
-    const action = readActionSpec('action.yml')
-    const rows = readTable(readme, 'Outputs', ['name', 'description'])
-    const documented = rows.map(row => unwrapCode(row[0] ?? ''))
-    const problems = [
-      ...action.outputs.filter(name => !documented.includes(name)).map(name => `"${name}" is missing from the README`),
-      ...documented
-        .filter(name => !action.outputs.includes(name))
-        .map(name => `"${name}" is not an output of action.yml`),
-      ...rows.filter(row => row[1] === '').map(row => `${row[0]} has no description in the README`)
-    ]
-    expect(problems).toEqual([])
+    expect(outputTableProblems(readme, 'action.yml')).toEqual([])
   })
 
   it('keep the placeholders for the benchmark table', () => {
@@ -358,7 +333,51 @@ function usageProblems(workflow: WorkflowSource, action: ActionSpec): string[] {
   }
 }
 
+describe('artifacts/README.md tables', () => {
+  const readme = readFileSync(join(ROOT, 'artifacts', 'README.md'), 'utf8')
+
+  it('list exactly the inputs of artifacts/action.yml, with the same required flags and defaults', () => {
+    expect(inputTableProblems(readme, 'artifacts/action.yml')).toEqual([])
+  })
+
+  it('list exactly the outputs of artifacts/action.yml', () => {
+    expect(outputTableProblems(readme, 'artifacts/action.yml')).toEqual([])
+  })
+})
+
 // README tables
+
+function inputTableProblems(readme: string, file: string): string[] {
+  const action = readActionSpec(file)
+  const rows = readTable(readme, 'Inputs', ['name', 'required', 'default', 'description'])
+  const documented = rows.map(rowToInput)
+  const problems: string[] = []
+  for (const input of action.inputs) {
+    const row = documented.find(d => d.name === input.name)
+    if (!row) problems.push(`"${input.name}" is missing from the README`)
+    else if (JSON.stringify(describeInput(row)) !== JSON.stringify(describeInput(input))) {
+      problems.push(`"${input.name}": README says ${describeInput(row)}, ${file} says ${describeInput(input)}`)
+    }
+  }
+  for (const row of documented) {
+    if (!action.inputs.some(input => input.name === row.name)) {
+      problems.push(`"${row.name}" is not an input of ${file}`)
+    }
+  }
+  for (const row of rows.filter(r => r[3] === '')) problems.push(`${row[0]} has no description in the README`)
+  return problems
+}
+
+function outputTableProblems(readme: string, file: string): string[] {
+  const action = readActionSpec(file)
+  const rows = readTable(readme, 'Outputs', ['name', 'description'])
+  const documented = rows.map(row => unwrapCode(row[0] ?? ''))
+  return [
+    ...action.outputs.filter(name => !documented.includes(name)).map(name => `"${name}" is missing from the README`),
+    ...documented.filter(name => !action.outputs.includes(name)).map(name => `"${name}" is not an output of ${file}`),
+    ...rows.filter(row => row[1] === '').map(row => `${row[0]} has no description in the README`)
+  ]
+}
 
 /** The rows of the first table under "## heading", after checking its header. */
 function readTable(markdown: string, heading: string, header: readonly string[]): string[][] {

@@ -16,6 +16,10 @@ export const JOB_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-
 /** Shape OutputVariablesKey. */
 export const OUTPUT_VARIABLE_KEY_PATTERN = /^[A-Za-z0-9@\-_]+$/
 
+/** Shape ArtifactName: 1 to 100 of these characters. Artifact names become folder names, so this matters. */
+export const ARTIFACT_NAME_PATTERN = /^[a-zA-Z0-9_-]+$/
+export const ARTIFACT_NAME_LENGTH: LengthRange = { min: 1, max: 100 }
+
 /** CodePipeline's quota on one action's output variables: keys plus values, UTF-8 bytes. */
 export const OUTPUT_VARIABLES_MAX_BYTES = 122_880
 

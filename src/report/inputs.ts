@@ -5,6 +5,7 @@ export const INPUT_NAMES = [
   'job-id',
   'status',
   'output-variables',
+  'output-artifacts',
   'revision',
   'change-identifier',
   'revision-created',

@@ -6,6 +6,7 @@ import { InputError } from '../common/errors.js'
 import { emitNotes } from '../common/notes.js'
 import { runStep, warnOnFailure } from '../common/run.js'
 import { maskSecret } from '../common/secrets.js'
+import { movesOutputArtifacts, withOutputArtifacts, type ArtifactStep } from './artifact-step.js'
 import { lookUpCommit } from './commit-details.js'
 import { readReportInputs } from './inputs.js'
 import { buildFailureRequest, buildSuccessRequest } from './request.js'
@@ -26,24 +27,34 @@ export async function run(): Promise<void> {
     // One budget for the whole report: commit lookup, every attempt and every backoff.
     const deadline = new Deadline(settings.timeoutSeconds * 1000)
 
-    const request = await buildRequest(settings, ctx, deadline)
-    core.info(`Reporting job ${settings.jobId} with ${request.operation} in ${settings.connection.region}.`)
-    core.debug(`${request.operation} request: ${JSON.stringify(request.input)}`)
+    const planned = await buildRequest(settings, ctx, deadline)
 
     // The SDK is loaded only once the inputs are known to be good.
     const [{ createCodePipelineClient }, { sendJobResult }] = await Promise.all([
       import('../codepipeline/client.js'),
       import('../codepipeline/send-job-result.js')
     ])
-    const client = await createCodePipelineClient(settings.connection, process.env, { deadline })
+    let step: ArtifactStep = { request: planned }
+    let sendDeadline = deadline
+    if (movesOutputArtifacts(settings)) {
+      const artifactClient = await createCodePipelineClient(settings.connection)
+      step = await withOutputArtifacts(artifactClient, settings, planned).finally(() => artifactClient.destroy())
+      // Uploads take as long as the artifacts need; the report's own budget starts once they are done.
+      sendDeadline = new Deadline(settings.timeoutSeconds * 1000)
+    }
+    const { request } = step
+    core.info(`Reporting job ${settings.jobId} with ${request.operation} in ${settings.connection.region}.`)
+    core.debug(`${request.operation} request: ${JSON.stringify(request.input)}`)
+    const client = await createCodePipelineClient(settings.connection, process.env, { deadline: sendDeadline })
     // Destroyed on every path: kept-alive sockets would hold the process open.
-    const outcome = await sendJobResult(client, request, settings.connection.region, { deadline }).finally(() =>
-      client.destroy()
-    )
+    const outcome = await sendJobResult(client, request, settings.connection.region, {
+      deadline: sendDeadline
+    }).finally(() => client.destroy())
 
     if (outcome.warning) core.warning(outcome.warning)
     core.info(`CodePipeline recorded job ${settings.jobId} as ${outcome.result} (${outcome.attempts} attempt(s)).`)
     await publish(request, outcome)
+    if (step.failure) throw new Error(`${step.failure} (reported to CodePipeline as a failure)`)
     // The failure is recorded; the step still fails so that the inputs get fixed.
     if (deferred.length > 0) {
       throw new InputError(

@@ -1,5 +1,6 @@
 import type { FailureType } from '../codepipeline/constraints.js'
 import type { ConnectionSettings } from '../codepipeline/connection.js'
+import type { OutputArtifact } from './output-artifacts.js'
 import type { OutputVariables } from './output-variables.js'
 
 /** Everything a report needs, checked and typed: what validation produces from the inputs. */
@@ -24,6 +25,8 @@ export interface RevisionSettings {
 export interface SuccessSettings extends CommonSettings {
   readonly status: 'success'
   readonly outputVariables: OutputVariables
+  /** Uploaded before the success is reported; empty when none. */
+  readonly outputArtifacts?: readonly OutputArtifact[]
   readonly continuationToken?: string
   readonly percentComplete?: number
   readonly summary: string

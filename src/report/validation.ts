@@ -1,11 +1,13 @@
 import { checkConnection } from '../codepipeline/connection.js'
-import { FAILURE_TYPES, JOB_ID_PATTERN, LENGTHS, PERCENTAGE_RANGE } from '../codepipeline/constraints.js'
+import { checkJobId } from '../codepipeline/job-id.js'
+import { FAILURE_TYPES, LENGTHS, PERCENTAGE_RANGE } from '../codepipeline/constraints.js'
 import type { Env } from '../common/env.js'
 import { InputChecker } from '../common/input-checker.js'
 import { inputGiven } from '../common/inputs.js'
 import type { Note } from '../common/notes.js'
 import { codePointLength, preview } from '../common/text.js'
 import type { InputName, RawInputs } from './inputs.js'
+import { parseOutputArtifacts } from './output-artifacts.js'
 import { parseOutputVariables } from './output-variables.js'
 import { parseRevisionTime } from './revision-time.js'
 import type { FailureSettings, RevisionSettings, Settings, SuccessSettings } from './settings.js'
@@ -26,7 +28,7 @@ export interface Validated {
 type Status = Settings['status']
 type SuccessParts = Pick<
   SuccessSettings,
-  'outputVariables' | 'continuationToken' | 'percentComplete' | 'summary' | 'revision'
+  'outputVariables' | 'outputArtifacts' | 'continuationToken' | 'percentComplete' | 'summary' | 'revision'
 >
 type FailureParts = Pick<FailureSettings, 'failureType' | 'failureMessage' | 'externalExecutionId'>
 
@@ -34,6 +36,7 @@ const STATUSES: readonly Status[] = ['success', 'failure', 'cancelled']
 /** Inputs that only shape a success report; a failure report ignores them. */
 const SUCCESS_ONLY: readonly InputName[] = [
   'output-variables',
+  'output-artifacts',
   'continuation-token',
   'percent-complete',
   'summary',
@@ -55,6 +58,8 @@ export const TIMEOUT_SECONDS = { min: 1, max: 3600, default: 120 } as const
 export function validateReportInputs(raw: RawInputs, ctx: WorkflowContext, env: Env = process.env): Validated {
   const given = inputGiven(env)
   const check = new InputChecker(raw, given)
+  // Output artifact paths are relative to the workspace, as the runner sets it.
+  const workspace = env.GITHUB_WORKSPACE || process.cwd()
   const jobId = checkJobId(check)
   const status = check.oneOf('status', STATUSES, 'success', ' (any case, so ${{ job.status }} fits)')
   const connection = checkConnection(check, env)
@@ -77,7 +82,7 @@ export function validateReportInputs(raw: RawInputs, ctx: WorkflowContext, env: 
   }
   // With an unknown status the success inputs are still checked, so one run lists every problem.
   failure.problems.forEach(p => check.problem(p))
-  const success = checkSuccessInputs(check, ctx)
+  const success = checkSuccessInputs(check, ctx, workspace)
   const proven = check.finish({ jobId, status })
   const { externalExecutionId } = failure.parts
   const settings = { ...proven, connection, timeoutSeconds, externalExecutionId, githubToken, ...success }
@@ -103,20 +108,9 @@ function checkFailureInputs(
   return { parts: { failureType, failureMessage, externalExecutionId }, problems: check.problems, notes: check.notes }
 }
 
-/** The `job-id` input: present and a lowercase UUID. */
-function checkJobId(check: InputChecker<InputName>): string | undefined {
-  const name = 'job-id'
-  const value = check.required(name, 'the ID of the CodePipeline job, a lowercase UUID')
-  if (value !== undefined && !JOB_ID_PATTERN.test(value)) {
-    const hint = JOB_ID_PATTERN.test(value.toLowerCase()) ? ' (job IDs are lowercase)' : ''
-    check.problem(
-      `"${name}" must be a CodePipeline job ID, a lowercase UUID such as 0a1b2c3d-0000-4000-8000-0123456789ab${hint}; got ${preview(value)}`
-    )
-  }
-  return value
-}
-
-function checkSuccessInputs(check: InputChecker<InputName>, ctx: WorkflowContext): SuccessParts {
+function checkSuccessInputs(check: InputChecker<InputName>, ctx: WorkflowContext, workspace: string): SuccessParts {
+  const artifacts = parseOutputArtifacts(check.raw['output-artifacts'], workspace)
+  artifacts.problems.forEach(p => check.problem(p))
   const parsed = parseOutputVariables(check.raw['output-variables'])
   parsed.problems.forEach(p => check.problem(p))
   if (parsed.skipped.length > 0)
@@ -129,6 +123,7 @@ function checkSuccessInputs(check: InputChecker<InputName>, ctx: WorkflowContext
   }
   return {
     outputVariables: parsed.variables,
+    outputArtifacts: artifacts.artifacts,
     continuationToken,
     percentComplete: check.integer('percent-complete', PERCENTAGE_RANGE),
     summary: check.prose('summary', LENGTHS.ExecutionSummary, defaultSummary(ctx, continuationToken !== undefined)),

@@ -8,6 +8,7 @@ import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { startEmulator, type Emulator } from '../emulator/index.js'
+import { artifactBench } from './artifacts.js'
 import { NODE24_ENV, findNode24 } from '../node24/find.js'
 import { inputVariables } from '../runner-protocol.js'
 
@@ -203,14 +204,21 @@ async function main(): Promise<void> {
   )
   const table = lines.join('\n')
   console.log(table)
+  const artifacts = process.env.BENCH_ARTIFACTS === '0' ? undefined : await artifactBench(root, node, aws)
+  if (artifacts) console.log(`\n${artifacts}`)
 
   if (process.argv.includes('--readme')) {
     const readme = join(root, 'README.md')
     const text = readFileSync(readme, 'utf8')
-    const replaced = text.replace(
-      /(<!-- BENCHMARK:START -->)[\s\S]*?(<!-- BENCHMARK:END -->)/,
-      (_, start: string, end: string) => `${start}\n\n${table}\n\n${end}`
-    )
+    const replaced = text
+      .replace(
+        /(<!-- BENCHMARK:START -->)[\s\S]*?(<!-- BENCHMARK:END -->)/,
+        (_, start: string, end: string) => `${start}\n\n${table}\n\n${end}`
+      )
+      .replace(
+        /(<!-- ARTIFACT-BENCHMARK:START -->)[\s\S]*?(<!-- ARTIFACT-BENCHMARK:END -->)/,
+        (whole, start: string, end: string) => (artifacts ? `${start}\n\n${artifacts}\n\n${end}` : whole)
+      )
     // Formatted as the project's format check expects, so the update commits cleanly.
     const prettier = await import('prettier')
     const updated = await prettier.format(replaced, { ...(await prettier.resolveConfig(readme)), filepath: readme })

@@ -14,9 +14,11 @@ export {
 export {
   DEFAULT_ACTION_TYPE_ID,
   formatActionType,
+  issueArtifactCredentials,
   type ActionTypeId,
   type Artifact,
   type ArtifactCredentials,
+  type EncryptionKey,
   type Job,
   type JobData,
   type JobInit,

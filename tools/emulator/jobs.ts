@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 
 import { OUTPUT_VARIABLES_MAX_BYTES } from './constraints.js'
 
@@ -31,6 +31,11 @@ export interface Artifact {
   location: { type: 'S3'; s3Location: { bucketName: string; objectKey: string } }
 }
 
+export interface EncryptionKey {
+  id: string
+  type: 'KMS'
+}
+
 export interface JobData {
   actionTypeId: ActionTypeId
   actionConfiguration: { configuration: Record<string, string> }
@@ -39,7 +44,7 @@ export interface JobData {
   outputArtifacts: Artifact[]
   artifactCredentials: ArtifactCredentials
   continuationToken?: string
-  encryptionKey?: { id: string; type: 'KMS' }
+  encryptionKey?: EncryptionKey
 }
 
 export type JobResult =
@@ -80,6 +85,8 @@ export interface JobInit {
    * created: CodePipeline's STARTED event can come before the job is pollable.
    */
   pollableAfterMs?: number
+  /** The artifact store's customer key, as GetJobDetails reports it. */
+  encryptionKey?: EncryptionKey
 }
 
 export const DEFAULT_ACTION_TYPE_ID: ActionTypeId = {
@@ -96,6 +103,18 @@ export class ServiceError extends Error {
     message: string
   ) {
     super(message)
+  }
+}
+
+/**
+ * Temporary credentials for one job's artifacts, as CodePipeline hands out:
+ * different for every job, so a test can tell which job's key reached S3.
+ */
+export function issueArtifactCredentials(): ArtifactCredentials {
+  return {
+    accessKeyId: `ASIA${randomBytes(8).toString('hex').toUpperCase()}`,
+    secretAccessKey: randomBytes(30).toString('base64'),
+    sessionToken: `emulator-session-${randomBytes(24).toString('base64')}`
   }
 }
 
@@ -175,11 +194,8 @@ export class JobStore {
         pipelineContext: context,
         inputArtifacts: init.inputArtifacts ?? [],
         outputArtifacts: init.outputArtifacts ?? [],
-        artifactCredentials: init.artifactCredentials ?? {
-          accessKeyId: 'ASIAEMULATORARTIFACT',
-          secretAccessKey: 'emulator-artifact-secret',
-          sessionToken: 'emulator-artifact-session-token'
-        },
+        artifactCredentials: init.artifactCredentials ?? issueArtifactCredentials(),
+        ...(init.encryptionKey === undefined ? {} : { encryptionKey: { ...init.encryptionKey } }),
         ...(init.continuationToken === undefined ? {} : { continuationToken: init.continuationToken })
       }
     }
@@ -258,6 +274,7 @@ export class JobStore {
         artifactCredentials: job.data.artifactCredentials,
         inputArtifacts: job.data.inputArtifacts,
         outputArtifacts: job.data.outputArtifacts,
+        ...(job.data.encryptionKey === undefined ? {} : { encryptionKey: job.data.encryptionKey }),
         continuationToken: input.continuationToken
       }).id
     }

@@ -2,6 +2,8 @@
 // against the official CodePipeline model's committed facts, so the action
 // refuses exactly what the API would refuse.
 import {
+  ARTIFACT_NAME_LENGTH,
+  ARTIFACT_NAME_PATTERN,
   FAILURE_TYPES,
   JOB_ID_PATTERN,
   LENGTHS,
@@ -59,6 +61,14 @@ describe("the action's validation rules vs the CodePipeline model", () => {
     const type = m.constraintsAt('PutJobFailureResultInput', 'failureDetails.type')
     expect(type.type).toBe('enum')
     expect(type.type === 'enum' && [...type.values].sort()).toEqual([...FAILURE_TYPES].sort())
+  })
+
+  it('artifact names use the model pattern and length (GetJobDetails output, used as folder names)', () => {
+    expect(m.shape('ArtifactName')).toEqual({
+      type: 'string',
+      pattern: ARTIFACT_NAME_PATTERN.source.replace('_-]', '_\\-]'),
+      length: ARTIFACT_NAME_LENGTH
+    })
   })
 
   it('the operations declare the errors the action explains', () => {

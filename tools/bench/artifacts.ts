@@ -1,0 +1,286 @@
+/**
+ * Artifact throughput, side by side with the AWS CLI on the same local S3
+ * store: a 100 MB artifact up (the reporting action with `output-artifacts`
+ * vs `aws s3 cp` up) and down (the input artifacts action, download and
+ * extraction, vs `aws s3 cp` down, download only), with each process's peak
+ * resident memory. Whole-process wall time, median of interleaved runs; the
+ * action's time includes its CodePipeline calls.
+ */
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import { join } from 'node:path'
+
+import { craftZip } from '../artifact-store/craft-zip.js'
+import { startArtifactStore, type ArtifactStore } from '../artifact-store/index.js'
+import { startEmulator, type Emulator, type Job } from '../emulator/index.js'
+import { inputVariables } from '../runner-protocol.js'
+
+const MB = 1024 * 1024
+const SIZE_MB = Number(process.env.BENCH_ARTIFACT_MB ?? 100)
+const RUNS = Number(process.env.BENCH_ARTIFACT_RUNS ?? 3)
+
+interface Measured {
+  readonly ms: number
+  /** Peak resident set size in MiB (VmHWM), or undefined where /proc is not there. */
+  readonly peakMb?: number
+}
+
+/** VmHWM of a running process from /proc: its peak resident memory so far, in KiB. */
+function highWaterKb(pid: number): number | undefined {
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return match ? Number(match[1]) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Runs a command to completion; polls its peak memory every 20 ms (the peak only grows). */
+function measure(command: readonly string[], env: Record<string, string>): Promise<Measured> {
+  const [file = '', ...args] = command
+  const started = process.hrtime.bigint()
+  return new Promise((done, fail) => {
+    const child = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let output = ''
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()))
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()))
+    let peak: number | undefined
+    const poll = setInterval(() => {
+      const kb = child.pid === undefined ? undefined : highWaterKb(child.pid)
+      if (kb !== undefined) peak = Math.max(peak ?? 0, kb)
+    }, 20)
+    child.on('error', fail)
+    child.on('exit', code => {
+      clearInterval(poll)
+      const ms = Number(process.hrtime.bigint() - started) / 1e6
+      if (code !== 0) fail(new Error(`${command.join(' ')} exited ${code}: ${output.slice(-800)}`))
+      else done({ ms, ...(peak === undefined ? {} : { peakMb: peak / 1024 }) })
+    })
+  })
+}
+
+/** A zip of stored (uncompressed) random files: what a build's binaries look like to a compressor. */
+function randomZip(sizeMb: number, files = 10): Buffer {
+  return craftZip(
+    Array.from({ length: files }, (_, i) => ({ name: `bin/part-${i}.bin`, data: randomBytes((sizeMb * MB) / files) }))
+  )
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2
+}
+
+interface ArtifactCase {
+  readonly name: string
+  readonly direction: 'up' | 'down'
+  readonly tool: 'action' | 'cli'
+  /** Sets up one run and gives the command; `check` confirms the run moved the artifact. */
+  readonly prepare: (run: number) => Promise<{ command: string[]; env: Record<string, string>; check: () => void }>
+}
+
+function location(store: ArtifactStore, key: string): Job['data']['inputArtifacts'][number]['location'] {
+  return { type: 'S3', s3Location: { bucketName: store.bucket, objectKey: key } }
+}
+
+/** Runs the artifact bench; returns the Markdown it printed. */
+export async function artifactBench(root: string, node: string, aws: string | undefined): Promise<string> {
+  const [emulator, store] = await Promise.all([startEmulator(), startArtifactStore()])
+  const temp = mkdtempSync(join(os.tmpdir(), 'artifact-bench-'))
+  try {
+    return await benchWith(root, node, aws, emulator, store, temp)
+  } finally {
+    await Promise.all([emulator.close(), store.close()])
+    rmSync(temp, { recursive: true, force: true })
+  }
+}
+
+async function benchWith(
+  root: string,
+  node: string,
+  aws: string | undefined,
+  emulator: Emulator,
+  store: ArtifactStore,
+  temp: string
+): Promise<string> {
+  const { PutObjectCommand, S3Client } = await import('@aws-sdk/client-s3')
+  const zip = randomZip(SIZE_MB)
+  const zipFile = join(temp, 'artifact.zip')
+  writeFileSync(zipFile, zip)
+  const folder = join(temp, 'folder')
+  mkdirSync(folder)
+  for (let i = 0; i < 10; i++) writeFileSync(join(folder, `part-${i}.bin`), randomBytes((SIZE_MB * MB) / 10))
+  const sourceKey = 'bench/source.zip'
+  const admin = new S3Client({
+    endpoint: store.url,
+    region: emulator.region,
+    credentials: store.adminCredentials,
+    forcePathStyle: true
+  })
+  await admin.send(new PutObjectCommand({ Bucket: store.bucket, Key: sourceKey, Body: zip }))
+  admin.destroy()
+
+  const runnerEnv = (job: Job, inputs: Record<string, string>): Record<string, string> => ({
+    PATH: process.env.PATH ?? '',
+    HOME: temp,
+    AWS_ACCESS_KEY_ID: emulator.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: emulator.credentials.secretAccessKey,
+    AWS_REGION: emulator.region,
+    AWS_ENDPOINT_URL_CODEPIPELINE: emulator.url,
+    AWS_ENDPOINT_URL_S3: store.url,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    GITHUB_WORKSPACE: temp,
+    RUNNER_TEMP: temp,
+    ...inputVariables({ 'job-id': job.id, ...inputs })
+  })
+  const cliEnv = (job: Job): Record<string, string> => ({
+    PATH: process.env.PATH ?? '',
+    HOME: temp,
+    AWS_ACCESS_KEY_ID: job.data.artifactCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: job.data.artifactCredentials.secretAccessKey,
+    AWS_SESSION_TOKEN: job.data.artifactCredentials.sessionToken,
+    AWS_DEFAULT_REGION: emulator.region
+  })
+  const uploadJob = (run: number): Job => {
+    const job = emulator.createJob({
+      outputArtifacts: [{ name: 'Build', location: location(store, `bench/up-${run}-${Date.now()}.zip`) }]
+    })
+    store.allow(job.data.artifactCredentials)
+    return job
+  }
+  const downloadJob = (): Job => {
+    const job = emulator.createJob({ inputArtifacts: [{ name: 'Source', location: location(store, sourceKey) }] })
+    store.allow(job.data.artifactCredentials)
+    return job
+  }
+  const succeeded = (job: Job) => () => {
+    const status = emulator.getJob(job.id)?.status
+    if (status !== 'Succeeded') throw new Error(`job ended ${status}, not Succeeded`)
+  }
+  const extracted = (dir: string) => () => {
+    if (readFileSync(join(dir, 'bin', 'part-9.bin')).length !== (SIZE_MB * MB) / 10) throw new Error('not extracted')
+  }
+
+  const list: ArtifactCase[] = [
+    {
+      name: 'action: `.zip` file up (`output-artifacts`, then the report)',
+      direction: 'up',
+      tool: 'action',
+      prepare: async run => {
+        const job = uploadJob(run)
+        const env = runnerEnv(job, { 'output-artifacts': `Build=${join('.', 'artifact.zip')}` })
+        return { command: [node, join(root, 'dist', 'index.js')], env, check: succeeded(job) }
+      }
+    },
+    {
+      name: 'action: folder up, zipped on the fly',
+      direction: 'up',
+      tool: 'action',
+      prepare: async run => {
+        const job = uploadJob(run)
+        const env = runnerEnv(job, { 'output-artifacts': 'Build=folder' })
+        return { command: [node, join(root, 'dist', 'index.js')], env, check: succeeded(job) }
+      }
+    },
+    {
+      name: 'action: down and extract (input artifacts action)',
+      direction: 'down',
+      tool: 'action',
+      prepare: async run => {
+        const job = downloadJob()
+        const dir = join(temp, `down-${run}`)
+        const env = runnerEnv(job, { path: dir })
+        return {
+          command: [node, join(root, 'dist', 'artifacts', 'index.js')],
+          env,
+          check: extracted(join(dir, 'Source'))
+        }
+      }
+    }
+  ]
+  if (aws) {
+    list.push(
+      {
+        name: '`aws s3 cp` up',
+        direction: 'up',
+        tool: 'cli',
+        prepare: async run => {
+          const job = uploadJob(run)
+          const target = `s3://${store.bucket}/bench/cli-up-${run}.zip`
+          return {
+            command: [aws, 's3', 'cp', zipFile, target, '--endpoint-url', store.url, '--only-show-errors'],
+            env: cliEnv(job),
+            check: () => undefined
+          }
+        }
+      },
+      {
+        name: '`aws s3 cp` down (no extraction)',
+        direction: 'down',
+        tool: 'cli',
+        prepare: async run => {
+          const job = downloadJob()
+          const file = join(temp, `cli-down-${run}.zip`)
+          return {
+            command: [
+              aws,
+              's3',
+              'cp',
+              `s3://${store.bucket}/${sourceKey}`,
+              file,
+              '--endpoint-url',
+              store.url,
+              '--only-show-errors'
+            ],
+            env: cliEnv(job),
+            check: () => {
+              if (readFileSync(file).length !== zip.length) throw new Error('download incomplete')
+              rmSync(file)
+            }
+          }
+        }
+      }
+    )
+  }
+
+  const results = new Map<string, Measured[]>(list.map(c => [c.name, []]))
+  for (let run = 0; run < RUNS; run++) {
+    for (const c of list) {
+      const { command, env, check } = await c.prepare(run)
+      const measured = await measure(command, env)
+      check()
+      results.get(c.name)?.push(measured)
+      rmSync(join(temp, `down-${run}`), { recursive: true, force: true })
+    }
+  }
+
+  const mbps = (name: string): number => SIZE_MB / (median((results.get(name) ?? []).map(m => m.ms)) / 1000)
+  const peak = (name: string): number | undefined => {
+    const peaks = (results.get(name) ?? []).flatMap(m => (m.peakMb === undefined ? [] : [m.peakMb]))
+    return peaks.length ? Math.max(...peaks) : undefined
+  }
+  const lines = [
+    `${SIZE_MB} MB artifact (10 random files), local S3 store, ${RUNS} runs per case, interleaved; whole-process wall time (median), peak RSS (max).`,
+    '',
+    '| case | MB/s | peak MiB |',
+    '|---|---:|---:|',
+    ...list.map(c => `| ${c.name} | ${mbps(c.name).toFixed(1)} | ${peak(c.name)?.toFixed(0) ?? 'n/a'} |`),
+    ''
+  ]
+  for (const direction of ['up', 'down'] as const) {
+    const action = list.find(c => c.direction === direction && c.tool === 'action')
+    const cli = list.find(c => c.direction === direction && c.tool === 'cli')
+    if (action && cli) {
+      lines.push(
+        `- ${direction}: action ÷ CLI throughput **${(mbps(action.name) / mbps(cli.name)).toFixed(2)}×** (target ≥ 1×)`
+      )
+    }
+  }
+  if (!aws) lines.push('- AWS CLI: not installed here, not measured')
+  const peaks = list.filter(c => c.tool === 'action').flatMap(c => peak(c.name) ?? [])
+  if (peaks.length) lines.push(`- action peak memory: **${Math.max(...peaks).toFixed(0)} MiB** (target < 150 MiB)`)
+  return lines.join('\n')
+}
