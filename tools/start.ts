@@ -1,121 +1,226 @@
-// `npm start`: the action end to end on one machine, no AWS account needed.
-// Starts the local CodePipeline emulator with a job waiting for its result,
-// runs the committed bundle (dist/index.js) against it exactly as a GitHub
-// runner runs a step, then shows what CodePipeline received, the step's
-// outputs and its job summary. Exits 0 only if the job ended Succeeded.
-import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+// `npm start`: the whole bridge on one machine, no AWS account or GitHub needed.
+// A job waits in the local CodePipeline emulator for the custom action type;
+// CodePipeline's STARTED event for it goes to the bundled Lambda handler
+// (dist/lambda/index.js, loaded in this process with the environment a
+// deployment gives it and its GitHub token in a fake Secrets Manager); the
+// handler polls, acknowledges and dispatches the worker workflow to a local
+// fake GitHub, which "runs" the workflow's step: the bundled reporting action
+// (dist/index.js) with the job ID from the dispatch's inputs. Every hop is
+// printed with its time since the event. Exits 0 only if the job ended Succeeded.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 
-import { startEmulator, type Emulator } from './emulator/index.js'
+import { DEFAULT_ACTION_TYPE_ID, formatActionType, formatCall, startEmulator, type Emulator } from './emulator/index.js'
+import { startFakeGitHub, type FakeGitHub, type GitHubCall } from './fake-github/server.js'
+import { startFakeSecretsManager, type FakeSecretsManager } from './secrets-manager.js'
 import { startArtifactDemo } from './start-artifacts.js'
-import { inputVariables, parseFileCommands } from './runner-protocol.js'
+import { runWorkerStep, type WorkerStepResult } from './worker-step.js'
 
 // Compiled to build/tools/start.js; the repository root is two levels up either way.
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
-const bundle = path.join(repoRoot, 'dist', 'index.js')
+const reportBundle = path.join(repoRoot, 'dist', 'index.js')
+const lambdaBundle = path.join(repoRoot, 'dist', 'lambda', 'index.js')
 
 const SAMPLE_SHA = '9fceb02d0ae598e95dc970b74767f19372d61af8'
 const SAMPLE_REPOSITORY = 'octo-org/sample-app'
+const SAMPLE_WORKFLOW = 'pipeline-job.yml'
 const SAMPLE_RUN_ID = '1234567890'
+const SECRET_ID = 'codepipeline-github-bridge'
+// A placeholder: the fake GitHub accepts any token, and a real one never appears in a log.
+const SAMPLE_TOKEN = 'github_pat_demo_not_a_real_token'
+// A round takes a job only with 75 s of budget left: give the invocation what a deployed function has.
+const FUNCTION_TIMEOUT_MS = 120_000
 
-/** The step as a workflow would write it, shown before it runs. */
+/** The worker step as the dispatched workflow writes it, shown before it runs. */
 const SAMPLE_OUTPUT_VARIABLES = {
   IMAGE_TAG: 'v1.4.2',
   IMAGE_URI: '123456789012.dkr.ecr.us-east-1.amazonaws.com/sample-app:v1.4.2',
   TESTS_PASSED: '128'
 }
 
+type LambdaHandler = (event: unknown, context: { getRemainingTimeInMillis(): number }) => Promise<unknown>
+
 function heading(title: string): void {
   console.log(`\n=== ${title} ${'='.repeat(Math.max(0, 70 - title.length))}`)
 }
 
-function runStep(env: Record<string, string>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    // The step's log goes straight to the terminal, as a runner would show it.
-    const child = spawn(process.execPath, [bundle], { cwd: repoRoot, env, stdio: ['ignore', 'inherit', 'inherit'] })
-    child.once('error', reject)
-    child.once('close', code => resolve(code ?? 1))
-  })
+/** Prints each hop of the bridge with the milliseconds since the STARTED event. */
+function timeline(): { hop(text: string): void; start(): void } {
+  let origin = performance.now()
+  return {
+    start: () => void (origin = performance.now()),
+    hop: text => console.log(`[${String(Math.round(performance.now() - origin)).padStart(5)} ms] ${text}`)
+  }
+}
+
+/** CodePipeline's EventBridge event for a custom action starting, as a rule delivers it. */
+function startedEvent(emulator: Emulator, pipeline: string, stage: string, action: string): Record<string, unknown> {
+  const { owner, category, provider, version } = DEFAULT_ACTION_TYPE_ID
+  return {
+    version: '0',
+    id: '6a7e8f00-0000-4000-8000-000000000001',
+    'detail-type': 'CodePipeline Action Execution State Change',
+    source: 'aws.codepipeline',
+    account: emulator.accountId,
+    time: new Date().toISOString(),
+    region: emulator.region,
+    resources: [`arn:aws:codepipeline:${emulator.region}:${emulator.accountId}:${pipeline}`],
+    detail: {
+      pipeline,
+      'execution-id': '0f1e2d3c-0000-4000-8000-000000000002',
+      stage,
+      action,
+      state: 'STARTED',
+      region: emulator.region,
+      type: { owner, category, provider, version }
+    }
+  }
+}
+
+/** The dispatched job's ID, when this call is a workflow_dispatch that carried one. */
+function dispatchedJobId(call: GitHubCall): string | undefined {
+  if (call.method !== 'POST' || !call.path.endsWith('/dispatches')) return undefined
+  const body = call.body
+  if (typeof body !== 'object' || body === null || !('inputs' in body)) return undefined
+  const inputs = body.inputs
+  if (typeof inputs !== 'object' || inputs === null || !('job-id' in inputs)) return undefined
+  return typeof inputs['job-id'] === 'string' ? inputs['job-id'] : undefined
+}
+
+/** Loads the handler as Lambda would at a cold start: its settings must be in the environment first. */
+async function loadHandler(env: Record<string, string>): Promise<LambdaHandler> {
+  Object.assign(process.env, env)
+  const module: unknown = await import(pathToFileURL(lambdaBundle).href)
+  const handler = typeof module === 'object' && module !== null && 'handler' in module ? module.handler : undefined
+  if (typeof handler !== 'function') throw new Error(`${lambdaBundle} does not export a handler function`)
+  return handler as LambdaHandler
 }
 
 async function main(): Promise<number> {
-  if (!existsSync(bundle)) {
-    console.error(`${bundle} is missing: run "npm ci" in a clean checkout (dist/ is committed), or "npm run package".`)
-    return 1
+  for (const bundle of [reportBundle, lambdaBundle]) {
+    if (!existsSync(bundle)) {
+      console.error(
+        `${bundle} is missing: run "npm ci" in a clean checkout (dist/ is committed), or "npm run package".`
+      )
+      return 1
+    }
   }
   const temp = mkdtempSync(path.join(os.tmpdir(), 'codepipeline-job-worker-start-'))
+  const { hop, start } = timeline()
   let emulator: Emulator | undefined
+  let github: FakeGitHub | undefined
+  let secrets: FakeSecretsManager | undefined
+  let step: Promise<WorkerStepResult> | undefined
   try {
-    emulator = await startEmulator()
-    const job = emulator.createJob({ pipelineContext: { pipelineName: 'sample-pipeline' } })
-    console.log(`CodePipeline emulator listening on ${emulator.url} (region ${emulator.region})`)
-    console.log(`Sample job ${job.id} is ${job.status} in pipeline "${job.data.pipelineContext.pipelineName}".`)
-
-    const files = {
-      output: path.join(temp, 'github_output'),
-      summary: path.join(temp, 'step_summary'),
-      event: path.join(temp, 'event.json')
-    }
-    writeFileSync(files.output, '')
-    writeFileSync(files.summary, '')
-    // A push event: its head_commit gives the revision's date and message without a GitHub API call.
-    writeFileSync(
-      files.event,
-      JSON.stringify({
-        ref: 'refs/heads/main',
-        head_commit: {
-          id: SAMPLE_SHA,
-          timestamp: new Date().toISOString(),
-          message: 'Add the image build to the pipeline'
+    emulator = await startEmulator({
+      onCall: call => hop(`CodePipeline received ${formatCall(call)}`)
+    })
+    const aws = { region: emulator.region, ...emulator.credentials }
+    const emulatorUrl = emulator.url
+    github = await startFakeGitHub({
+      onCall: (call, status) => {
+        const jobId = dispatchedJobId(call)
+        if (jobId === undefined) return hop(`GitHub received ${call.method} ${call.path} -> ${status}`)
+        hop(`workflow_dispatch arrived at the fake GitHub -> ${status}: inputs ${JSON.stringify(call.body)}`)
+        if (status >= 300 || step !== undefined) return
+        // The dispatched workflow's one step: report the job it was given a result.
+        const inputs: Record<string, string> = {
+          'job-id': jobId,
+          status: 'success',
+          'output-variables': JSON.stringify(SAMPLE_OUTPUT_VARIABLES),
+          'endpoint-url': emulatorUrl,
+          'github-token': SAMPLE_TOKEN
         }
-      })
-    )
+        hop(`The worker workflow runs its step (node ${process.version} dist/index.js):`)
+        console.log('    - uses: <this action>\n      with:')
+        for (const [name, value] of Object.entries(inputs)) console.log(`        ${name}: ${value}`)
+        step = runWorkerStep({
+          bundle: reportBundle,
+          cwd: repoRoot,
+          temp,
+          inputs,
+          dispatchInputs: (call.body as { inputs: Record<string, unknown> }).inputs,
+          repository: SAMPLE_REPOSITORY,
+          sha: SAMPLE_SHA,
+          runId: SAMPLE_RUN_ID,
+          // The step reads its commit from the same fake GitHub (started by the time a call arrives).
+          githubApiUrl: github?.url ?? '',
+          aws
+        })
+      }
+    })
+    github.addWorkflow(SAMPLE_REPOSITORY, SAMPLE_WORKFLOW)
+    github.addCommit(SAMPLE_REPOSITORY, {
+      sha: SAMPLE_SHA,
+      message: 'Add the image build to the pipeline',
+      committerDate: new Date().toISOString()
+    })
+    secrets = await startFakeSecretsManager()
+    secrets.putSecret(SECRET_ID, JSON.stringify({ token: SAMPLE_TOKEN }))
 
-    const inputs: Record<string, string> = {
-      'job-id': job.id,
-      status: 'success',
-      'output-variables': JSON.stringify(SAMPLE_OUTPUT_VARIABLES),
-      'endpoint-url': emulator.url
-    }
-    heading('The step')
-    console.log('- uses: <this action>')
-    console.log('  with:')
-    for (const [name, value] of Object.entries(inputs)) console.log(`    ${name}: ${value}`)
+    heading('The bridge on this machine')
+    console.log(`CodePipeline emulator  ${emulator.url} (region ${emulator.region})`)
+    console.log(`Fake GitHub API        ${github.url} (workflow ${SAMPLE_REPOSITORY}/${SAMPLE_WORKFLOW})`)
+    console.log(`Fake Secrets Manager   ${secrets.url} (secret "${SECRET_ID}": {"token": "..."})`)
 
-    // Only what a runner provides: the inputs, file commands, context and
-    // credentials (here the emulator's dummy key, as configure-aws-credentials would export).
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '',
-      HOME: temp,
-      AWS_CONFIG_FILE: path.join(temp, 'no-aws-config'),
-      AWS_SHARED_CREDENTIALS_FILE: path.join(temp, 'no-aws-credentials'),
+    const functionEnv: Record<string, string> = {
+      CATEGORY: DEFAULT_ACTION_TYPE_ID.category,
+      PROVIDER: DEFAULT_ACTION_TYPE_ID.provider,
+      VERSION: DEFAULT_ACTION_TYPE_ID.version,
+      REPOSITORY: SAMPLE_REPOSITORY,
+      WORKFLOW: SAMPLE_WORKFLOW,
+      REF: 'main',
+      GITHUB_API_URL: github.url,
+      MAX_BATCH_SIZE: '10',
+      MAX_ATTEMPTS: '2',
+      GITHUB_SECRET_ID: SECRET_ID,
+      AWS_REGION: emulator.region,
       AWS_ACCESS_KEY_ID: emulator.credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: emulator.credentials.secretAccessKey,
-      AWS_REGION: emulator.region,
-      // The SDK warns on Node versions before 22; runners use Node 24.
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      GITHUB_ACTIONS: 'true',
-      GITHUB_OUTPUT: files.output,
-      GITHUB_STEP_SUMMARY: files.summary,
-      GITHUB_EVENT_PATH: files.event,
-      GITHUB_EVENT_NAME: 'push',
-      GITHUB_SHA: SAMPLE_SHA,
-      GITHUB_REPOSITORY: SAMPLE_REPOSITORY,
-      GITHUB_RUN_ID: SAMPLE_RUN_ID,
-      GITHUB_RUN_NUMBER: '7',
-      GITHUB_WORKFLOW: 'Build',
-      GITHUB_SERVER_URL: 'https://github.com',
-      GITHUB_API_URL: 'https://api.github.com',
-      RUNNER_TEMP: temp,
-      ...inputVariables(inputs)
+      AWS_ENDPOINT_URL_CODEPIPELINE: emulator.url,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+      // Nothing from this machine's AWS profile may take part.
+      AWS_CONFIG_FILE: path.join(temp, 'no-aws-config'),
+      AWS_SHARED_CREDENTIALS_FILE: path.join(temp, 'no-aws-credentials'),
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'
     }
+    console.log('\nThe function (dist/lambda/index.js) is configured as a deployment would configure it:')
+    for (const name of ['CATEGORY', 'PROVIDER', 'VERSION', 'REPOSITORY', 'WORKFLOW', 'REF', 'GITHUB_SECRET_ID']) {
+      console.log(`  ${name}=${functionEnv[name] ?? ''}`)
+    }
+    const loadStart = performance.now()
+    const handler = await loadHandler(functionEnv)
+    console.log(`Handler loaded (cold start) in ${Math.round(performance.now() - loadStart)} ms.`)
 
-    heading(`The action's log (node ${process.version} dist/index.js)`)
-    const code = await runStep(env)
-    console.log(`(exit code ${code})`)
+    heading('The bridge, hop by hop (ms since the STARTED event)')
+    const pipeline = 'sample-pipeline'
+    const job = emulator.createJob({
+      status: 'Queued',
+      actionTypeId: DEFAULT_ACTION_TYPE_ID,
+      configuration: { Repository: SAMPLE_REPOSITORY, Workflow: SAMPLE_WORKFLOW, Ref: 'main' },
+      pipelineContext: { pipelineName: pipeline, stage: { name: 'Build' } }
+    })
+    const event = startedEvent(emulator, pipeline, 'Build', 'GitHubActions')
+    start()
+    hop(
+      `Job ${job.id} is ${job.status} in the emulator for ${formatActionType(DEFAULT_ACTION_TYPE_ID)} ` +
+        `(Repository=${SAMPLE_REPOSITORY}, Workflow=${SAMPLE_WORKFLOW}, Ref=main)`
+    )
+    hop('CodePipeline emits the STARTED event (EventBridge: aws.codepipeline, Action Execution State Change)')
+    const deadline = Date.now() + FUNCTION_TIMEOUT_MS
+    hop('STARTED event delivered to the handler')
+    const result = await handler(event, { getRemainingTimeInMillis: () => deadline - Date.now() })
+    hop(`Handler returned ${JSON.stringify(result)}`)
+    if (step === undefined) {
+      console.error('No workflow_dispatch reached the fake GitHub: the worker step never ran.')
+      return 1
+    }
+    const worker = await step
+    hop(`Worker step finished (exit code ${worker.code})`)
+    const finished = emulator.getJob(job.id)
+    hop(`Job ${job.id} is now ${finished?.status ?? 'unknown'} in the emulator.`)
 
     heading('What CodePipeline received')
     console.log(emulator.formatCalls())
@@ -124,20 +229,22 @@ async function main(): Promise<number> {
       console.log(JSON.stringify(call.body, null, 2))
     }
 
-    heading('Step outputs (GITHUB_OUTPUT)')
-    const outputs = Object.entries(parseFileCommands(readFileSync(files.output, 'utf8')))
+    heading('Worker step outputs (GITHUB_OUTPUT)')
+    const outputs = Object.entries(worker.outputs)
     if (outputs.length === 0) console.log('(none)')
     for (const [name, value] of outputs) console.log(`${name}=${value}`)
 
     heading('Job summary (GITHUB_STEP_SUMMARY, Markdown/HTML)')
-    console.log(readFileSync(files.summary, 'utf8').trim() || '(empty)')
+    console.log(worker.summary || '(empty)')
 
-    const status = emulator.getJob(job.id)?.status
     heading('Result')
-    console.log(`Job ${job.id} is now ${status ?? 'unknown'}.`)
-    return code === 0 && status === 'Succeeded' ? 0 : 1
+    const variables = finished?.result?.kind === 'success' ? finished.result.outputVariables : undefined
+    console.log(`Job ${job.id} is now ${finished?.status ?? 'unknown'}.`)
+    console.log(`Output variables: ${JSON.stringify(variables ?? {})}`)
+    return worker.code === 0 && finished?.status === 'Succeeded' ? 0 : 1
   } finally {
-    await emulator?.close()
+    await step?.catch(() => undefined)
+    await Promise.all([emulator?.close(), github?.close(), secrets?.close()])
     rmSync(temp, { recursive: true, force: true })
   }
 }
