@@ -1,7 +1,9 @@
-// `npm start`, the README's first command: compiles the demo script, runs the
-// bundle against the emulator and must exit 0 having printed the recorded call.
+// `npm start`, the README's first command: compiles the demo script, which
+// runs the whole bridge (a queued job's STARTED event to the bundled Lambda
+// handler, its dispatch to a fake GitHub that runs the bundled reporting
+// action) and must exit 0 having printed every hop in order.
 // The compiled script is then run again under each runtime (this machine's
-// Node, and Node 24 when present): the demo runs the bundle on its own Node.
+// Node, and Node 24 when present): the demo runs the handler and the step on its own Node.
 import { spawn } from 'node:child_process'
 import path from 'node:path'
 
@@ -29,31 +31,73 @@ function run(command: string, args: string[]): Promise<Finished> {
   })
 }
 
+/** The timeline's lines: `[  12 ms] text`, in the order printed. */
+function hops(output: string): { ms: number; text: string }[] {
+  return [...output.matchAll(/^\[\s*(\d+) ms\] (.*)$/gm)].map(m => ({ ms: Number(m[1]), text: m[2] ?? '' }))
+}
+
 function expectDemoWorked({ code, output }: Finished): void {
   if (code !== 0) throw new Error(`exit ${String(code)}:\n${output}`)
-  const jobId = /Sample job (\S+) is InProgress/.exec(output)?.[1] ?? ''
+  const jobId = /Job (\S+) is Queued in the emulator for Build\/Custom\/GitHubActions\/1 /.exec(output)?.[1] ?? ''
   expect(jobId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
-  // What CodePipeline received: one signed, recorded call and its body.
-  expect(output).toContain(`#1 PutJobSuccessResult job=${jobId} -> 200 [sig=valid, recorded]`)
+
+  // Every hop of the bridge, in this order, each with a time that never goes back.
+  const timeline = hops(output)
+  const expected = [
+    `Job ${jobId} is Queued in the emulator for Build/Custom/GitHubActions/1 (Repository=octo-org/sample-app, Workflow=pipeline-job.yml, Ref=main)`,
+    'STARTED event delivered to the handler',
+    'CodePipeline received #1 PollForJobs -> 200 [sig=valid, recorded]',
+    `CodePipeline received #2 AcknowledgeJob job=${jobId} -> 200 [sig=valid, recorded]`,
+    'workflow_dispatch arrived at the fake GitHub -> 200',
+    'The worker workflow runs its step',
+    `PutJobSuccessResult job=${jobId} -> 200 [sig=valid, recorded]`,
+    'Worker step finished (exit code 0)',
+    `Job ${jobId} is now Succeeded in the emulator.`
+  ]
+  const positions = expected.map(text => timeline.findIndex(hop => hop.text.includes(text)))
+  expect(positions.every(p => p >= 0)).toBe(true)
+  expect(positions).toEqual([...positions].sort((a, b) => a - b))
+  const times = timeline.map(hop => hop.ms)
+  expect(times).toEqual([...times].sort((a, b) => a - b))
+  expect(
+    timeline.some(hop => hop.text.startsWith('Handler returned {"seen":1,"dispatched":1,"skipped":0,"failed":0'))
+  ).toBe(true)
+
+  // Exactly one dispatch, and it carried the job's ID to the worker step.
+  const dispatches = timeline.filter(hop => hop.text.startsWith('workflow_dispatch arrived'))
+  expect(dispatches).toHaveLength(1)
+  expect(dispatches[0]?.text).toContain(`"inputs":{"job-id":"${jobId}"`)
+  expect(output).toContain(`        job-id: ${jobId}\n`)
+
+  // What CodePipeline received: one signed, recorded result and its body.
+  expect(output.match(/PutJobSuccessResult job=/g)).toHaveLength(2) // the hop and the summary of calls
+  expect(output).toContain(`#3 PutJobSuccessResult job=${jobId} -> 200 [sig=valid, recorded]`)
   expect(output).toMatch(/"outputVariables": \{\s+"IMAGE_TAG": "v1\.4\.2"/)
   // The step's outputs and job summary.
   expect(output).toContain(`job-id=${jobId}`)
   expect(output).toContain('result=succeeded')
   expect(output).toContain('<h2>CodePipeline job result</h2>')
+  // The job's end in the emulator: Succeeded, with the step's output variables.
   expect(output).toContain(`Job ${jobId} is now Succeeded.`)
+  const variables = /^Output variables: (.*)$/m.exec(output)?.[1] ?? 'null'
+  expect(JSON.parse(variables)).toEqual({
+    IMAGE_TAG: 'v1.4.2',
+    IMAGE_URI: '123456789012.dkr.ecr.us-east-1.amazonaws.com/sample-app:v1.4.2',
+    TESTS_PASSED: '128'
+  })
 }
 
-it('npm start compiles the demo, reports the sample job and exits 0', async () => {
+it('npm start compiles the demo and shows the whole bridge: event, handler, dispatch, worker step, job Succeeded', async () => {
   expectDemoWorked(await run('npm', ['start', '--silent']))
 }, 60_000)
 
 it.each(runtimes)(
-  'the compiled demo runs the bundle on %s',
+  'the compiled demo runs the handler and the worker step on %s',
   async (_label, node) => {
     // Relies on the build/ output of the test above (jest runs a file's tests in order).
     const result = await run(node, [path.join(repoRoot, 'build/tools/start.js')])
     expectDemoWorked(result)
-    expect(result.output).toContain(`The action's log (node ${nodeVersion(node)} dist/index.js)`)
+    expect(result.output).toContain(`The worker workflow runs its step (node ${nodeVersion(node)} dist/index.js)`)
   },
   30_000
 )
