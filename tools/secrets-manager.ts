@@ -37,6 +37,8 @@ export interface FakeSecretsManagerOptions {
   accessKeyId?: string
   secretAccessKey?: string
   accountId?: string
+  /** Called once per request after it is answered; `npm start` prints from here. */
+  onCall?: (call: SecretsManagerCall) => void
 }
 
 export async function startFakeSecretsManager(options: FakeSecretsManagerOptions = {}): Promise<FakeSecretsManager> {
@@ -69,8 +71,10 @@ export async function startFakeSecretsManager(options: FakeSecretsManagerOptions
           ? input.SecretId
           : undefined
       const answer = (status: number, payload: Record<string, unknown>): void => {
-        calls.push({ at: Date.now(), target, secretId, signature: signature.verdict, status })
+        const call = { at: Date.now(), target, secretId, signature: signature.verdict, status }
+        calls.push(call)
         send(res, status, payload)
+        options.onCall?.(call)
       }
 
       if (signature.error) return answer(400, { __type: signature.error.name, message: signature.error.message })

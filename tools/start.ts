@@ -157,7 +157,12 @@ async function main(): Promise<number> {
       message: 'Add the image build to the pipeline',
       committerDate: new Date().toISOString()
     })
-    secrets = await startFakeSecretsManager()
+    secrets = await startFakeSecretsManager({
+      onCall: call =>
+        hop(
+          `Secrets Manager received ${call.target.replace(/^secretsmanager\./, '')} ${call.secretId ?? ''} -> ${call.status}`
+        )
+    })
     secrets.putSecret(SECRET_ID, JSON.stringify({ token: SAMPLE_TOKEN }))
 
     heading('The bridge on this machine')

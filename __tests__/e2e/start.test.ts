@@ -46,6 +46,8 @@ function expectDemoWorked({ code, output }: Finished): void {
   const expected = [
     `Job ${jobId} is Queued in the emulator for Build/Custom/GitHubActions/1 (Repository=octo-org/sample-app, Workflow=pipeline-job.yml, Ref=main)`,
     'STARTED event delivered to the handler',
+    // The function's GitHub token, read before any job is acknowledged.
+    'Secrets Manager received GetSecretValue codepipeline-github-bridge -> 200',
     'CodePipeline received #1 PollForJobs -> 200 [sig=valid, recorded]',
     `CodePipeline received #2 AcknowledgeJob job=${jobId} -> 200 [sig=valid, recorded]`,
     'workflow_dispatch arrived at the fake GitHub -> 200',
