@@ -16,6 +16,7 @@ import { craftZip } from '../artifact-store/craft-zip.js'
 import { startArtifactStore, type ArtifactStore } from '../artifact-store/index.js'
 import { startEmulator, type Emulator, type Job } from '../emulator/index.js'
 import { inputVariables } from '../runner-protocol.js'
+import { median } from './stats.js'
 
 const MB = 1024 * 1024
 const SIZE_MB = Number(process.env.BENCH_ARTIFACT_MB ?? 100)
@@ -66,12 +67,6 @@ function randomZip(sizeMb: number, files = 10): Buffer {
   return craftZip(
     Array.from({ length: files }, (_, i) => ({ name: `bin/part-${i}.bin`, data: randomBytes((sizeMb * MB) / files) }))
   )
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2
 }
 
 interface ArtifactCase {

@@ -9,8 +9,10 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join, resolve } from 'node:path'
 import { startEmulator, type Emulator } from '../emulator/index.js'
 import { artifactBench } from './artifacts.js'
+import { dispatchBench } from './dispatch.js'
 import { NODE24_ENV, findNode24 } from '../node24/find.js'
 import { inputVariables } from '../runner-protocol.js'
+import { median } from './stats.js'
 
 // Compiled to build/tools/bench/bench.js: the repository root is three levels up.
 const root = resolve(import.meta.dirname, '..', '..', '..')
@@ -136,12 +138,6 @@ function timeOnce(command: readonly string[], env: Record<string, string>, expec
   })
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2
-}
-
 function jsBytes(dir: string): number {
   return readdirSync(dir)
     .filter(f => f.endsWith('.js'))
@@ -206,6 +202,8 @@ async function main(): Promise<void> {
   console.log(table)
   const artifacts = process.env.BENCH_ARTIFACTS === '0' ? undefined : await artifactBench(root, node, aws)
   if (artifacts) console.log(`\n${artifacts}`)
+  const dispatch = process.env.BENCH_DISPATCH === '0' ? undefined : await dispatchBench(root, node, version)
+  if (dispatch) console.log(`\n${dispatch}`)
 
   if (process.argv.includes('--readme')) {
     const readme = join(root, 'README.md')
@@ -218,6 +216,10 @@ async function main(): Promise<void> {
       .replace(
         /(<!-- ARTIFACT-BENCHMARK:START -->)[\s\S]*?(<!-- ARTIFACT-BENCHMARK:END -->)/,
         (whole, start: string, end: string) => (artifacts ? `${start}\n\n${artifacts}\n\n${end}` : whole)
+      )
+      .replace(
+        /(<!-- DISPATCH-BENCHMARK:START -->)[\s\S]*?(<!-- DISPATCH-BENCHMARK:END -->)/,
+        (whole, start: string, end: string) => (dispatch ? `${start}\n\n${dispatch}\n\n${end}` : whole)
       )
     // Formatted as the project's format check expects, so the update commits cleanly.
     const prettier = await import('prettier')

@@ -1,9 +1,9 @@
-// A minimal stand-in for the Lambda Node.js runtime, for tests: a child
+// A minimal stand-in for the Lambda Node.js runtime, for tests and the bench: a child
 // process that imports the handler's bundle once (the cold start) and then
 // runs the invocations its parent sends over IPC one at a time, as a warm
 // container does. What the handler writes to stdout or stderr is forwarded
 // to the parent, as Lambda forwards it to CloudWatch Logs.
-// Usage: node lambda-runtime.mjs <bundle> <export name>
+// Usage: node runtime.mjs <bundle> <export name>
 import { performance } from 'node:perf_hooks'
 import { pathToFileURL } from 'node:url'
 

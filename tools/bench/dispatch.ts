@@ -1,0 +1,266 @@
+/**
+ * The dispatch path, side by side in one run: how long a pipeline's job takes
+ * to reach GitHub as a `workflow_dispatch` request, through the Lambda
+ * handler (cold and warm container, and a job that becomes pollable 2 s after
+ * its event) and through the scheduled dispatcher action's round, against the
+ * structural floor of a 5-minute schedule. Every time ends when the dispatch
+ * request arrives at the fake GitHub. Interleaved runs, medians, ratios.
+ */
+import { spawn } from 'node:child_process'
+import { generateKeyPairSync } from 'node:crypto'
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import { join } from 'node:path'
+
+import { startEmulator, type Emulator } from '../emulator/index.js'
+import { startFakeGitHub, type FakeGitHub } from '../fake-github/server.js'
+import { INVOCATION_TIMEOUT_MS, startContainer, type LambdaContainer } from '../lambda-host/host.js'
+import { inputVariables } from '../runner-protocol.js'
+import { startFakeSecretsManager, type FakeSecretsManager } from '../secrets-manager.js'
+import { median } from './stats.js'
+
+const RUNS = Number(process.env.BENCH_DISPATCH_RUNS ?? process.env.BENCH_RUNS ?? 15)
+const ACTION_TYPE = { category: 'Build', owner: 'Custom', provider: 'GitHubActions', version: '1' }
+const REPOSITORY = 'octo-org/app'
+const WORKFLOW = 'pipeline-job.yml'
+const SECRET_ID = 'github-bridge'
+const LATE_MS = 2_000
+/** GitHub's shortest schedule; a job waits half of it on average for the next run, then for a runner. */
+const SCHEDULE_MS = 300_000
+const SCHEDULE_AVERAGE_MS = SCHEDULE_MS / 2
+const TARGETS = { cold: 1_000, warm: 150, late: 1_000 }
+
+const CASES = {
+  cold: 'Lambda cold: new process loads the bundle, one invocation',
+  warm: 'Lambda warm: module loaded, next invocation',
+  late: 'Lambda, job pollable 2 s after its event (from then)',
+  action: 'scheduled action: one round (`dist/dispatch/index.js`)'
+} as const
+type CaseName = keyof typeof CASES
+
+interface Servers {
+  readonly emulator: Emulator
+  readonly github: FakeGitHub
+  readonly secrets: FakeSecretsManager
+  /** When each job's dispatch request arrived (performance.now()), by job ID. */
+  readonly arrivals: Map<string, number>
+}
+
+async function startServers(): Promise<Servers> {
+  const arrivals = new Map<string, number>()
+  const emulator = await startEmulator()
+  const github = await startFakeGitHub({
+    onCall: call => {
+      const inputs = (call.body as { inputs?: Record<string, string> } | undefined)?.inputs
+      const jobId = inputs?.['job-id']
+      if (call.path.endsWith('/dispatches') && jobId && !arrivals.has(jobId)) arrivals.set(jobId, performance.now())
+    }
+  })
+  const secrets = await startFakeSecretsManager()
+  github.addWorkflow(REPOSITORY, WORKFLOW)
+  // A GitHub App, as the recommended setup: a cold start mints a token, a warm one reuses it.
+  const key = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const app = { appId: '123456', installationId: '7890' }
+  github.addApp({ ...app, publicKey: key.publicKey.export({ type: 'spki', format: 'pem' }).toString() })
+  const privateKey = key.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()
+  secrets.putSecret(SECRET_ID, JSON.stringify({ ...app, privateKey }))
+  return { emulator, github, secrets, arrivals }
+}
+
+function queuedJob(emulator: Emulator, pollableAfterMs?: number): string {
+  return emulator.createJob({
+    status: 'Queued',
+    actionTypeId: ACTION_TYPE,
+    pipelineContext: { pipelineName: 'app-pipeline', stage: { name: 'Build' } },
+    ...(pollableAfterMs === undefined ? {} : { pollableAfterMs })
+  }).id
+}
+
+/** A STARTED event of the action type, as CodePipeline sends it through EventBridge. */
+function startedEvent(emulator: Emulator): Record<string, unknown> {
+  return {
+    version: '0',
+    id: 'a1b2c3d4-0000-0000-0000-000000000000',
+    'detail-type': 'CodePipeline Action Execution State Change',
+    source: 'aws.codepipeline',
+    account: emulator.accountId,
+    time: new Date().toISOString(),
+    region: emulator.region,
+    resources: [`arn:aws:codepipeline:${emulator.region}:${emulator.accountId}:app-pipeline`],
+    detail: {
+      pipeline: 'app-pipeline',
+      'execution-id': 'e1e2e3e4-0000-0000-0000-000000000000',
+      stage: 'Build',
+      action: 'GitHubActions',
+      state: 'STARTED',
+      region: emulator.region,
+      type: { ...ACTION_TYPE, version: 1 },
+      version: 1
+    }
+  }
+}
+
+function functionEnv(s: Servers): Record<string, string> {
+  return {
+    CATEGORY: ACTION_TYPE.category,
+    PROVIDER: ACTION_TYPE.provider,
+    VERSION: ACTION_TYPE.version,
+    REPOSITORY,
+    WORKFLOW,
+    REF: 'main',
+    GITHUB_API_URL: s.github.url,
+    MAX_BATCH_SIZE: '10',
+    MAX_ATTEMPTS: '3',
+    GITHUB_SECRET_ID: SECRET_ID,
+    AWS_ENDPOINT_URL_CODEPIPELINE: s.emulator.url,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: s.secrets.url
+  }
+}
+
+/** Milliseconds from `start` to the job's dispatch; fails when the job was never dispatched. */
+function latency(s: Servers, name: string, jobId: string, start: number): number {
+  const arrived = s.arrivals.get(jobId)
+  if (arrived === undefined) throw new Error(`${name}: job ${jobId} was never dispatched`)
+  return arrived - start
+}
+
+async function invokeFor(fn: LambdaContainer, s: Servers, name: string): Promise<void> {
+  const run = await fn.invoke(startedEvent(s.emulator), INVOCATION_TIMEOUT_MS)
+  if (!run.ok) throw new Error(`${name}: invocation failed: ${JSON.stringify(run.error)} ${run.logs.join('\n')}`)
+}
+
+/** The dispatcher action as a runner runs it: a new process, inputs in INPUT_*, output and summary files. */
+function runAction(root: string, node: string, s: Servers, temp: string): Promise<void> {
+  const output = join(temp, 'output')
+  const summary = join(temp, 'summary')
+  writeFileSync(output, '')
+  writeFileSync(summary, '')
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: temp,
+    RUNNER_TEMP: temp,
+    GITHUB_OUTPUT: output,
+    GITHUB_STEP_SUMMARY: summary,
+    GITHUB_SERVER_URL: 'https://github.example',
+    AWS_ACCESS_KEY_ID: s.emulator.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: s.emulator.credentials.secretAccessKey,
+    AWS_REGION: s.emulator.region,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...inputVariables({
+      category: ACTION_TYPE.category,
+      provider: ACTION_TYPE.provider,
+      version: ACTION_TYPE.version,
+      'max-batch-size': '10',
+      'timeout-seconds': '300',
+      repository: REPOSITORY,
+      workflow: WORKFLOW,
+      ref: 'main',
+      'github-token': 'ghs_bench',
+      'github-api-url': s.github.url,
+      'endpoint-url': s.emulator.url,
+      'max-attempts': '3'
+    })
+  }
+  return new Promise((done, fail) => {
+    const child = spawn(node, [join(root, 'dist', 'dispatch', 'index.js')], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    let text = ''
+    child.stdout.on('data', (c: Buffer) => (text += c.toString()))
+    child.stderr.on('data', (c: Buffer) => (text += c.toString()))
+    child.on('error', fail)
+    child.on('exit', code => (code === 0 ? done() : fail(new Error(`dispatcher exited ${code}: ${text.slice(-800)}`))))
+  })
+}
+
+/** The handler bundle's bytes: the entry file and the chunks ncc splits off. */
+function bundleSize(root: string): { entry: number; chunks: number; count: number } {
+  const dir = join(root, 'dist', 'lambda')
+  const files = readdirSync(dir).filter(f => f.endsWith('.js'))
+  const size = (f: string): number => statSync(join(dir, f)).size
+  const chunks = files.filter(f => f !== 'index.js')
+  return { entry: size('index.js'), chunks: chunks.reduce((n, f) => n + size(f), 0), count: chunks.length }
+}
+
+const kib = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KiB`
+const ms = (value: number): string => value.toFixed(0)
+
+/** Runs the dispatch cases RUNS times, interleaved; returns the Markdown the README shows. */
+export async function dispatchBench(root: string, node: string, version: string): Promise<string> {
+  const s = await startServers()
+  const temp = mkdtempSync(join(os.tmpdir(), 'bench-dispatch-'))
+  const times: Record<CaseName, number[]> = { cold: [], warm: [], late: [], action: [] }
+  const loads: number[] = []
+  const ready: number[] = []
+  const options = { root, node, env: functionEnv(s), region: s.emulator.region, credentials: s.emulator.credentials }
+  try {
+    for (let run = 0; run < RUNS; run++) {
+      // Cold: the event reaches a function with no container; Lambda starts one, loads the bundle, invokes it.
+      const coldJob = queuedJob(s.emulator)
+      const coldStart = performance.now()
+      const fn = await startContainer(options)
+      ready.push(performance.now() - coldStart)
+      loads.push(fn.loadMs)
+      try {
+        await invokeFor(fn, s, 'cold')
+        times.cold.push(latency(s, 'cold', coldJob, coldStart))
+
+        const warmJob = queuedJob(s.emulator)
+        const warmStart = performance.now()
+        await invokeFor(fn, s, 'warm')
+        times.warm.push(latency(s, 'warm', warmJob, warmStart))
+
+        // The emulator hands the job out LATE_MS after it is created; the time counts from then.
+        const lateJob = queuedJob(s.emulator, LATE_MS)
+        const pollable = performance.now() + LATE_MS
+        await invokeFor(fn, s, 'late')
+        times.late.push(latency(s, 'late', lateJob, pollable))
+      } finally {
+        await fn.close()
+      }
+
+      const actionJob = queuedJob(s.emulator)
+      const actionStart = performance.now()
+      await runAction(root, node, s, temp)
+      times.action.push(latency(s, 'action', actionJob, actionStart))
+    }
+  } finally {
+    rmSync(temp, { recursive: true, force: true })
+    await Promise.all([s.emulator.close(), s.github.close(), s.secrets.close()])
+  }
+  return report(times, loads, ready, bundleSize(root), version)
+}
+
+function report(
+  times: Record<CaseName, number[]>,
+  loads: number[],
+  ready: number[],
+  size: { entry: number; chunks: number; count: number },
+  version: string
+): string {
+  const m = {
+    cold: median(times.cold),
+    warm: median(times.warm),
+    late: median(times.late),
+    action: median(times.action)
+  }
+  const met = (value: number, target: number): string =>
+    `${ms(value)} ms, target ≤ ${target} ms: ${value <= target ? 'met' : '**not met**'}`
+  const rows = (Object.keys(CASES) as CaseName[]).map(
+    name => `| ${CASES[name]} | ${ms(m[name])} | ${(SCHEDULE_AVERAGE_MS / m[name]).toFixed(0)}× |`
+  )
+  return [
+    `Node ${version}, ${RUNS} runs per case, interleaved; from the event (or the start of the round) to the \`workflow_dispatch\` request arriving at the fake GitHub, median.`,
+    '',
+    `| dispatch path | median ms | 5-minute schedule's average ÷ this |`,
+    '|---|---:|---:|',
+    ...rows,
+    `| floor of a 5-minute schedule: average wait (300 s at worst), before the runner even starts | ${SCHEDULE_AVERAGE_MS} | 1× |`,
+    '',
+    `- cold: ${met(m.cold, TARGETS.cold)}`,
+    `- warm: ${met(m.warm, TARGETS.warm)}`,
+    `- late job, from the moment it is pollable: ${met(m.late, TARGETS.late)} (a schedule: up to ${SCHEDULE_MS / 1000} s)`,
+    `- handler bundle \`dist/lambda\`: ${kib(size.entry + size.chunks)} (entry ${kib(size.entry)}, ${size.count} chunks ${kib(size.chunks)}); import in a fresh process ${ms(median(loads))} ms, process start to loaded ${ms(median(ready))} ms`
+  ].join('\n')
+}
