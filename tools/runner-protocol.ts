@@ -2,10 +2,10 @@
 // commands back. Shared by `npm start`, the benchmark and the test helper that
 // run the bundle as a runner does.
 
-/** The environment variable a runner sets for an input: upper-cased, spaces to underscores, hyphens kept. */
-export function inputVariable(name: string): string {
-  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
-}
+import { inputVariable } from '../src/common/input-variable.js'
+
+// One definition of the variable name, the one the actions themselves use.
+export { inputVariable }
 
 /** Inputs by name as the environment variables a runner would set. */
 export function inputVariables(inputs: Readonly<Record<string, string>>): Record<string, string> {

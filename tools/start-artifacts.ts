@@ -4,7 +4,6 @@
 // input artifacts bundle extracts the source, a stand-in build writes a
 // folder, and the reporting bundle uploads it before reporting success. Then
 // the next stage's view: the uploaded zip's entries, read back from the store.
-import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -15,13 +14,13 @@ import yauzl from 'yauzl'
 import { craftZip } from './artifact-store/craft-zip.js'
 import { startArtifactStore, type ArtifactStore } from './artifact-store/index.js'
 import { startEmulator, type Emulator, type Job } from './emulator/index.js'
-import { inputVariables, parseFileCommands } from './runner-protocol.js'
+import { runBundleAsStep } from './worker-step.js'
 
 function heading(title: string): void {
   console.log(`\n=== ${title} ${'='.repeat(Math.max(0, 70 - title.length))}`)
 }
 
-/** Runs one bundled step as a runner would: inputs in the environment, its log on the terminal. */
+/** Runs one bundled step as a runner would, against the emulator and the artifact store. */
 function runStep(
   repoRoot: string,
   bundle: string,
@@ -29,38 +28,23 @@ function runStep(
   ctx: { emulator: Emulator; store: ArtifactStore; workspace: string; temp: string },
   inputs: Record<string, string>
 ): Promise<{ code: number; outputs: Record<string, string> }> {
-  const outputFile = path.join(ctx.temp, `output-${path.basename(path.dirname(bundle))}`)
-  const summaryFile = path.join(ctx.temp, 'step-summary')
-  writeFileSync(outputFile, '')
-  writeFileSync(summaryFile, '')
-  const env = {
-    PATH: process.env.PATH ?? '',
-    HOME: ctx.temp,
-    AWS_CONFIG_FILE: path.join(ctx.temp, 'no-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: path.join(ctx.temp, 'no-aws-credentials'),
-    AWS_ACCESS_KEY_ID: ctx.emulator.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: ctx.emulator.credentials.secretAccessKey,
-    AWS_REGION: ctx.emulator.region,
-    AWS_ENDPOINT_URL_CODEPIPELINE: ctx.emulator.url,
-    // The artifact store: the job's own credentials are used there, never the ones above.
-    AWS_ENDPOINT_URL_S3: ctx.store.url,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    GITHUB_ACTIONS: 'true',
-    GITHUB_WORKSPACE: ctx.workspace,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    GITHUB_RUN_ID: '1234567890',
-    GITHUB_REPOSITORY: 'octo-org/sample-app',
-    GITHUB_SERVER_URL: 'https://github.com',
-    RUNNER_TEMP: ctx.temp,
-    ...inputVariables({ 'job-id': job.id, ...inputs })
-  }
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, bundle)], { cwd: repoRoot, env, stdio: 'inherit' })
-    child.once('error', reject)
-    child.once('close', code =>
-      resolve({ code: code ?? 1, outputs: parseFileCommands(readFileSync(outputFile, 'utf8')) })
-    )
+  return runBundleAsStep({
+    bundle: path.join(repoRoot, bundle),
+    cwd: repoRoot,
+    temp: ctx.temp,
+    inputs: { 'job-id': job.id, ...inputs },
+    env: {
+      AWS_ACCESS_KEY_ID: ctx.emulator.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: ctx.emulator.credentials.secretAccessKey,
+      AWS_REGION: ctx.emulator.region,
+      AWS_ENDPOINT_URL_CODEPIPELINE: ctx.emulator.url,
+      // The artifact store: the job's own credentials are used there, never the ones above.
+      AWS_ENDPOINT_URL_S3: ctx.store.url,
+      GITHUB_WORKSPACE: ctx.workspace,
+      GITHUB_RUN_ID: '1234567890',
+      GITHUB_REPOSITORY: 'octo-org/sample-app',
+      GITHUB_SERVER_URL: 'https://github.com'
+    }
   })
 }
 

@@ -35,53 +35,79 @@ export interface WorkerStepResult {
 
 /** Runs the step; its log goes straight to the terminal, as a runner would show it. */
 export async function runWorkerStep(options: WorkerStepOptions): Promise<WorkerStepResult> {
-  const { temp } = options
-  const files = {
-    output: path.join(temp, 'github_output'),
-    summary: path.join(temp, 'step_summary'),
-    event: path.join(temp, 'event.json')
-  }
-  writeFileSync(files.output, '')
-  writeFileSync(files.summary, '')
+  const eventFile = path.join(options.temp, 'event.json')
   writeFileSync(
-    files.event,
+    eventFile,
     JSON.stringify({
       ref: 'refs/heads/main',
       inputs: options.dispatchInputs,
       repository: { full_name: options.repository }
     })
   )
-  // Only what a runner provides: the inputs, file commands, context and credentials.
+  return runBundleAsStep({
+    bundle: options.bundle,
+    cwd: options.cwd,
+    temp: options.temp,
+    inputs: options.inputs,
+    // The run's context and what configure-aws-credentials would have exported.
+    env: {
+      AWS_ACCESS_KEY_ID: options.aws.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: options.aws.secretAccessKey,
+      AWS_REGION: options.aws.region,
+      GITHUB_EVENT_PATH: eventFile,
+      GITHUB_EVENT_NAME: 'workflow_dispatch',
+      GITHUB_REF: 'refs/heads/main',
+      GITHUB_SHA: options.sha,
+      GITHUB_REPOSITORY: options.repository,
+      GITHUB_RUN_ID: options.runId,
+      GITHUB_RUN_NUMBER: '7',
+      GITHUB_WORKFLOW: 'Pipeline job',
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_API_URL: options.githubApiUrl
+    }
+  })
+}
+
+export interface BundleStep {
+  readonly bundle: string
+  readonly cwd: string
+  /** A scratch directory the step may write to (HOME, RUNNER_TEMP, file commands). */
+  readonly temp: string
+  /** The step's `with:` inputs by name. */
+  readonly inputs: Readonly<Record<string, string>>
+  /** The run's context and credentials: what a runner and the steps before this one provide. */
+  readonly env: Readonly<Record<string, string>>
+}
+
+/**
+ * Any bundled action run as a runner runs a step: a child process on this
+ * Node with only what a runner provides (no AWS profile of this machine's),
+ * its inputs as INPUT_* variables and fresh file commands, its log straight
+ * on the terminal. Shared by both `npm start` demos.
+ */
+export async function runBundleAsStep(step: BundleStep): Promise<WorkerStepResult> {
+  const { temp } = step
+  const files = { output: path.join(temp, 'github_output'), summary: path.join(temp, 'step_summary') }
+  writeFileSync(files.output, '')
+  writeFileSync(files.summary, '')
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     ...(process.env.SystemRoot ? { SystemRoot: process.env.SystemRoot } : {}),
     HOME: temp,
     AWS_CONFIG_FILE: path.join(temp, 'no-aws-config'),
     AWS_SHARED_CREDENTIALS_FILE: path.join(temp, 'no-aws-credentials'),
-    AWS_ACCESS_KEY_ID: options.aws.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: options.aws.secretAccessKey,
-    AWS_REGION: options.aws.region,
     // The SDK warns on Node versions before 22; runners use Node 24.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     GITHUB_ACTIONS: 'true',
     GITHUB_OUTPUT: files.output,
     GITHUB_STEP_SUMMARY: files.summary,
-    GITHUB_EVENT_PATH: files.event,
-    GITHUB_EVENT_NAME: 'workflow_dispatch',
-    GITHUB_REF: 'refs/heads/main',
-    GITHUB_SHA: options.sha,
-    GITHUB_REPOSITORY: options.repository,
-    GITHUB_RUN_ID: options.runId,
-    GITHUB_RUN_NUMBER: '7',
-    GITHUB_WORKFLOW: 'Pipeline job',
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_API_URL: options.githubApiUrl,
     RUNNER_TEMP: temp,
-    ...inputVariables(options.inputs)
+    ...step.env,
+    ...inputVariables(step.inputs)
   }
   const code = await new Promise<number>((resolve, reject) => {
-    const child = spawn(process.execPath, [options.bundle], {
-      cwd: options.cwd,
+    const child = spawn(process.execPath, [step.bundle], {
+      cwd: step.cwd,
       env,
       stdio: ['ignore', 'inherit', 'inherit']
     })

@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import type { Env } from './env.js'
+import { inputVariable } from './input-variable.js'
 
 /**
  * Reads the named action inputs once, as the runner hands them over: strings,
@@ -13,11 +14,6 @@ export function readInputs<N extends string>(
   const raw = {} as Record<N, string>
   for (const name of names) raw[name] = core.getInput(name, { trimWhitespace: !untrimmed.includes(name) })
   return raw
-}
-
-/** The environment variable that carries an input, as @actions/core and the runner name it. */
-export function inputVariable(name: string): string {
-  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
 }
 
 /**
