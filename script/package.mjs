@@ -1,34 +1,85 @@
 #!/usr/bin/env node
 // Builds every entry point with ncc: `node script/package.mjs [outDir]`.
 // The check-dist test builds into a temporary folder and compares it with dist/.
-import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+// Prints one line per bundle (its time and size) on stderr as it goes; --quiet silences them.
+import { execFile } from 'node:child_process'
+import { availableParallelism } from 'node:os'
+import { performance } from 'node:perf_hooks'
+import { promisify } from 'node:util'
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { minify } from 'terser'
 import { ENTRIES } from './entries.mjs'
 
 const root = resolve(import.meta.dirname, '..')
-const outDir = resolve(process.argv[2] ?? join(root, 'dist'))
+const args = process.argv.slice(2)
+const quiet = args.includes('--quiet')
+const outDir = resolve(args.find(arg => !arg.startsWith('--')) ?? join(root, 'dist'))
+const progress = text => {
+  if (!quiet) process.stderr.write(`${text}\n`)
+}
 const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
 
 // Built beside the target and swapped in at the end, so that tests running
 // the committed bundle never see a half-written or missing dist/.
 const staging = mkdtempSync(join(dirname(outDir), '.package-'))
-for (const { source, out } of ENTRIES) {
-  if (!existsSync(join(root, source))) continue
+const entries = ENTRIES.filter(({ source }) => existsSync(join(root, source)))
+// Each bundle is its own ncc process into its own folder: they build side by
+// side, one per core (PACKAGE_JOBS overrides), and the output is the same.
+const jobs = Math.max(1, Number(process.env.PACKAGE_JOBS) || availableParallelism())
+const began = performance.now()
+progress(`Building ${entries.length} bundles with ncc into ${outDir}, up to ${jobs} at a time...`)
+let next = 0
+let done = 0
+await Promise.all(
+  Array.from({ length: Math.min(jobs, entries.length) }, async () => {
+    while (next < entries.length) await build(entries[next++])
+  })
+)
+
+async function build({ source, out }) {
+  const started = performance.now()
   const dir = join(staging, out)
   const stats = join(mkdtempSync(join(tmpdir(), 'ncc-stats-')), 'stats.json')
-  execFileSync(process.execPath, [ncc, 'build', source, '-o', dir, '--minify', '--stats-out', stats, '--quiet'], {
-    cwd: root,
-    stdio: 'inherit'
-  })
+  await promisify(execFile)(
+    process.execPath,
+    [ncc, 'build', source, '-o', dir, '--minify', '--stats-out', stats, '--quiet'],
+    {
+      cwd: root,
+      maxBuffer: 64 * 1024 * 1024
+    }
+  )
   await minifyChunks(dir)
   writeFileSync(join(dir, 'licenses.txt'), licenceText(bundledPackages(JSON.parse(readFileSync(stats, 'utf8')))))
   rmSync(stats)
+  const seconds = ((performance.now() - started) / 1000).toFixed(1)
+  progress(
+    `[${++done}/${entries.length}] ${source} -> ${join('dist', out)}: ${kib(jsBytes(dir))} KiB of .js in ${seconds} s`
+  )
 }
 rmSync(outDir, { recursive: true, force: true })
 renameSync(staging, outDir)
+progress(`Done in ${((performance.now() - began) / 1000).toFixed(1)} s.`)
+
+function jsBytes(dir) {
+  return readdirSync(dir)
+    .filter(f => f.endsWith('.js'))
+    .reduce((sum, f) => sum + statSync(join(dir, f)).size, 0)
+}
+
+function kib(bytes) {
+  return (bytes / 1024).toFixed(0)
+}
 
 /**
  * ncc's --minify covers each entry file but not the chunks split off at

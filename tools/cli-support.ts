@@ -30,3 +30,23 @@ export function runCli(main: () => Promise<void>, usage: string): void {
     process.exit(2)
   })
 }
+
+/**
+ * For the commands that take only on/off flags (npm start, bench, node24):
+ * `--help` prints the usage and exits 0 before anything runs; any other
+ * argument that is not one of `flags` exits 2 naming it, so a mistyped flag
+ * never runs the default. Returns the flags given.
+ */
+export function checkFlags(argv: readonly string[], flags: readonly string[], usage: string): Set<string> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(usage)
+    process.exit(0)
+  }
+  const unknown = argv.filter(arg => !flags.includes(arg))
+  if (unknown.length > 0) {
+    console.error(`unknown argument: ${unknown.join(' ')}`)
+    console.error(usage)
+    process.exit(2)
+  }
+  return new Set(argv)
+}

@@ -14,6 +14,7 @@ import yauzl from 'yauzl'
 import { craftZip } from './artifact-store/craft-zip.js'
 import { startArtifactStore, type ArtifactStore } from './artifact-store/index.js'
 import { startEmulator, type Emulator, type Job } from './emulator/index.js'
+import { stepPrinter } from './start-story.js'
 import { runBundleAsStep } from './worker-step.js'
 
 function heading(title: string): void {
@@ -25,7 +26,7 @@ function runStep(
   repoRoot: string,
   bundle: string,
   job: Job,
-  ctx: { emulator: Emulator; store: ArtifactStore; workspace: string; temp: string },
+  ctx: { emulator: Emulator; store: ArtifactStore; workspace: string; temp: string; verbose: boolean },
   inputs: Record<string, string>
 ): Promise<{ code: number; outputs: Record<string, string> }> {
   return runBundleAsStep({
@@ -33,6 +34,7 @@ function runStep(
     cwd: repoRoot,
     temp: ctx.temp,
     inputs: { 'job-id': job.id, ...inputs },
+    log: stepPrinter(ctx.verbose),
     env: {
       AWS_ACCESS_KEY_ID: ctx.emulator.credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: ctx.emulator.credentials.secretAccessKey,
@@ -64,7 +66,7 @@ async function zipEntries(store: ArtifactStore, key: string, region: string): Pr
 }
 
 /** The artifacts demo; 0 when the job ended Succeeded with its output artifact in the store. */
-export async function startArtifactDemo(repoRoot: string): Promise<number> {
+export async function startArtifactDemo(repoRoot: string, verbose = false): Promise<number> {
   const temp = mkdtempSync(path.join(os.tmpdir(), 'codepipeline-job-worker-artifacts-'))
   const [emulator, store] = await Promise.all([startEmulator(), startArtifactStore()])
   try {
@@ -101,7 +103,7 @@ export async function startArtifactDemo(repoRoot: string): Promise<number> {
 
     const workspace = path.join(temp, 'workspace')
     mkdirSync(workspace)
-    const ctx = { emulator, store, workspace, temp }
+    const ctx = { emulator, store, workspace, temp, verbose }
 
     heading('Step 1: input artifacts (dist/artifacts/index.js)')
     const fetched = await runStep(repoRoot, 'dist/artifacts/index.js', job, ctx, {})

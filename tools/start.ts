@@ -12,10 +12,12 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
+import { checkFlags } from './cli-support.js'
 import { DEFAULT_ACTION_TYPE_ID, formatActionType, formatCall, startEmulator, type Emulator } from './emulator/index.js'
 import { startFakeGitHub, type FakeGitHub, type GitHubCall } from './fake-github/server.js'
 import { startFakeSecretsManager, type FakeSecretsManager } from './secrets-manager.js'
 import { startArtifactDemo } from './start-artifacts.js'
+import { stepPrinter, withSummarisedLogs } from './start-story.js'
 import { runWorkerStep, type WorkerStepResult } from './worker-step.js'
 
 // Compiled to build/tools/start.js; the repository root is two levels up either way.
@@ -26,7 +28,6 @@ const lambdaBundle = path.join(repoRoot, 'dist', 'lambda', 'index.js')
 const SAMPLE_SHA = '9fceb02d0ae598e95dc970b74767f19372d61af8'
 const SAMPLE_REPOSITORY = 'octo-org/sample-app'
 const SAMPLE_WORKFLOW = 'pipeline-job.yml'
-const SAMPLE_RUN_ID = '1234567890'
 const SECRET_ID = 'codepipeline-github-bridge'
 // A placeholder: the fake GitHub accepts any token, and a real one never appears in a log.
 const SAMPLE_TOKEN = 'github_pat_demo_not_a_real_token'
@@ -89,6 +90,14 @@ function dispatchedJobId(call: GitHubCall): string | undefined {
   return typeof inputs['job-id'] === 'string' ? inputs['job-id'] : undefined
 }
 
+/** The run GitHub started for a dispatch, from its answer (`return_run_details`). */
+function startedRun(answer: unknown): { id: string; serverUrl: string } | undefined {
+  if (typeof answer !== 'object' || answer === null) return undefined
+  const { workflow_run_id: id, html_url: url } = answer as Record<string, unknown>
+  if (typeof id !== 'number' || typeof url !== 'string') return undefined
+  return { id: String(id), serverUrl: new URL(url).origin }
+}
+
 /** Loads the handler as Lambda would at a cold start: its settings must be in the environment first. */
 async function loadHandler(env: Record<string, string>): Promise<LambdaHandler> {
   Object.assign(process.env, env)
@@ -98,7 +107,7 @@ async function loadHandler(env: Record<string, string>): Promise<LambdaHandler> 
   return handler as LambdaHandler
 }
 
-async function main(): Promise<number> {
+async function main(verbose: boolean): Promise<number> {
   for (const bundle of [reportBundle, lambdaBundle]) {
     if (!existsSync(bundle)) {
       console.error(
@@ -120,11 +129,13 @@ async function main(): Promise<number> {
     const aws = { region: emulator.region, ...emulator.credentials }
     const emulatorUrl = emulator.url
     github = await startFakeGitHub({
-      onCall: (call, status) => {
+      onCall: (call, status, answer) => {
         const jobId = dispatchedJobId(call)
         if (jobId === undefined) return hop(`GitHub received ${call.method} ${call.path} -> ${status}`)
         hop(`workflow_dispatch arrived at the fake GitHub -> ${status}: inputs ${JSON.stringify(call.body)}`)
-        if (status >= 300 || step !== undefined) return
+        const run = startedRun(answer)
+        if (status >= 300 || step !== undefined || run === undefined) return
+        hop(`GitHub started run ${run.id}: the worker workflow's run, which reports to CodePipeline`)
         // The dispatched workflow's one step: report the job it was given a result.
         const inputs: Record<string, string> = {
           'job-id': jobId,
@@ -144,7 +155,10 @@ async function main(): Promise<number> {
           dispatchInputs: (call.body as { inputs: Record<string, unknown> }).inputs,
           repository: SAMPLE_REPOSITORY,
           sha: SAMPLE_SHA,
-          runId: SAMPLE_RUN_ID,
+          // The run GitHub answered with: the report links the same run on the same server.
+          runId: run.id,
+          serverUrl: run.serverUrl,
+          log: stepPrinter(verbose),
           // The step reads its commit from the same fake GitHub (started by the time a call arrives).
           githubApiUrl: github?.url ?? '',
           aws
@@ -196,7 +210,11 @@ async function main(): Promise<number> {
       console.log(`  ${name}=${functionEnv[name] ?? ''}`)
     }
     const loadStart = performance.now()
-    const handler = await loadHandler(functionEnv)
+    const handler = await withSummarisedLogs(
+      verbose,
+      line => console.log(line),
+      () => loadHandler(functionEnv)
+    )
     console.log(`Handler loaded (cold start) in ${Math.round(performance.now() - loadStart)} ms.`)
 
     heading('The bridge, hop by hop (ms since the STARTED event)')
@@ -216,7 +234,9 @@ async function main(): Promise<number> {
     hop('CodePipeline emits the STARTED event (EventBridge: aws.codepipeline, Action Execution State Change)')
     const deadline = Date.now() + FUNCTION_TIMEOUT_MS
     hop('STARTED event delivered to the handler')
-    const result = await handler(event, { getRemainingTimeInMillis: () => deadline - Date.now() })
+    const result = await withSummarisedLogs(verbose, hop, () =>
+      handler(event, { getRemainingTimeInMillis: () => deadline - Date.now() })
+    )
     hop(`Handler returned ${JSON.stringify(result)}`)
     if (step === undefined) {
       console.error('No workflow_dispatch reached the fake GitHub: the worker step never ran.')
@@ -254,8 +274,47 @@ async function main(): Promise<number> {
   }
 }
 
-// `npm start -- --artifacts` shows a job with an input and an output artifact instead.
-;(process.argv.includes('--artifacts') ? startArtifactDemo(repoRoot) : main()).then(
+/** What a scene gets: the repository root and whether to show raw lines too. */
+interface SceneContext {
+  readonly repoRoot: string
+  readonly verbose: boolean
+}
+
+/**
+ * `npm start`'s scenes, one flag each; the first is the default. A new scene
+ * is a module exporting `(context) => Promise<exit code>` and one line here.
+ */
+const SCENES: readonly { flag: string; about: string; run: (context: SceneContext) => Promise<number> }[] = [
+  {
+    flag: '',
+    about: "a STARTED event to the Lambda handler, its dispatch, the worker step's report",
+    run: ({ verbose }) => main(verbose)
+  },
+  {
+    flag: '--artifacts',
+    about: 'a job with an input and an output artifact, against a local S3 store',
+    run: context => startArtifactDemo(context.repoRoot, context.verbose)
+  }
+]
+
+const USAGE = [
+  `Usage: npm start -- [${SCENES.filter(s => s.flag)
+    .map(s => s.flag)
+    .join(' | ')}] [--verbose]`,
+  '',
+  ...SCENES.map(s => `  ${(s.flag || '(no flag)').padEnd(14)}${s.about}`),
+  `  ${'--verbose'.padEnd(14)}also show the raw runner commands and the handler's JSON log lines`,
+  `  ${'--help'.padEnd(14)}show this help`
+].join('\n')
+
+const flags = checkFlags(process.argv.slice(2), [...SCENES.map(s => s.flag).filter(Boolean), '--verbose'], USAGE)
+const chosen = SCENES.filter(s => s.flag && flags.has(s.flag))
+if (chosen.length > 1) {
+  console.error(`choose one scene: ${chosen.map(s => s.flag).join(' or ')}`)
+  process.exit(2)
+}
+const scene = chosen[0] ?? SCENES[0]
+;(scene ? scene.run({ repoRoot, verbose: flags.has('--verbose') }) : Promise.resolve(1)).then(
   code => {
     process.exitCode = code
   },

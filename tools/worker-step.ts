@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 
 import { inputVariables, parseFileCommands } from './runner-protocol.js'
+import { lineSplitter } from './start-story.js'
 
 export interface WorkerStepOptions {
   readonly bundle: string
@@ -23,6 +24,9 @@ export interface WorkerStepOptions {
   readonly githubApiUrl: string
   /** What configure-aws-credentials would have exported (here the emulator's dummy key). */
   readonly aws: { readonly region: string; readonly accessKeyId: string; readonly secretAccessKey: string }
+  /** The server the run's links point at (GITHUB_SERVER_URL): the host of the dispatch's run URL. */
+  readonly serverUrl: string
+  readonly log?: (line: string) => void
 }
 
 export interface WorkerStepResult {
@@ -33,7 +37,7 @@ export interface WorkerStepResult {
   readonly summary: string
 }
 
-/** Runs the step; its log goes straight to the terminal, as a runner would show it. */
+/** Runs the step as the dispatched run's one step; its log goes to `log`, or straight to the terminal. */
 export async function runWorkerStep(options: WorkerStepOptions): Promise<WorkerStepResult> {
   const eventFile = path.join(options.temp, 'event.json')
   writeFileSync(
@@ -49,6 +53,7 @@ export async function runWorkerStep(options: WorkerStepOptions): Promise<WorkerS
     cwd: options.cwd,
     temp: options.temp,
     inputs: options.inputs,
+    ...(options.log ? { log: options.log } : {}),
     // The run's context and what configure-aws-credentials would have exported.
     env: {
       AWS_ACCESS_KEY_ID: options.aws.accessKeyId,
@@ -62,7 +67,7 @@ export async function runWorkerStep(options: WorkerStepOptions): Promise<WorkerS
       GITHUB_RUN_ID: options.runId,
       GITHUB_RUN_NUMBER: '7',
       GITHUB_WORKFLOW: 'Pipeline job',
-      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_SERVER_URL: options.serverUrl,
       GITHUB_API_URL: options.githubApiUrl
     }
   })
@@ -77,6 +82,8 @@ export interface BundleStep {
   readonly inputs: Readonly<Record<string, string>>
   /** The run's context and credentials: what a runner and the steps before this one provide. */
   readonly env: Readonly<Record<string, string>>
+  /** Each line the step prints (stdout and stderr); without it the step's output goes straight to the terminal. */
+  readonly log?: (line: string) => void
 }
 
 /**
@@ -109,8 +116,17 @@ export async function runBundleAsStep(step: BundleStep): Promise<WorkerStepResul
     const child = spawn(process.execPath, [step.bundle], {
       cwd: step.cwd,
       env,
-      stdio: ['ignore', 'inherit', 'inherit']
+      stdio: ['ignore', step.log ? 'pipe' : 'inherit', step.log ? 'pipe' : 'inherit']
     })
+    const { log } = step
+    if (log) {
+      for (const stream of [child.stdout, child.stderr]) {
+        const lines = lineSplitter(log)
+        stream?.setEncoding('utf8')
+        stream?.on('data', (chunk: string) => lines.push(chunk))
+        stream?.once('end', () => lines.flush())
+      }
+    }
     child.once('error', reject)
     child.once('close', exit => resolve(exit ?? 1))
   })

@@ -79,6 +79,16 @@ function expectDemoWorked({ code, output }: Finished): void {
   expect(output).toContain(`job-id=${jobId}`)
   expect(output).toContain('result=succeeded')
   expect(output).toContain('<h2>CodePipeline job result</h2>')
+  // One story: runner commands shown as a runner shows them, the handler's JSON as readable lines.
+  expect(output).not.toMatch(/^::(add-mask|debug)::/m)
+  expect(output).not.toMatch(/^\{"level"/m)
+  expect(timeline.some(hop => hop.text.startsWith('Lambda log: Polled 1 job(s)'))).toBe(true)
+  // One run end to end: the run GitHub answered the dispatch with is the one the report links.
+  const runUrl = /Job \S+: started (https:\/\/\S+\/actions\/runs\/(\d+))\./.exec(output)
+  expect(runUrl).not.toBeNull()
+  expect(output).toContain(`GitHub started run ${runUrl?.[2] ?? ''}:`)
+  expect(output).toContain(`"summary": "GitHub workflow \\"Pipeline job\\" run #7 succeeded: ${runUrl?.[1] ?? ''}"`)
+  expect(output).toContain(`"externalExecutionId": "${runUrl?.[2] ?? ''}"`)
   // The job's end in the emulator: Succeeded, with the step's output variables.
   expect(output).toContain(`Job ${jobId} is now Succeeded.`)
   const variables = /^Output variables: (.*)$/m.exec(output)?.[1] ?? 'null'
@@ -117,3 +127,27 @@ it('npm start -- --artifacts shows a job with an input and an output artifact, a
   expect(output).toContain('VERSION (6 bytes)')
   expect(output).toContain(`Job ${jobId} is now Succeeded.`)
 }, 60_000)
+
+it('npm start -- --verbose shows the raw lines as well: debug commands and the JSON log', async () => {
+  const result = await run(process.execPath, [path.join(repoRoot, 'build/tools/start.js'), '--verbose'])
+  expectDemoWorked({ ...result, output: result.output.replace(/^ {4}\{"level".*\n/gm, '') })
+  expect(result.output).toMatch(/^ {4}##\[debug\]PutJobSuccessResult request: /m)
+  expect(result.output).toMatch(/^ {4}\{"level":"info","message":"Polled 1 job/m)
+  // A masked value is never shown, not even raw.
+  expect(result.output).not.toContain('::add-mask::')
+}, 30_000)
+
+it('npm start -- --help prints the usage and exits 0 without running the demo', async () => {
+  const { code, output } = await run(process.execPath, [path.join(repoRoot, 'build/tools/start.js'), '--help'])
+  expect(code).toBe(0)
+  expect(output).toContain('Usage: npm start -- [--artifacts] [--verbose]')
+  expect(output).toMatch(/^ {2}--artifacts {3}a job with an input and an output artifact/m)
+  expect(output).not.toContain('CodePipeline emulator')
+})
+
+it('npm start with an unknown flag exits 2 naming it, without running the demo', async () => {
+  const { code, output } = await run(process.execPath, [path.join(repoRoot, 'build/tools/start.js'), '--artifact'])
+  expect(code).toBe(2)
+  expect(output).toContain('unknown argument: --artifact')
+  expect(output).not.toContain('CodePipeline emulator')
+})

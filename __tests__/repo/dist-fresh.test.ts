@@ -24,7 +24,11 @@ let fresh: string
 
 beforeAll(() => {
   fresh = mkdtempSync(join(tmpdir(), 'dist-fresh-'))
-  execFileSync(process.execPath, [join(ROOT, 'script', 'package.mjs'), fresh], { cwd: ROOT, stdio: 'pipe' })
+  // The package script's progress (a line per bundle) goes to the terminal: this build takes minutes.
+  execFileSync(process.execPath, [join(ROOT, 'script', 'package.mjs'), fresh], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit']
+  })
 }, BUILD_TIMEOUT_MS)
 
 afterAll(() => {

@@ -5,14 +5,16 @@
  * never a pass/fail threshold.
  */
 import { execFileSync, spawn } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { checkFlags } from '../cli-support.js'
 import { startEmulator, type Emulator } from '../emulator/index.js'
 import { artifactBench } from './artifacts.js'
 import { dispatchBench } from './dispatch.js'
 import { NODE24_ENV, findNode24 } from '../node24/find.js'
 import { inputVariables } from '../runner-protocol.js'
 import { median } from './stats.js'
+import { writeBenchmarkDoc } from './write-doc.js'
 
 // Compiled to build/tools/bench/bench.js: the repository root is three levels up.
 const root = resolve(import.meta.dirname, '..', '..', '..')
@@ -205,28 +207,21 @@ async function main(): Promise<void> {
   const dispatch = process.env.BENCH_DISPATCH === '0' ? undefined : await dispatchBench(root, node, version)
   if (dispatch) console.log(`\n${dispatch}`)
 
-  if (process.argv.includes('--readme')) {
-    const readme = join(root, 'README.md')
-    const text = readFileSync(readme, 'utf8')
-    const replaced = text
-      .replace(
-        /(<!-- BENCHMARK:START -->)[\s\S]*?(<!-- BENCHMARK:END -->)/,
-        (_, start: string, end: string) => `${start}\n\n${table}\n\n${end}`
-      )
-      .replace(
-        /(<!-- ARTIFACT-BENCHMARK:START -->)[\s\S]*?(<!-- ARTIFACT-BENCHMARK:END -->)/,
-        (whole, start: string, end: string) => (artifacts ? `${start}\n\n${artifacts}\n\n${end}` : whole)
-      )
-      .replace(
-        /(<!-- DISPATCH-BENCHMARK:START -->)[\s\S]*?(<!-- DISPATCH-BENCHMARK:END -->)/,
-        (whole, start: string, end: string) => (dispatch ? `${start}\n\n${dispatch}\n\n${end}` : whole)
-      )
-    // Formatted as the project's format check expects, so the update commits cleanly.
-    const prettier = await import('prettier')
-    const updated = await prettier.format(replaced, { ...(await prettier.resolveConfig(readme)), filepath: readme })
-    writeFileSync(readme, updated)
-    console.log(updated === text ? 'README unchanged.' : 'README table updated.')
+  if (flags.has('--readme')) {
+    await writeBenchmarkDoc(root, { BENCHMARK: table, 'ARTIFACT-BENCHMARK': artifacts, 'DISPATCH-BENCHMARK': dispatch })
   }
 }
 
+const flags = checkFlags(
+  process.argv.slice(2),
+  ['--readme'],
+  `Usage: npm run bench [-- --readme]
+
+Times one job report (and artifact transfers, and dispatch latency) against the local
+emulator, as medians and ratios side by side. Environment: BENCH_RUNS (15),
+BENCH_ARTIFACTS=0 / BENCH_DISPATCH=0 to skip a part, BENCH_ARTIFACT_MB (100).
+
+  --readme   also write the figures into docs/benchmarks.md, with the date and machine
+  --help     show this help`
+)
 await main()

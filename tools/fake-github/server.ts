@@ -74,8 +74,8 @@ export interface FakeGitHub {
 export interface FakeGitHubOptions {
   /** Port on 127.0.0.1; a free one when 0 or not given. */
   port?: number
-  /** Called once per request with the status it was answered with; the CLI prints from here. */
-  onCall?: (call: GitHubCall, status: number) => void
+  /** Called once per request with the answer it was given; the CLI prints from here. */
+  onCall?: (call: GitHubCall, status: number, body: unknown) => void
 }
 
 export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
@@ -100,7 +100,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       const answer = index >= 0 ? scripted.splice(index, 1)[0]?.answer : undefined
       const sent = answer ?? route(call.method, path, body, req.headers.authorization)
       send(res, sent)
-      options.onCall?.(call, sent.status)
+      options.onCall?.(call, sent.status, sent.body)
     })
   })
 

@@ -7,6 +7,7 @@ import { execFileSync, type StdioOptions } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
+import { checkFlags } from '../cli-support.js'
 import { NODE24_ENV, findNode24, node24CacheDir, node24Package } from './find.js'
 
 // Compiled to build/tools/node24/fetch.js: the repository root is three levels up.
@@ -48,6 +49,14 @@ function main(): void {
   console.log(fetched.path)
 }
 
+checkFlags(
+  process.argv.slice(2),
+  [],
+  `Usage: npm run node24
+
+Prints the path of a Node 24 binary on stdout (${NODE24_ENV}, a cached copy, or one it
+installs from the npm registry into .cache/node24). Progress goes to stderr.`
+)
 try {
   main()
 } catch (err) {
