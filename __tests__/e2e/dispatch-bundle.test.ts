@@ -173,7 +173,7 @@ describe(`bundled dispatcher on ${bundleRuntime[0]}`, () => {
 // Nothing is killed by hand: the step must end by itself within its time
 // budget, with every job it acknowledged either dispatched or reported as
 // failed, and every other job left unacknowledged for a later round.
-// The least the input allows: the poll and one job (dispatch/README.md, "Time budget").
+// The least the input allows: the poll and one job (docs/dispatch.md, "Time budget").
 const TIMEOUT_SECONDS = 75
 // Starting Node and loading the bundle, beyond the budget the step sets itself.
 const START_MARGIN_MS = 5_000

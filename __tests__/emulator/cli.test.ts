@@ -207,7 +207,7 @@ async function startCli(script: string, args: string[]): Promise<{ child: ChildP
   return { child, output }
 }
 
-// What the README's "try the dispatcher" commands and CI's actions job do: the two
+// What docs/emulator.md's "try the dispatcher" commands and CI's actions job do: the two
 // CLIs, then the dispatcher bundle and the reporting bundle against them.
 describe(`trying the dispatcher with the emulator and fake GitHub CLIs, bundles on ${bundleRuntime[0]}`, () => {
   it('the queued job is dispatched to the fake GitHub, then reported as succeeded', async () => {

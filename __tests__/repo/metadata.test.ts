@@ -83,9 +83,9 @@ describe.each(ACTION_FILES)('%s', file => {
     expect(metadataProblems(file)).toEqual([])
   })
 
-  it('is given only its own inputs, and all required ones, by every workflow that uses it', () => {
+  it('is given only its own inputs, and all required ones, by every workflow and step snippet that uses it', () => {
     const action = readActionSpec(file)
-    const problems = WORKFLOWS.flatMap(workflow => usageProblems(workflow, action))
+    const problems = [...WORKFLOWS, ...stepSnippets()].flatMap(workflow => usageProblems(workflow, action))
     expect(problems).toEqual([])
   })
 })
@@ -157,6 +157,26 @@ function markdownWorkflows(): string[] {
     yamlBlocks(file)
       .filter(block => /^jobs:/m.test(block.text))
       .map(block => `${file}#L${block.line}`)
+  )
+}
+
+/**
+ * The Markdown's YAML blocks that are steps, not whole workflows (a step, or a
+ * list of steps), wrapped as a one-job workflow so their `with:` is checked too.
+ */
+function stepSnippets(): WorkflowSource[] {
+  return markdownFiles().flatMap(file =>
+    yamlBlocks(file)
+      .filter(block => !/^jobs:/m.test(block.text))
+      .flatMap(block => {
+        const parsed = parseYaml(block.text, `${file}#L${block.line}`)
+        const steps = (Array.isArray(parsed) ? parsed : [parsed]).filter(
+          // A bare `uses:` line shows a ref (docs/versioning.md), not a call: only steps with `with:` count.
+          (step): step is YamlMap => isMap(step) && typeof step.uses === 'string' && 'with' in step
+        )
+        if (steps.length === 0) return []
+        return [{ name: `${file}#L${block.line}`, text: JSON.stringify({ jobs: { snippet: { steps } } }) }]
+      })
   )
 }
 

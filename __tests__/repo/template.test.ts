@@ -557,8 +557,8 @@ describe('deploy/bridge.yml', () => {
   })
 })
 
-describe('README\'s "Set up the bridge in AWS"', () => {
-  const section = readmeSection('Set up the bridge in AWS')
+describe('docs/aws-setup.md', () => {
+  const section = readFileSync(join(ROOT, 'docs', 'aws-setup.md'), 'utf8')
 
   it('lists every parameter of the template with its default, and nothing else', () => {
     const rows = section
@@ -581,11 +581,3 @@ describe('README\'s "Set up the bridge in AWS"', () => {
     for (const [name] of required) expect(overrides).toContain(name)
   })
 })
-
-function readmeSection(title: string): string {
-  const text = readFileSync(join(ROOT, 'README.md'), 'utf8')
-  const start = text.indexOf(`\n## ${title}\n`)
-  if (start < 0) throw new Error(`README.md has no section "${title}"`)
-  const end = text.indexOf('\n## ', start + 1)
-  return text.slice(start, end < 0 ? undefined : end)
-}

@@ -1,6 +1,6 @@
 import { readInputs } from '../common/inputs.js'
 
-/** Every input of artifacts/action.yml, in the order its README lists them. */
+/** Every input of artifacts/action.yml, in the order docs/artifacts.md lists them. */
 export const INPUT_NAMES = [
   'job-id',
   'path',

@@ -24,7 +24,7 @@ const DEFAULT_MAX_BATCH_SIZE = 10
 export const TIMEOUT_SECONDS_RANGE: LengthRange = { min: Math.ceil(minimumRoundBudgetMs() / 1000), max: 3600 }
 const DEFAULT_TIMEOUT_SECONDS = 300
 
-/** Every input of dispatch/action.yml, in the order its README lists them. */
+/** Every input of dispatch/action.yml, in the order docs/dispatch.md lists them. */
 export const DISPATCH_INPUT_NAMES = [
   'category',
   'provider',

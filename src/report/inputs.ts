@@ -1,6 +1,6 @@
 import { readInputs } from '../common/inputs.js'
 
-/** Every input of action.yml, in the order the README lists them. */
+/** Every input of action.yml, in the order docs/report.md lists them. */
 export const INPUT_NAMES = [
   'job-id',
   'status',

@@ -1,6 +1,6 @@
 // The round's time arithmetic: the bounds each part of a job's handling gets,
 // derived from the retry policy and the CodePipeline call bound, and when a
-// job may still be acknowledged. dispatch/README.md ("Time budget") documents
+// job may still be acknowledged. docs/dispatch.md ("Time budget") documents
 // these numbers.
 import { Deadline } from '../../../src/common/deadline.js'
 import {

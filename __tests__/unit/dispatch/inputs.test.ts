@@ -115,11 +115,11 @@ describe('validateDispatchInputs', () => {
     }
   })
 
-  it('action.yml and the README state the timeout-seconds range the code enforces', () => {
+  it('action.yml and docs/dispatch.md state the timeout-seconds range the code enforces', () => {
     const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
     const range = `${TIMEOUT_SECONDS_RANGE.min}-${TIMEOUT_SECONDS_RANGE.max}`
     expect(readFileSync(path.join(root, 'dispatch/action.yml'), 'utf8')).toContain(`in seconds (${range})`)
-    expect(readFileSync(path.join(root, 'dispatch/README.md'), 'utf8')).toContain(`Time budget of one run, ${range} s`)
+    expect(readFileSync(path.join(root, 'docs/dispatch.md'), 'utf8')).toContain(`Time budget of one run, ${range} s`)
   })
 
   it.each([

@@ -105,9 +105,9 @@ describe('loadLambdaConfig', () => {
   })
 })
 
-describe('dispatch/README.md', () => {
+describe('docs/dispatch.md', () => {
   it('lists every variable the handler reads', () => {
-    const readme = readFileSync(join(ROOT, 'dispatch', 'README.md'), 'utf8')
+    const readme = readFileSync(join(ROOT, 'docs', 'dispatch.md'), 'utf8')
     const section = readme.slice(readme.indexOf('## Running it on AWS Lambda'))
     const variables = [...LAMBDA_INPUT_NAMES.map(variableFor), SECRET_ID_VARIABLE]
     expect(variables.filter(v => !section.includes(`\`${v}\``))).toEqual([])
