@@ -151,3 +151,18 @@ it('npm start with an unknown flag exits 2 naming it, without running the demo',
   expect(output).toContain('unknown argument: --artifact')
   expect(output).not.toContain('CodePipeline emulator')
 })
+
+// The other tool commands share the flag check (tools/cli-support.ts); compiled by the first test.
+it.each([
+  ['bench', 'build/tools/bench/bench.js', 'Usage: npm run bench [-- --readme]'],
+  ['node24', 'build/tools/node24/fetch.js', 'Usage: npm run node24']
+])('npm run %s: --help exits 0 with the usage, an unknown flag exits 2 naming it', async (_name, script, usage) => {
+  const help = await run(process.execPath, [path.join(repoRoot, script), '--help'])
+  expect(help.code).toBe(0)
+  expect(help.output).toContain(usage)
+  const unknown = await run(process.execPath, [path.join(repoRoot, script), '--readmee'])
+  expect(unknown.code).toBe(2)
+  expect(unknown.output).toContain('unknown argument: --readmee')
+  // Neither ran: no Node was fetched, no case was timed.
+  expect(unknown.output).not.toMatch(/Installing|runs per case/)
+})
