@@ -126,6 +126,9 @@ it('npm start -- --artifacts shows a job with an input and an output artifact, a
   expect(output).toContain('app.js (26 bytes)')
   expect(output).toContain('VERSION (6 bytes)')
   expect(output).toContain(`Job ${jobId} is now Succeeded.`)
+  // The story only: no raw runner commands, no SDK warning about the Node running the demo.
+  expect(output).not.toMatch(/^\s*::(add-mask|debug)::/m)
+  expect(output).not.toContain('NodeVersionSupportWarning')
 }, 60_000)
 
 it('npm start -- --verbose shows the raw lines as well: debug commands and the JSON log', async () => {
