@@ -199,7 +199,7 @@ describe(`bundled Lambda handler on ${lambdaNodeLabel}: dead runs and stopped ex
     expect(other.run).toMatchObject({ status: 'in_progress', cancelRequested: false })
     // The run's own report would now be refused: the job is abandoned.
     expect(emu.getJob(stopped.jobId)?.status).toBe('Abandoned')
-    await expect(putSuccess(stopped.jobId)).rejects.toThrow(/InvalidJobStateException/)
+    await expect(putSuccess(stopped.jobId)).rejects.toMatchObject({ name: 'InvalidJobStateException' })
 
     // The event comes at least once: a repeat finds nothing left to cancel.
     expect((await fn.invoke(stateEvent('CANCELED', stopped.executionId))).result).toMatchObject({ cancelled: 0 })
