@@ -16,6 +16,7 @@ import { DEFAULT_ACTION_TYPE_ID, formatActionType, formatCall, startEmulator, ty
 import { startFakeGitHub, type FakeGitHub, type GitHubCall } from './fake-github/server.js'
 import { startFakeSecretsManager, type FakeSecretsManager } from './secrets-manager.js'
 import { startArtifactDemo } from './start-artifacts.js'
+import { startLifecycleDemo } from './start-lifecycle.js'
 import { runWorkerStep, type WorkerStepResult } from './worker-step.js'
 
 // Compiled to build/tools/start.js; the repository root is two levels up either way.
@@ -254,8 +255,13 @@ async function main(): Promise<number> {
   }
 }
 
-// `npm start -- --artifacts` shows a job with an input and an output artifact instead.
-;(process.argv.includes('--artifacts') ? startArtifactDemo(repoRoot) : main()).then(
+// `npm start -- --artifacts` shows a job with an input and an output artifact instead; `-- --lifecycle`, a dead run.
+;(process.argv.includes('--artifacts')
+  ? startArtifactDemo(repoRoot)
+  : process.argv.includes('--lifecycle')
+    ? startLifecycleDemo(repoRoot)
+    : main()
+).then(
   code => {
     process.exitCode = code
   },
