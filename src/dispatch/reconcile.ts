@@ -11,13 +11,13 @@ import { parseRunTitle } from './run-title.js'
 import type { WorkflowRun, WorkflowRunsClient } from './workflow-runs.js'
 
 /**
- * A run that has just ended may still be sending its own report (the report
- * step is its last, and the run's `updated_at` moves when it completes, which
- * can be a few seconds before or after the report lands). Only runs whose
- * last change is at least this old are reconciled, so a report in flight is
- * never overtaken by our failure. 30 s covers a report step's retries for
- * throttling; a later report finds the job failed, which is what a run that
- * slow would get anyway.
+ * A run that has just ended may still have its own report in flight (the
+ * report step is its last, and GitHub sets `updated_at` by its own clock,
+ * which may differ from ours by seconds). Only runs whose last change is at
+ * least this old are reconciled, so a report in flight is never overtaken by
+ * our failure. 30 s covers clock skew and a report's last retry; a report
+ * later than that finds the job failed, which is what a run that slow would
+ * get anyway.
  */
 export const REPORT_GRACE_MS = 30_000
 
