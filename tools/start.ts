@@ -18,6 +18,7 @@ import { startFakeGitHub, type FakeGitHub, type GitHubCall } from './fake-github
 import { startFakeSecretsManager, type FakeSecretsManager } from './secrets-manager.js'
 import { startArtifactDemo } from './start-artifacts.js'
 import { stepPrinter, withSummarisedLogs } from './start-story.js'
+import { startLifecycleDemo } from './start-lifecycle.js'
 import { runWorkerStep, type WorkerStepResult } from './worker-step.js'
 
 // Compiled to build/tools/start.js; the repository root is two levels up either way.
@@ -294,6 +295,11 @@ const SCENES: readonly { flag: string; about: string; run: (context: SceneContex
     flag: '--artifacts',
     about: 'a job with an input and an output artifact, against a local S3 store',
     run: context => startArtifactDemo(context.repoRoot, context.verbose)
+  },
+  {
+    flag: '--lifecycle',
+    about: 'a run that dies without reporting and the sweep that fails its job; a stopped execution cancels its run',
+    run: context => startLifecycleDemo(context.repoRoot, context.verbose)
   }
 ]
 

@@ -219,7 +219,16 @@ describe(`Lambda handler bundle on ${lambdaNodeLabel}: events to dispatch`, () =
     queuedJob()
     const fn = await coldStart()
     const run = await fn.invoke(startedEvent({ version: '1' }))
-    expect(run.result).toEqual({ seen: 1, dispatched: 1, skipped: 0, failed: 0, deferred: 0 })
+    expect(run.result).toEqual({
+      seen: 1,
+      dispatched: 1,
+      skipped: 0,
+      failed: 0,
+      deferred: 0,
+      reconciled: 0,
+      alreadyReported: 0,
+      cancelled: 0
+    })
   })
 
   it('a job that becomes pollable only after its event is found by polling again, then dispatched', async () => {
@@ -227,7 +236,16 @@ describe(`Lambda handler bundle on ${lambdaNodeLabel}: events to dispatch`, () =
     const fn = await coldStart()
     const run = await fn.invoke(startedEvent())
 
-    expect(run.result).toEqual({ seen: 1, dispatched: 1, skipped: 0, failed: 0, deferred: 0 })
+    expect(run.result).toEqual({
+      seen: 1,
+      dispatched: 1,
+      skipped: 0,
+      failed: 0,
+      deferred: 0,
+      reconciled: 0,
+      alreadyReported: 0,
+      cancelled: 0
+    })
     expect(emu.getJob(jobId)?.status).toBe('InProgress')
     const polls = emu.calls.filter(c => c.operation === 'PollForJobs')
     // Several empty polls first (200 ms, then growing waits), the last one finding the job.
@@ -241,7 +259,16 @@ describe(`Lambda handler bundle on ${lambdaNodeLabel}: events to dispatch`, () =
     const fn = await coldStart()
     // 80 s timeout: a 77 s budget, of which a round needs 75 s, so a 2 s window.
     const run = await fn.invoke(startedEvent(), 80_000)
-    expect(run.result).toEqual({ seen: 0, dispatched: 0, skipped: 0, failed: 0, deferred: 0 })
+    expect(run.result).toEqual({
+      seen: 0,
+      dispatched: 0,
+      skipped: 0,
+      failed: 0,
+      deferred: 0,
+      reconciled: 0,
+      alreadyReported: 0,
+      cancelled: 0
+    })
     const polls = operations('PollForJobs')
     expect(polls).toBeGreaterThanOrEqual(3)
     expect(polls).toBeLessThanOrEqual(8)
@@ -251,13 +278,31 @@ describe(`Lambda handler bundle on ${lambdaNodeLabel}: events to dispatch`, () =
     const jobs = [queuedJob(), queuedJob()]
     const fn = await coldStart()
     const scheduled = await fn.invoke(SCHEDULED_EVENT)
-    expect(scheduled.result).toEqual({ seen: 2, dispatched: 2, skipped: 0, failed: 0, deferred: 0 })
+    expect(scheduled.result).toEqual({
+      seen: 2,
+      dispatched: 2,
+      skipped: 0,
+      failed: 0,
+      deferred: 0,
+      reconciled: 0,
+      alreadyReported: 0,
+      cancelled: 0
+    })
     expect(operations('PollForJobs')).toBe(1)
     expect(jobs.map(id => emu.getJob(id)?.status)).toEqual(['InProgress', 'InProgress'])
 
     const third = queuedJob()
     const sweep = await fn.invoke({ sweep: true })
-    expect(sweep.result).toEqual({ seen: 1, dispatched: 1, skipped: 0, failed: 0, deferred: 0 })
+    expect(sweep.result).toEqual({
+      seen: 1,
+      dispatched: 1,
+      skipped: 0,
+      failed: 0,
+      deferred: 0,
+      reconciled: 0,
+      alreadyReported: 0,
+      cancelled: 0
+    })
     expect(operations('PollForJobs')).toBe(2)
     expect(emu.getJob(third)?.status).toBe('InProgress')
   })
@@ -269,7 +314,16 @@ describe(`Lambda handler bundle on ${lambdaNodeLabel}: GitHub credentials`, () =
     for (let i = 0; i < 3; i++) {
       queuedJob()
       const run = await fn.invoke(SCHEDULED_EVENT)
-      expect(run.result).toEqual({ seen: 1, dispatched: 1, skipped: 0, failed: 0, deferred: 0 })
+      expect(run.result).toEqual({
+        seen: 1,
+        dispatched: 1,
+        skipped: 0,
+        failed: 0,
+        deferred: 0,
+        reconciled: 0,
+        alreadyReported: 0,
+        cancelled: 0
+      })
     }
     expect(github.minted).toHaveLength(1)
     expect(secrets.calls).toHaveLength(1)
@@ -377,7 +431,16 @@ describe(`Lambda handler bundle on ${lambdaNodeLabel}: faults and configuration`
     const run: Invocation = await fn.invoke(startedEvent(), 90_000)
 
     expect(run.timedOut).toBe(false)
-    expect(run.result).toEqual({ seen: 1, dispatched: 0, skipped: 0, failed: 1, deferred: 0 })
+    expect(run.result).toEqual({
+      seen: 1,
+      dispatched: 0,
+      skipped: 0,
+      failed: 1,
+      deferred: 0,
+      reconciled: 0,
+      alreadyReported: 0,
+      cancelled: 0
+    })
     expect(emu.getJob(jobId)?.status).toBe('Failed')
     expect(emu.results(jobId)).toHaveLength(1)
     expect(jsonLines(run.logs)).toContainEqual(expect.objectContaining({ event: 'job', jobId, outcome: 'failed' }))

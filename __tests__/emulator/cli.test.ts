@@ -222,12 +222,15 @@ describe(`trying the dispatcher with the emulator and fake GitHub CLIs, bundles 
       '--job-id',
       jobId
     ])
-    const github = await startCli('fake-github/cli.js', ['--workflow', 'octo-org/app:pipeline-job.yml']).catch(
-      (err: unknown) => {
-        emulator.child.kill('SIGTERM')
-        throw err
-      }
-    )
+    const github = await startCli('fake-github/cli.js', [
+      '--workflow',
+      'octo-org/app:pipeline-job.yml',
+      '--run-name',
+      'Deploy · job ${{ inputs.job-id }}'
+    ]).catch((err: unknown) => {
+      emulator.child.kill('SIGTERM')
+      throw err
+    })
     try {
       const endpoint = /export AWS_ENDPOINT_URL_CODEPIPELINE=(\S+)/.exec(emulator.output.text)?.[1] ?? ''
       const githubUrl = /Fake GitHub API listening on (\S+)/.exec(github.output.text)?.[1] ?? ''
@@ -256,6 +259,11 @@ describe(`trying the dispatcher with the emulator and fake GitHub CLIs, bundles 
         )
       )
       expect(github.output.text).not.toContain('any-token')
+      // The dispatch started a run titled from --run-name, as GitHub titles it from the workflow's run-name.
+      const listed = (await (await fetch(`${githubUrl}/repos/octo-org/app/actions/runs`)).json()) as {
+        workflow_runs: { display_title: string }[]
+      }
+      expect(listed.workflow_runs.map(r => r.display_title)).toEqual([`Deploy · job ${jobId}`])
 
       const report = await runAction({
         node: bundleRuntime[1],

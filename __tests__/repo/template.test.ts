@@ -20,7 +20,12 @@ import {
 import { matchesEventPattern } from '../helpers/event-pattern.js'
 import { checkIamAction, loadCatalogue, operationsOfSdkModule, type Catalogue } from '../helpers/iam-actions.js'
 import { ACTION_CATEGORIES, ACTION_TYPE_LENGTHS, ACTION_TYPE_NAME_PATTERN } from '../../src/codepipeline/constraints.js'
-import { LAMBDA_INPUT_NAMES, SECRET_ID_VARIABLE, variableFor } from '../../src/lambda/config.js'
+import {
+  LAMBDA_INPUT_NAMES,
+  SECRET_ID_VARIABLE,
+  SWEEP_SCHEDULE_VARIABLE,
+  variableFor
+} from '../../src/lambda/config.js'
 import { CONFIG_KEYS } from '../../src/dispatch/job.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -393,8 +398,13 @@ describe('deploy/bridge.yml', () => {
       expect(matchesEventPattern(pattern, startedEvent({ category: 'Deploy' }))).toBe(false)
       expect(matchesEventPattern(pattern, startedEvent({ owner: 'AWS', provider: 'CodeBuild' }))).toBe(false)
       expect(matchesEventPattern(pattern, startedEvent({ owner: 'AWS' }))).toBe(false)
-      for (const state of ['SUCCEEDED', 'FAILED', 'CANCELED', 'ABANDONED']) {
+      for (const state of ['SUCCEEDED', 'FAILED', 'RESUMED']) {
         expect(matchesEventPattern(pattern, startedEvent({}, { state }))).toBe(false)
+      }
+      // The states that mean the work is no longer wanted: the function cancels the run.
+      for (const state of ['ABANDONED', 'CANCELED']) {
+        expect(matchesEventPattern(pattern, startedEvent({}, { state }))).toBe(true)
+        expect(matchesEventPattern(pattern, startedEvent({ provider: 'OtherProvider' }, { state }))).toBe(false)
       }
       const stageEvent = { ...startedEvent(), 'detail-type': 'CodePipeline Stage Execution State Change' }
       expect(matchesEventPattern(pattern, stageEvent)).toBe(false)
@@ -412,7 +422,8 @@ describe('deploy/bridge.yml', () => {
       const rules = ofType(resolved, 'AWS::Events::Rule').sort()
       expect(rules).toEqual(['StartedRule', 'SweepRule'])
       expect(properties(resolved, 'SweepRule').ScheduleExpression).toBe('rate(2 minutes)')
-      expect(properties(stack(), 'SweepRule').ScheduleExpression).toBe('rate(5 minutes)')
+      // Once a minute by default: a dead run fails its pipeline within about a minute (docs/lifecycle.md).
+      expect(properties(stack(), 'SweepRule').ScheduleExpression).toBe('rate(1 minute)')
       for (const rule of rules) {
         expect(get(properties(resolved, rule), 'Targets', 0, 'Arn')).toBe(arnOf('DispatcherFunction'))
       }
@@ -444,7 +455,7 @@ describe('deploy/bridge.yml', () => {
       const variables = get(properties(resolved, 'DispatcherFunction'), 'Environment', 'Variables')
       // Exactly the variables the handler reads (src/lambda/config.ts).
       expect(Object.keys(isObject(variables) ? variables : {}).sort()).toEqual(
-        [...LAMBDA_INPUT_NAMES.map(variableFor), SECRET_ID_VARIABLE].sort()
+        [...LAMBDA_INPUT_NAMES.map(variableFor), SECRET_ID_VARIABLE, SWEEP_SCHEDULE_VARIABLE].sort()
       )
       expect(variables).toEqual({
         CATEGORY: 'Build',
@@ -456,6 +467,8 @@ describe('deploy/bridge.yml', () => {
         GITHUB_API_URL: 'https://ghe.example.com/api/v3',
         MAX_BATCH_SIZE: '20',
         MAX_ATTEMPTS: '3',
+        MAX_QUEUE_MINUTES: '15',
+        SWEEP_SCHEDULE: 'rate(1 minute)',
         GITHUB_SECRET_ID: SECRET
       })
     })

@@ -24,6 +24,18 @@ const DEFAULT_MAX_BATCH_SIZE = 10
 export const TIMEOUT_SECONDS_RANGE: LengthRange = { min: Math.ceil(minimumRoundBudgetMs() / 1000), max: 3600 }
 const DEFAULT_TIMEOUT_SECONDS = 300
 
+/**
+ * Minutes a run may stay queued (not waiting for reviewers) before it is
+ * cancelled and its job failed: a day at most, since CodePipeline times the
+ * job out after 24 hours anyway.
+ */
+export const MAX_QUEUE_MINUTES_RANGE: LengthRange = { min: 1, max: 1440 }
+const DEFAULT_MAX_QUEUE_MINUTES = 15
+
+/** The schedule's period in minutes; GitHub runs schedules at most every 5 minutes, the default. */
+export const SWEEP_MINUTES_RANGE: LengthRange = { min: 1, max: 1440 }
+const DEFAULT_SWEEP_MINUTES = 5
+
 /** Every input of dispatch/action.yml, in the order docs/dispatch.md lists them. */
 export const DISPATCH_INPUT_NAMES = [
   'category',
@@ -38,7 +50,9 @@ export const DISPATCH_INPUT_NAMES = [
   'github-api-url',
   'aws-region',
   'endpoint-url',
-  'max-attempts'
+  'max-attempts',
+  'max-queue-minutes',
+  'sweep-minutes'
 ] as const
 
 export type DispatchInputName = (typeof DISPATCH_INPUT_NAMES)[number]
@@ -71,6 +85,8 @@ export function validateDispatchInputs(inputs: DispatchInputs, env: Env = proces
   const version = actionTypeName(check, 'version', ACTION_TYPE_LENGTHS.Version)
   const maxBatchSize = check.integer('max-batch-size', MAX_BATCH_SIZE_RANGE) ?? DEFAULT_MAX_BATCH_SIZE
   const timeoutSeconds = check.integer('timeout-seconds', TIMEOUT_SECONDS_RANGE) ?? DEFAULT_TIMEOUT_SECONDS
+  const maxQueueMinutes = check.integer('max-queue-minutes', MAX_QUEUE_MINUTES_RANGE) ?? DEFAULT_MAX_QUEUE_MINUTES
+  const sweepMinutes = check.integer('sweep-minutes', SWEEP_MINUTES_RANGE) ?? DEFAULT_SWEEP_MINUTES
 
   const repository = raw.repository || undefined
   const repositoryProblem = repository === undefined ? undefined : checkRepository(repository)
@@ -90,7 +106,8 @@ export function validateDispatchInputs(inputs: DispatchInputs, env: Env = proces
       roundBudgetMs: timeoutSeconds * 1000,
       defaults: { repository, workflow: workflow?.ok ? workflow.value : undefined, ref: raw.ref || undefined },
       github: { token: proven.token, apiUrl: apiUrl.replace(/\/+$/, ''), serverUrl: serverUrlFor(apiUrl, env) },
-      connection
+      connection,
+      reconcile: { maxQueueMs: maxQueueMinutes * 60_000, sweepPeriodMs: sweepMinutes * 60_000 }
     },
     notes: check.notes
   }

@@ -5,6 +5,7 @@ import { emitNotes } from '../common/notes.js'
 import { runStep, warnOnFailure } from '../common/run.js'
 import type { DispatchRound } from './dispatcher.js'
 import { DISPATCH_INPUT_NAMES, validateDispatchInputs } from './inputs.js'
+import type { ReconcileResult } from './reconcile.js'
 import type { DispatchSettings } from './settings.js'
 import { setDispatchOutputs, writeDispatchSummary } from './summary.js'
 
@@ -26,7 +27,12 @@ export async function run(): Promise<void> {
       `${round.seen} job(s) seen: ${round.dispatched} dispatched, ${round.skipped} skipped, ${round.failed} failed, ` +
         `${round.deferred} deferred.`
     )
-    await publish(round, settings)
+    // Then the runs that can no longer report their jobs: what is left of the budget is enough, and a
+    // round that ran out leaves them to the next (the window covers a missed round).
+    const { reconcileRound } = await import('./reconcile-round.js')
+    const reconciled = await reconcileRound(settings, { deadline, log: core })
+    for (const problem of reconciled.problems) core.warning(`Reconciling workflow runs: ${problem}`)
+    await publish(round, reconciled, settings)
 
     const stuck = round.jobs.filter(j => j.needsAttention)
     if (stuck.length > 0) {
@@ -39,7 +45,9 @@ export async function run(): Promise<void> {
 }
 
 /** Jobs are already dispatched and reported: failing to publish only warns. */
-async function publish(round: DispatchRound, settings: DispatchSettings): Promise<void> {
-  await warnOnFailure('The step outputs could not be written', () => setDispatchOutputs(round))
-  await warnOnFailure('The job summary could not be written', () => writeDispatchSummary(round, settings.actionType))
+async function publish(round: DispatchRound, reconciled: ReconcileResult, settings: DispatchSettings): Promise<void> {
+  await warnOnFailure('The step outputs could not be written', () => setDispatchOutputs(round, reconciled))
+  await warnOnFailure('The job summary could not be written', () =>
+    writeDispatchSummary(round, settings.actionType, reconciled)
+  )
 }

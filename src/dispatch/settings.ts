@@ -32,4 +32,13 @@ export interface DispatchSettings {
   readonly defaults: DispatchDefaults
   readonly github: GitHubSettings
   readonly connection: ConnectionSettings
+  /** How the round closes the jobs of dead runs (see reconcile.ts). */
+  readonly reconcile: ReconcileTiming
+}
+
+export interface ReconcileTiming {
+  /** A run queued (not waiting for reviewers) longer than this is cancelled and its job failed. */
+  readonly maxQueueMs: number
+  /** How often rounds come: sets the window of ended runs each round examines. */
+  readonly sweepPeriodMs: number
 }

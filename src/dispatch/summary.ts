@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { escapeHtml, htmlTable } from '../common/html.js'
 import type { DispatchRound, JobOutcome, JobStatus } from './dispatcher.js'
 import { describeActionType } from './poll.js'
+import { NO_RECONCILE, type ReconcileResult, type RunOutcome } from './reconcile.js'
 import type { ActionType } from './settings.js'
 
 const STATUS_TEXT: Record<JobStatus, string> = {
@@ -31,16 +32,23 @@ export function jobsJson(round: DispatchRound): string {
   )
 }
 
-export function setDispatchOutputs(round: DispatchRound): void {
+export function setDispatchOutputs(round: DispatchRound, reconciled: ReconcileResult = NO_RECONCILE): void {
   core.setOutput('seen', round.seen)
   core.setOutput('dispatched', round.dispatched)
   core.setOutput('skipped', round.skipped)
   core.setOutput('failed', round.failed)
   core.setOutput('deferred', round.deferred)
   core.setOutput('jobs', jobsJson(round))
+  core.setOutput('reconciled', reconciled.reconciled)
+  core.setOutput('already-reported', reconciled.alreadyReported)
+  core.setOutput('cancelled', reconciled.cancelled)
 }
 
-export async function writeDispatchSummary(round: DispatchRound, actionType: ActionType): Promise<void> {
+export async function writeDispatchSummary(
+  round: DispatchRound,
+  actionType: ActionType,
+  reconciled: ReconcileResult = NO_RECONCILE
+): Promise<void> {
   const summary = core.summary
     .addHeading('CodePipeline jobs dispatched', 2)
     .addRaw(
@@ -64,7 +72,31 @@ export async function writeDispatchSummary(round: DispatchRound, actionType: Act
       true
     )
   }
+  summary.addRaw(
+    `<p>Workflow runs: ${reconciled.reconciled} ended without reporting (job failed), ` +
+      `${reconciled.alreadyReported} had reported already, ${reconciled.cancelled} queued too long (cancelled, job failed).</p>\n`,
+    true
+  )
+  const acted = reconciled.runs.filter(r => r.verdict === 'reconciled' || r.verdict === 'cancelled')
+  if (acted.length > 0) {
+    summary.addRaw(
+      htmlTable([
+        ['Run', 'Job', 'Conclusion', 'Details'].map(html => ({ html, header: true as const })),
+        ...acted.map(runRow)
+      ]),
+      true
+    )
+  }
   await summary.write()
+}
+
+function runRow(run: RunOutcome): string[] {
+  return [
+    link(run.url, `${run.repository} #${run.runId}`),
+    `<code>${escapeHtml(run.jobId)}</code>`,
+    escapeHtml(run.conclusion ?? (run.verdict === 'cancelled' ? 'queued' : '')),
+    escapeHtml(run.message)
+  ]
 }
 
 function row(job: JobOutcome): string[] {

@@ -18,10 +18,21 @@ export const LAMBDA_INPUT_NAMES = [
   'ref',
   'github-api-url',
   'max-batch-size',
-  'max-attempts'
+  'max-attempts',
+  'max-queue-minutes'
 ] as const satisfies readonly DispatchInputName[]
 
 export type LambdaInputName = (typeof LAMBDA_INPUT_NAMES)[number]
+
+/**
+ * The sweep's EventBridge schedule, as the template sets it: its period
+ * stands for the action's `sweep-minutes` (the window of ended runs each sweep
+ * examines, see reconcile.ts).
+ */
+export const SWEEP_SCHEDULE_VARIABLE = 'SWEEP_SCHEDULE'
+
+/** The template's default sweep: once a minute, so a dead run fails its pipeline within about a minute. */
+export const DEFAULT_SWEEP_MINUTES = 1
 
 /** The Secrets Manager secret (name or ARN) that holds the GitHub credentials. */
 export const SECRET_ID_VARIABLE = 'GITHUB_SECRET_ID'
@@ -60,6 +71,9 @@ export function loadLambdaConfig(env: Env): LambdaConfig {
   for (const name of LAMBDA_INPUT_NAMES) inputs[name] = env[variableFor(name)] ?? ''
 
   const problems: string[] = []
+  const sweep = sweepMinutesOf(env[SWEEP_SCHEDULE_VARIABLE]?.trim() ?? '')
+  if (typeof sweep === 'string') problems.push(sweep)
+  else inputs['sweep-minutes'] = String(sweep)
   const secretId = env[SECRET_ID_VARIABLE]?.trim() ?? ''
   if (secretId === '') {
     problems.push(
@@ -85,6 +99,23 @@ export function loadLambdaConfig(env: Env): LambdaConfig {
     secretId,
     notes: validated.notes.map(note => renameInputs(note.message))
   }
+}
+
+/**
+ * The period of an EventBridge `rate(N unit)` expression in minutes. A cron
+ * expression has no single period: a sweep then assumes the default and
+ * examines runs that ended within that window, so keep cron sweeps at most
+ * one minute apart or use rate(). Returns a problem text for anything else.
+ */
+export function sweepMinutesOf(schedule: string): number | string {
+  if (schedule === '' || schedule.startsWith('cron(')) return DEFAULT_SWEEP_MINUTES
+  const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(schedule)
+  if (!rate) {
+    return `${SWEEP_SCHEDULE_VARIABLE} must be an EventBridge schedule such as rate(1 minute) or cron(...); got ${preview(schedule)}`
+  }
+  const unit = rate[2] ?? 'minute'
+  const per = unit.startsWith('day') ? 1440 : unit.startsWith('hour') ? 60 : 1
+  return Number(rate[1]) * per
 }
 
 /** The settings an invocation runs with, once the secret has given a token. */

@@ -12,6 +12,16 @@ export const SCHEDULED_DETAIL_TYPE = 'Scheduled Event'
  */
 export const SWEEP_PAYLOAD = { sweep: true } as const
 
+/**
+ * Action execution states that mean the work is no longer wanted. The
+ * CodePipeline user guide's event reference ("Monitoring CodePipeline events",
+ * action-level states) lists STARTED, SUCCEEDED, FAILED, ABANDONED (the
+ * execution was superseded or stopped and abandoned) and CANCELED (the action
+ * was stopped with its execution); the last two end the job without a result.
+ * https://docs.aws.amazon.com/codepipeline/latest/userguide/detect-state-changes-cloudwatch-events.html
+ */
+export const STOPPED_STATES = ['ABANDONED', 'CANCELED'] as const
+
 /** Where a job a STARTED event announces comes from; only used for logs. */
 export interface StartedAction {
   readonly pipeline?: string
@@ -24,6 +34,12 @@ export interface StartedAction {
 export type EventPlan =
   /** A job of our action type has just started: poll (with a short retry window) until it shows. */
   | { readonly kind: 'started'; readonly started: StartedAction }
+  /** An action execution of our type was abandoned or cancelled: cancel its run. */
+  | {
+      readonly kind: 'stopped'
+      readonly state: string
+      readonly stopped: StartedAction & { readonly executionId: string }
+    }
   /** The backstop: one ordinary round. */
   | { readonly kind: 'sweep'; readonly origin: string }
   /** Nothing to do; `reason` is logged. */
@@ -64,7 +80,27 @@ export function classifyEvent(event: unknown, actionType: SettingsWithoutToken['
       reason: `action type ${[got.category, got.owner, got.provider, got.version].map(describe).join('/')} is not ${wanted.category}/Custom/${wanted.provider}/${wanted.version}`
     }
   }
-  if (detail.state !== 'STARTED') return { kind: 'ignore', reason: `state ${describe(detail.state)} is not STARTED` }
+  const state = text(detail.state)
+  if (STOPPED_STATES.some(s => s === state)) {
+    const executionId = text(detail['execution-id'])
+    if (executionId === undefined) return { kind: 'ignore', reason: `a ${describe(state)} event without execution-id` }
+    return {
+      kind: 'stopped',
+      state: state ?? '',
+      stopped: {
+        pipeline: text(detail.pipeline),
+        executionId,
+        stage: text(detail.stage),
+        action: text(detail.action)
+      }
+    }
+  }
+  if (state !== 'STARTED') {
+    return {
+      kind: 'ignore',
+      reason: `state ${describe(detail.state)} is neither STARTED nor ${STOPPED_STATES.join(' nor ')}`
+    }
+  }
   return {
     kind: 'started',
     started: {

@@ -11,6 +11,7 @@ import { checkFlags } from '../cli-support.js'
 import { startEmulator, type Emulator } from '../emulator/index.js'
 import { artifactBench } from './artifacts.js'
 import { dispatchBench } from './dispatch.js'
+import { lifecycleBench } from './lifecycle.js'
 import { NODE24_ENV, findNode24 } from '../node24/find.js'
 import { inputVariables } from '../runner-protocol.js'
 import { median } from './stats.js'
@@ -206,6 +207,8 @@ async function main(): Promise<void> {
   if (artifacts) console.log(`\n${artifacts}`)
   const dispatch = process.env.BENCH_DISPATCH === '0' ? undefined : await dispatchBench(root, node, version)
   if (dispatch) console.log(`\n${dispatch}`)
+  const lifecycle = process.env.BENCH_LIFECYCLE === '0' ? undefined : await lifecycleBench(root, node, version)
+  if (lifecycle) console.log(`\nHow long a dead run holds its pipeline\n\n${lifecycle}`)
 
   if (flags.has('--readme')) {
     await writeBenchmarkDoc(root, { BENCHMARK: table, 'ARTIFACT-BENCHMARK': artifacts, 'DISPATCH-BENCHMARK': dispatch })

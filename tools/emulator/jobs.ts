@@ -2,7 +2,11 @@ import { randomBytes, randomUUID } from 'node:crypto'
 
 import { OUTPUT_VARIABLES_MAX_BYTES } from './constraints.js'
 
-export type JobStatus = 'Queued' | 'Dispatched' | 'InProgress' | 'Succeeded' | 'Failed' | 'TimedOut'
+/**
+ * `Abandoned`: the pipeline execution was stopped and abandoned, or superseded;
+ * the job's results then answer InvalidJobStateException like any ended job.
+ */
+export type JobStatus = 'Queued' | 'Dispatched' | 'InProgress' | 'Succeeded' | 'Failed' | 'TimedOut' | 'Abandoned'
 
 export interface ActionTypeId {
   category: string
@@ -289,6 +293,17 @@ export class JobStore {
       ...(nextJobId === undefined ? {} : { nextJobId })
     }
     return {}
+  }
+
+  /**
+   * A test control: the job's execution is stopped and abandoned (or
+   * superseded). A job not yet ended ends without a result; one that ended
+   * keeps its end.
+   */
+  abandon(jobId: string): Job {
+    const job = this.find(jobId)
+    if (job.status === 'Queued' || job.status === 'Dispatched' || job.status === 'InProgress') job.status = 'Abandoned'
+    return snapshot(job)
   }
 
   putFailure(input: { jobId: string; failureDetails: unknown }): Record<string, never> {

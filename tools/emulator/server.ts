@@ -71,6 +71,8 @@ export interface Emulator {
   registerActionType(type: ActionTypeId): void
   actionTypes(): ActionTypeId[]
   getJob(id: string): Job | undefined
+  /** Stops and abandons the job's execution: its results then answer InvalidJobStateException. */
+  abandonJob(id: string): Job
   jobs(): Job[]
   readonly calls: RecordedCall[]
   results(jobId?: string): RecordedCall[]
@@ -221,6 +223,10 @@ class CodePipelineEmulator implements Emulator {
 
   getJob(id: string): Job | undefined {
     return this.store.get(id)
+  }
+
+  abandonJob(id: string): Job {
+    return this.store.abandon(id)
   }
 
   jobs(): Job[] {

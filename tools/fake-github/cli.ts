@@ -11,6 +11,8 @@ const USAGE = `Usage: npm run fake-github -- [options]
   --port N                     listen on 127.0.0.1:N (default: a free port)
   --workflow OWNER/REPO:FILE   a workflow that accepts workflow_dispatch, e.g.
                                octo-org/app:pipeline-job.yml (repeatable); others answer 404
+  --run-name TEMPLATE          the workflows' run-name, e.g. "Deploy · job \${{ inputs.job-id }}":
+                               each dispatch creates a run titled from it (default: the file name)
   --help                       show this help
 
 Point the dispatcher at it with its github-api-url input (any github-token works).`
@@ -27,6 +29,7 @@ async function main(): Promise<void> {
     options: {
       port: { type: 'string' },
       workflow: { type: 'string', multiple: true },
+      'run-name': { type: 'string' },
       help: { type: 'boolean', default: false }
     },
     strict: true
@@ -43,7 +46,8 @@ async function main(): Promise<void> {
   })
 
   const github = await startFakeGitHub({ port, onCall: (call, status) => console.log(describe(call, status)) })
-  for (const { repository, file } of workflows) github.addWorkflow(repository, file)
+  const runName = values['run-name']
+  for (const { repository, file } of workflows) github.addWorkflow(repository, file, runName ? { runName } : {})
   console.log(`Fake GitHub API listening on ${github.url}`)
   for (const { repository, file } of workflows) console.log(`Accepts workflow_dispatch for ${repository} ${file}`)
   console.log('Requests are printed as they arrive. Ctrl-C to stop.')

@@ -39,6 +39,16 @@ function problemsOf(inputs: DispatchInputs, env: Env = ENV): readonly string[] {
 }
 
 describe('validateDispatchInputs', () => {
+  it('reads max-queue-minutes and sweep-minutes, and names each bad one with what is allowed', () => {
+    expect(
+      validateDispatchInputs({ ...GOOD, 'max-queue-minutes': '45', 'sweep-minutes': '10' }, ENV).settings.reconcile
+    ).toEqual({ maxQueueMs: 45 * 60_000, sweepPeriodMs: 10 * 60_000 })
+    expect(problemsOf({ ...GOOD, 'max-queue-minutes': '1441', 'sweep-minutes': '0.5' })).toEqual([
+      '"max-queue-minutes" must be a whole number from 1 to 1440; got "1441"',
+      '"sweep-minutes" must be a whole number from 1 to 1440; got "0.5"'
+    ])
+  })
+
   it('turns good inputs into settings, with defaults', () => {
     const { settings } = validateDispatchInputs(
       { ...GOOD, category: 'deploy', repository: 'octo/app', workflow: '.github/workflows/ship.yml', ref: 'main' },
@@ -48,6 +58,8 @@ describe('validateDispatchInputs', () => {
       actionType: { category: 'Deploy', provider: 'GitHubActions', version: '1' },
       maxBatchSize: 10,
       roundBudgetMs: 300_000,
+      // 15 minutes in the queue; a schedule every 5 minutes, GitHub's shortest.
+      reconcile: { maxQueueMs: 15 * 60_000, sweepPeriodMs: 5 * 60_000 },
       defaults: { repository: 'octo/app', workflow: 'ship.yml', ref: 'main' },
       github: { token: 'ghs_x', apiUrl: 'https://api.github.com', serverUrl: 'https://github.com' },
       connection: { region: 'eu-west-1', endpointUrl: undefined, maxAttempts: 5 }

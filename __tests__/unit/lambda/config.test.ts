@@ -7,6 +7,8 @@ import {
   LAMBDA_INPUT_NAMES,
   loadLambdaConfig,
   SECRET_ID_VARIABLE,
+  SWEEP_SCHEDULE_VARIABLE,
+  sweepMinutesOf,
   variableFor,
   withToken
 } from '../../../src/lambda/config.js'
@@ -42,6 +44,8 @@ describe('loadLambdaConfig', () => {
       actionType: { category: 'Build', provider: 'GitHubActions', version: '1' },
       maxBatchSize: 10,
       roundBudgetMs: 300_000,
+      // The template's sweep once a minute (no SWEEP_SCHEDULE: its default) and 15 min in the queue.
+      reconcile: { maxQueueMs: 15 * 60_000, sweepPeriodMs: 60_000 },
       defaults: { repository: 'octo-org/app', workflow: 'pipeline-job.yml', ref: 'main' },
       github: { apiUrl: 'https://api.github.com', serverUrl: 'https://github.com' },
       connection: { region: 'eu-west-1', endpointUrl: undefined, maxAttempts: 5 }
@@ -105,11 +109,35 @@ describe('loadLambdaConfig', () => {
   })
 })
 
+describe('the sweep period and the queue limit', () => {
+  it('reads the period from a rate() schedule; cron and no schedule mean the template default of 1 minute', () => {
+    expect(sweepMinutesOf('rate(1 minute)')).toBe(1)
+    expect(sweepMinutesOf('rate(5 minutes)')).toBe(5)
+    expect(sweepMinutesOf('rate(2 hours)')).toBe(120)
+    expect(sweepMinutesOf('rate(1 day)')).toBe(1440)
+    expect(sweepMinutesOf('cron(0/5 * * * ? *)')).toBe(1)
+    expect(sweepMinutesOf('')).toBe(1)
+    expect(sweepMinutesOf('every minute')).toMatch(/^SWEEP_SCHEDULE must be an EventBridge schedule/)
+  })
+
+  it('turns SWEEP_SCHEDULE and MAX_QUEUE_MINUTES into the reconcile timing, and names the variable of a bad value', () => {
+    const env = { CATEGORY: 'Build', PROVIDER: 'P', VERSION: '1', [SECRET_ID_VARIABLE]: 's', AWS_REGION: 'us-east-1' }
+    expect(loadLambdaConfig(env).settings.reconcile).toEqual({ maxQueueMs: 15 * 60_000, sweepPeriodMs: 60_000 })
+    expect(
+      loadLambdaConfig({ ...env, MAX_QUEUE_MINUTES: '30', [SWEEP_SCHEDULE_VARIABLE]: 'rate(3 minutes)' }).settings
+        .reconcile
+    ).toEqual({ maxQueueMs: 30 * 60_000, sweepPeriodMs: 3 * 60_000 })
+    expect(() => loadLambdaConfig({ ...env, MAX_QUEUE_MINUTES: '0', [SWEEP_SCHEDULE_VARIABLE]: 'soon' })).toThrow(
+      /SWEEP_SCHEDULE must be an EventBridge schedule[\s\S]*MAX_QUEUE_MINUTES must be a whole number from 1 to 1440/
+    )
+  })
+})
+
 describe('docs/dispatch.md', () => {
   it('lists every variable the handler reads', () => {
     const readme = readFileSync(join(ROOT, 'docs', 'dispatch.md'), 'utf8')
     const section = readme.slice(readme.indexOf('## Running it on AWS Lambda'))
-    const variables = [...LAMBDA_INPUT_NAMES.map(variableFor), SECRET_ID_VARIABLE]
+    const variables = [...LAMBDA_INPUT_NAMES.map(variableFor), SECRET_ID_VARIABLE, SWEEP_SCHEDULE_VARIABLE]
     expect(variables.filter(v => !section.includes(`\`${v}\``))).toEqual([])
   })
 })

@@ -40,11 +40,21 @@ describe('classifyEvent', () => {
     expect(plan.kind === 'ignore' && plan.reason).toMatch(reason)
   })
 
-  it.each(['SUCCEEDED', 'FAILED', 'CANCELED'])('ignores state %s', state => {
+  it.each(['SUCCEEDED', 'FAILED', 'RESUMED'])('ignores state %s', state => {
     expect(classifyEvent(started({}, state), TYPE)).toEqual({
       kind: 'ignore',
-      reason: `state "${state}" is not STARTED`
+      reason: `state "${state}" is neither STARTED nor ABANDONED nor CANCELED`
     })
+  })
+
+  it.each(['ABANDONED', 'CANCELED'])('state %s of the action type asks to cancel its run', state => {
+    expect(classifyEvent(started({}, state), TYPE)).toEqual({
+      kind: 'stopped',
+      state,
+      stopped: { pipeline: 'app', executionId: 'e-1', stage: 'Build', action: 'Run' }
+    })
+    // Another action type's stop is none of ours.
+    expect(classifyEvent(started({ provider: 'Other' }, state), TYPE).kind).toBe('ignore')
   })
 
   it('an EventBridge schedule or the sweep payload asks for one sweep round', () => {

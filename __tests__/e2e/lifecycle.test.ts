@@ -1,0 +1,307 @@
+// A job followed to its end (issue 16, items 4 and 5): the bundled Lambda
+// handler and the bundled dispatcher action, against the CodePipeline
+// emulator and the fake GitHub whose runs the tests move through their lives.
+// A run that dies without reporting fails its job within one sweep; a run
+// queued forever is cancelled and its job failed; a stopped execution's run
+// is cancelled; a run that reported itself gets nothing more.
+import { generateKeyPairSync } from 'node:crypto'
+
+import { jest } from '@jest/globals'
+
+import { RUN_NAME_LINE } from '../../src/dispatch/run-title.js'
+import { startEmulator, type Emulator } from '../../tools/emulator/index.js'
+import { startFakeSecretsManager, type FakeSecretsManager } from '../../tools/secrets-manager.js'
+import { startFakeGitHub, type FakeGitHub, type FakeRun } from '../helpers/fake-github.js'
+import { lambdaNodeLabel, startContainer, type LambdaContainer } from '../helpers/lambda-host.js'
+import { bundleRuntime, describeRun, runAction } from '../helpers/run-action.js'
+
+const ACTION_TYPE = { category: 'Build', owner: 'Custom', provider: 'GitHubActions', version: '1' }
+const REPO = 'octo-org/app'
+const WORKFLOW = 'pipeline-job.yml'
+const SECRET_ID = 'github-bridge'
+const RUN_NAME = /^run-name: "(.*)"$/.exec(RUN_NAME_LINE)?.[1] ?? ''
+const SECOND = 1_000
+const MINUTE = 60 * SECOND
+
+const appKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
+const APP_SECRET = JSON.stringify({
+  appId: '123456',
+  installationId: '7890',
+  privateKey: appKey.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()
+})
+
+jest.setTimeout(60_000)
+
+let emu: Emulator
+let github: FakeGitHub
+let secrets: FakeSecretsManager
+let containers: LambdaContainer[] = []
+
+beforeEach(async () => {
+  emu = await startEmulator()
+  github = await startFakeGitHub()
+  secrets = await startFakeSecretsManager()
+  github.addWorkflow(REPO, WORKFLOW, { runName: RUN_NAME })
+  github.addWorkflow(REPO, 'untitled.yml')
+  github.addApp({
+    appId: '123456',
+    installationId: '7890',
+    publicKey: appKey.publicKey.export({ type: 'spki', format: 'pem' }).toString()
+  })
+  secrets.putSecret(SECRET_ID, APP_SECRET)
+})
+afterEach(async () => {
+  await Promise.all(containers.map(c => c.close()))
+  containers = []
+  await Promise.all([emu.close(), github.close(), secrets.close()])
+})
+
+async function coldStart(): Promise<LambdaContainer> {
+  const container = await startContainer({
+    env: {
+      CATEGORY: 'Build',
+      PROVIDER: 'GitHubActions',
+      VERSION: '1',
+      REPOSITORY: REPO,
+      WORKFLOW,
+      REF: 'main',
+      GITHUB_API_URL: github.url,
+      MAX_ATTEMPTS: '2',
+      MAX_QUEUE_MINUTES: '15',
+      SWEEP_SCHEDULE: 'rate(1 minute)',
+      GITHUB_SECRET_ID: SECRET_ID,
+      AWS_ENDPOINT_URL_CODEPIPELINE: emu.url,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url
+    },
+    region: emu.region,
+    credentials: emu.credentials
+  })
+  containers.push(container)
+  return container
+}
+
+/** A job the dispatcher started earlier: in progress in CodePipeline, with a run whose title names it. */
+function startedJob(workflow = WORKFLOW): { jobId: string; executionId: string; run: FakeRun } {
+  const job = emu.createJob({
+    status: 'InProgress',
+    actionTypeId: ACTION_TYPE,
+    pipelineContext: { pipelineName: 'app-pipeline', stage: { name: 'Deploy' } }
+  })
+  const { pipelineExecutionId: executionId, pipelineName, stage, action } = job.data.pipelineContext
+  const run = github.addRun(REPO, workflow, {
+    'job-id': job.id,
+    'pipeline-name': pipelineName,
+    stage: stage.name,
+    action: action.name,
+    'pipeline-execution-id': executionId
+  })
+  return { jobId: job.id, executionId, run }
+}
+
+/** The run ended (with this conclusion) `agoMs` ago, without reporting. */
+function ended(run: FakeRun, conclusion: string, agoMs = 40 * SECOND): void {
+  github.setRun(run.id, { status: 'completed', conclusion, updatedAt: new Date(Date.now() - agoMs) })
+}
+
+function failureOf(jobId: string): { type?: string; message?: string; externalExecutionId?: string } | undefined {
+  const result = emu.getJob(jobId)?.result
+  return result?.kind === 'failure' ? (result.failureDetails as Record<string, string>) : undefined
+}
+
+function failureResults(): number {
+  return emu.calls.filter(c => c.operation === 'PutJobFailureResult').length
+}
+
+const SWEEP = { sweep: true }
+
+describe(`bundled Lambda handler on ${lambdaNodeLabel}: dead runs and stopped executions`, () => {
+  it('one sweep fails the jobs of a lost runner, a startup_failure, a skipped report and a run queued forever', async () => {
+    const lost = startedJob()
+    ended(lost.run, 'failure')
+    const startup = startedJob()
+    ended(startup.run, 'startup_failure')
+    const skipped = startedJob()
+    ended(skipped.run, 'success')
+    const stuck = startedJob()
+    github.setRun(stuck.run.id, { createdAt: new Date(Date.now() - 16 * MINUTE) })
+    const fn = await coldStart()
+
+    const sweep = await fn.invoke(SWEEP)
+    expect(sweep).toMatchObject({ ok: true, result: { reconciled: 3, alreadyReported: 0, cancelled: 1 } })
+    for (const [{ jobId, run }, conclusion] of [
+      [lost, 'failure'],
+      [startup, 'startup_failure'],
+      [skipped, 'success']
+    ] as const) {
+      expect(emu.getJob(jobId)?.status).toBe('Failed')
+      const failure = failureOf(jobId)
+      expect(failure).toMatchObject({ type: 'JobFailed', externalExecutionId: String(run.id) })
+      expect(failure?.message).toContain(`run ${run.id}`)
+      expect(failure?.message).toContain(`(${conclusion})`)
+      expect(failure?.message).toContain(run.htmlUrl)
+    }
+    expect(stuck.run).toMatchObject({ status: 'completed', conclusion: 'cancelled', cancelRequested: true })
+    expect(emu.getJob(stuck.jobId)?.status).toBe('Failed')
+    expect(failureOf(stuck.jobId)?.message).toMatch(/waited more than 15 min for a runner.*runs-on/)
+    expect(JSON.parse(sweep.logs.at(-1) ?? '{}')).toMatchObject({
+      event: 'round',
+      reconciled: 3,
+      alreadyReported: 0,
+      cancelled: 1
+    })
+  })
+
+  it('leaves alone a run that reported itself, one still reporting, one waiting, one queued briefly and one without a job in its title', async () => {
+    const reported = startedJob()
+    ended(reported.run, 'success')
+    await putSuccess(reported.jobId)
+    const reporting = startedJob()
+    ended(reporting.run, 'failure', 5 * SECOND) // inside the grace period: its report may be in flight
+    const waiting = startedJob()
+    github.setRun(waiting.run.id, { status: 'waiting', createdAt: new Date(Date.now() - 60 * MINUTE) })
+    const queued = startedJob()
+    github.setRun(queued.run.id, { createdAt: new Date(Date.now() - 2 * MINUTE) })
+    const untitled = startedJob('untitled.yml')
+    ended(untitled.run, 'failure')
+    const fn = await coldStart()
+    const before = failureResults()
+
+    const sweep = await fn.invoke(SWEEP)
+    expect(sweep).toMatchObject({ ok: true, result: { reconciled: 0, alreadyReported: 1, cancelled: 0 } })
+    expect(emu.getJob(reported.jobId)?.status).toBe('Succeeded')
+    for (const { jobId } of [reporting, waiting, queued, untitled]) expect(emu.getJob(jobId)?.status).toBe('InProgress')
+    // Only the reported run's job was asked about (and CodePipeline answered InvalidJobStateException).
+    expect(failureResults() - before).toBe(1)
+    expect(github.runs.filter(r => r.cancelRequested)).toEqual([])
+  })
+
+  it('a run is acted on once: the next sweep of the warm container sends nothing more', async () => {
+    const lost = startedJob()
+    ended(lost.run, 'timed_out')
+    const fn = await coldStart()
+    expect((await fn.invoke(SWEEP)).result).toMatchObject({ reconciled: 1 })
+    const sent = failureResults()
+    expect((await fn.invoke(SWEEP)).result).toMatchObject({ reconciled: 0, alreadyReported: 0 })
+    expect(failureResults()).toBe(sent)
+  })
+
+  it('an abandoned execution: its ABANDONED event cancels its run, and no other', async () => {
+    const stopped = startedJob()
+    github.setRun(stopped.run.id, { status: 'in_progress' })
+    const other = startedJob()
+    github.setRun(other.run.id, { status: 'in_progress' })
+    emu.abandonJob(stopped.jobId)
+    const fn = await coldStart()
+
+    const run = await fn.invoke(stateEvent('ABANDONED', stopped.executionId))
+    expect(run).toMatchObject({ ok: true, result: { cancelled: 1, seen: 0 } })
+    expect(stopped.run).toMatchObject({ status: 'completed', conclusion: 'cancelled', cancelRequested: true })
+    expect(other.run).toMatchObject({ status: 'in_progress', cancelRequested: false })
+    // The run's own report would now be refused: the job is abandoned.
+    expect(emu.getJob(stopped.jobId)?.status).toBe('Abandoned')
+    await expect(putSuccess(stopped.jobId)).rejects.toMatchObject({ name: 'InvalidJobStateException' })
+
+    // The event comes at least once: a repeat finds nothing left to cancel.
+    expect((await fn.invoke(stateEvent('CANCELED', stopped.executionId))).result).toMatchObject({ cancelled: 0 })
+  })
+})
+
+describe(`bundled dispatcher on ${bundleRuntime[0]}: reconcile in every round`, () => {
+  it('fails the job of a dead run and of a run queued too long; counts a reported one', async () => {
+    const lost = startedJob()
+    ended(lost.run, 'failure', 3 * MINUTE)
+    const stuck = startedJob()
+    github.setRun(stuck.run.id, { createdAt: new Date(Date.now() - 6 * MINUTE) })
+    const reported = startedJob()
+    ended(reported.run, 'success', MINUTE)
+    await putSuccess(reported.jobId)
+
+    const dispatcher = await runAction({
+      node: bundleRuntime[1],
+      script: 'dist/dispatch/index.js',
+      emulator: emu,
+      inputs: {
+        category: 'Build',
+        provider: 'GitHubActions',
+        version: '1',
+        repository: REPO,
+        workflow: WORKFLOW,
+        'github-token': 'ghs_dispatcher',
+        'github-api-url': github.url,
+        'endpoint-url': emu.url,
+        'max-queue-minutes': '5',
+        'sweep-minutes': '5'
+      },
+      env: { GITHUB_SERVER_URL: 'https://github.example' }
+    })
+    expect(dispatcher.code).toBe(0)
+    expect(dispatcher.outputs).toMatchObject({ reconciled: '1', 'already-reported': '1', cancelled: '1', seen: '0' })
+    expect(emu.getJob(lost.jobId)?.status).toBe('Failed')
+    expect(emu.getJob(stuck.jobId)?.status).toBe('Failed')
+    expect(emu.getJob(reported.jobId)?.status).toBe('Succeeded')
+    expect(dispatcher.summary).toContain(`href="${lost.run.htmlUrl}"`)
+    expect(dispatcher.summary).toContain(
+      '1 ended without reporting (job failed), 1 had reported already, 1 queued too long'
+    )
+    expect(describeRun(dispatcher)).not.toContain('::error')
+  })
+
+  it('explains a bad max-queue-minutes before any call', async () => {
+    const dispatcher = await runAction({
+      node: bundleRuntime[1],
+      script: 'dist/dispatch/index.js',
+      emulator: emu,
+      inputs: {
+        category: 'Build',
+        provider: 'GitHubActions',
+        version: '1',
+        'github-token': 'ghs_dispatcher',
+        'github-api-url': github.url,
+        'endpoint-url': emu.url,
+        'max-queue-minutes': '0',
+        'sweep-minutes': 'often'
+      }
+    })
+    expect(dispatcher.code).toBe(1)
+    expect(dispatcher.stdout).toContain('"max-queue-minutes" must be a whole number from 1 to 1440; got "0"')
+    expect(dispatcher.stdout).toContain('"sweep-minutes" must be a whole number from 1 to 1440')
+    expect(emu.calls).toEqual([])
+    expect(github.calls).toEqual([])
+  })
+})
+
+/** The worker's own report, as the reporting action sends it (signed with the emulator's credentials). */
+async function putSuccess(jobId: string): Promise<void> {
+  const { CodePipelineClient, PutJobSuccessResultCommand } = await import('@aws-sdk/client-codepipeline')
+  const client = new CodePipelineClient({
+    region: emu.region,
+    endpoint: emu.url,
+    credentials: emu.credentials,
+    maxAttempts: 1
+  })
+  try {
+    await client.send(new PutJobSuccessResultCommand({ jobId }))
+  } finally {
+    client.destroy()
+  }
+}
+
+function stateEvent(state: string, executionId: string): Record<string, unknown> {
+  return {
+    version: '0',
+    'detail-type': 'CodePipeline Action Execution State Change',
+    source: 'aws.codepipeline',
+    account: emu.accountId,
+    region: emu.region,
+    detail: {
+      pipeline: 'app-pipeline',
+      'execution-id': executionId,
+      stage: 'Deploy',
+      action: 'GitHubActions',
+      state,
+      region: emu.region,
+      type: { owner: 'Custom', category: 'Build', provider: 'GitHubActions', version: 1 },
+      version: 1
+    }
+  }
+}

@@ -1,0 +1,28 @@
+// `npm start -- --lifecycle`: the demo of a run that dies (the next sweep of
+// the bundled handler fails its job, naming the run) and of a stopped
+// execution whose run is cancelled. It must exit 0 having shown both.
+import { spawn } from 'node:child_process'
+
+import { repoRoot } from '../helpers/run-action.js'
+
+it('npm start -- --lifecycle shows a dead run failing its job and a stopped execution cancelling its run', async () => {
+  const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+    // A small environment: nothing from the test run (AWS_*, GITHUB_*, NODE_OPTIONS) may help it pass.
+    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? repoRoot }
+    const child = spawn('npm', ['start', '--silent', '--', '--lifecycle'], { cwd: repoRoot, env })
+    let text = ''
+    child.stdout.on('data', (c: Buffer) => (text += c.toString()))
+    child.stderr.on('data', (c: Buffer) => (text += c.toString()))
+    child.once('error', reject)
+    child.once('close', c => resolve({ code: c, output: text }))
+  })
+  if (code !== 0) throw new Error(`exit ${String(code)}:\n${output}`)
+  const jobId = /Job (\S+) is InProgress; its run (\d+) is titled/.exec(output)
+  expect(jobId?.[1]).toMatch(/^[0-9a-f-]{36}$/)
+  expect(output).toContain(`PutJobFailureResult job=${jobId?.[1]} -> 200 [sig=valid, recorded]`)
+  expect(output).toContain(`Job ${jobId?.[1]} is now Failed`)
+  expect(output).toContain(`"externalExecutionId": "${jobId?.[2]}"`)
+  expect(output).toMatch(/"event":"round".*"reconciled":1/)
+  expect(output).toMatch(/POST \/repos\/octo-org\/sample-app\/actions\/runs\/\d+\/cancel -> 202/)
+  expect(output).toMatch(/Run \d+ is now completed \(cancelled\)/)
+}, 60_000)

@@ -1,0 +1,142 @@
+// reconcileRuns against the CodePipeline emulator and the fake GitHub (real
+// HTTP servers): which ended runs a sweep looks at (the window and the grace
+// period), what each CodePipeline answer counts as, and the warm container's
+// memory of the runs it settled.
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline'
+
+import { Deadline } from '../../../src/common/deadline.js'
+import type { DispatchLog } from '../../../src/dispatch/log.js'
+import {
+  HandledRuns,
+  reconcileRuns,
+  reconcileWindowMs,
+  REPORT_GRACE_MS,
+  type ReconcileDeps
+} from '../../../src/dispatch/reconcile.js'
+import { RUN_NAME_LINE } from '../../../src/dispatch/run-title.js'
+import { runBelongsTo } from '../../../src/dispatch/stop-runs.js'
+import { createWorkflowRunsClient, workflowRunOf } from '../../../src/dispatch/workflow-runs.js'
+import { startEmulator, type Emulator } from '../../../tools/emulator/index.js'
+import { startFakeGitHub, type FakeGitHub } from '../../helpers/fake-github.js'
+
+const REPO = 'octo/app'
+const RUN_NAME = /^run-name: "(.*)"$/.exec(RUN_NAME_LINE)?.[1] ?? ''
+const MINUTE = 60_000
+const SETTINGS = { repositories: [REPO], maxQueueMs: 15 * MINUTE, sweepPeriodMs: MINUTE }
+const quiet: DispatchLog = { info: () => undefined, warning: () => undefined, debug: () => undefined }
+
+let emu: Emulator
+let github: FakeGitHub
+let codePipeline: CodePipelineClient
+beforeEach(async () => {
+  emu = await startEmulator()
+  github = await startFakeGitHub()
+  github.addWorkflow(REPO, 'job.yml', { runName: RUN_NAME })
+  codePipeline = new CodePipelineClient({
+    region: emu.region,
+    endpoint: emu.url,
+    credentials: emu.credentials,
+    maxAttempts: 1
+  })
+})
+afterEach(async () => {
+  codePipeline.destroy()
+  await Promise.all([emu.close(), github.close()])
+})
+
+function deps(extra: Partial<ReconcileDeps> = {}): ReconcileDeps {
+  const github_ = { token: 't', apiUrl: github.url, serverUrl: 'https://github.example' }
+  return {
+    runs: createWorkflowRunsClient(github_),
+    codePipeline,
+    region: emu.region,
+    log: quiet,
+    deadline: new Deadline(20_000),
+    ...extra
+  }
+}
+
+function endedRun(agoMs: number, conclusion = 'failure', status: 'InProgress' | 'Succeeded' = 'InProgress') {
+  const job = emu.createJob({ status })
+  const run = github.addRun(REPO, 'job.yml', { 'job-id': job.id })
+  github.setRun(run.id, { status: 'completed', conclusion, updatedAt: new Date(Date.now() - agoMs) })
+  return { jobId: job.id, run }
+}
+
+describe('reconcileWindowMs', () => {
+  it('is two and a half periods plus the grace: one missed sweep still leaves a later one inside it', () => {
+    expect(REPORT_GRACE_MS).toBe(30_000)
+    expect(reconcileWindowMs(MINUTE)).toBe(150_000 + 30_000)
+    expect(reconcileWindowMs(5 * MINUTE)).toBe(750_000 + 30_000)
+    // Sweeps at t, t+p and t+2p (the one at t+p missed): the run that ended just after t is still in the window at t+2p.
+    expect(reconcileWindowMs(MINUTE)).toBeGreaterThan(2 * MINUTE + REPORT_GRACE_MS)
+  })
+})
+
+describe('reconcileRuns', () => {
+  it('acts on runs that ended between the grace period and the window, and on no other', async () => {
+    const young = endedRun(10_000)
+    const inWindow = endedRun(2 * MINUTE)
+    const old = endedRun(4 * MINUTE)
+    const result = await reconcileRuns(SETTINGS, deps())
+    expect(result).toMatchObject({ reconciled: 1, alreadyReported: 0, cancelled: 0, problems: [] })
+    expect(result.runs.map(r => r.runId)).toEqual([inWindow.run.id])
+    expect(emu.getJob(inWindow.jobId)?.status).toBe('Failed')
+    expect(emu.getJob(young.jobId)?.status).toBe('InProgress')
+    expect(emu.getJob(old.jobId)?.status).toBe('InProgress')
+  })
+
+  it('counts a reported job, and a job CodePipeline does not know here as not ours; neither is a problem', async () => {
+    endedRun(MINUTE, 'success', 'Succeeded')
+    const foreign = github.addRun(REPO, 'job.yml', { 'job-id': '0a1b2c3d-0000-4000-8000-0123456789ab' })
+    github.setRun(foreign.id, { status: 'completed', conclusion: 'failure', updatedAt: new Date(Date.now() - MINUTE) })
+    const result = await reconcileRuns(SETTINGS, deps())
+    expect(result).toMatchObject({ reconciled: 0, alreadyReported: 1, cancelled: 0, problems: [] })
+    expect(result.runs.map(r => r.verdict).sort()).toEqual(['alreadyReported', 'notOurs'])
+  })
+
+  it('with a warm memory, acts on a run once; without, the next sweep only meets InvalidJobState', async () => {
+    endedRun(MINUTE)
+    const handled = new HandledRuns()
+    expect((await reconcileRuns(SETTINGS, deps({ handled }))).reconciled).toBe(1)
+    expect(handled.size).toBe(1)
+    const again = await reconcileRuns(SETTINGS, deps({ handled }))
+    expect(again.runs).toEqual([])
+    const cold = await reconcileRuns(SETTINGS, deps())
+    expect(cold).toMatchObject({ reconciled: 0, alreadyReported: 1 })
+  })
+
+  it('a GitHub that refuses the list is a problem to report, and the sweep goes on', async () => {
+    for (let i = 0; i < 3; i++) github.answerNext(/\/runs/, { status: 503, body: { message: 'Unavailable' } })
+    const result = await reconcileRuns(
+      { ...SETTINGS, repositories: [REPO] },
+      deps({
+        runs: createWorkflowRunsClient(
+          { token: 't', apiUrl: github.url, serverUrl: '' },
+          { sleep: async () => undefined }
+        )
+      })
+    )
+    expect(result.problems).toEqual([
+      expect.stringMatching(/GitHub did not answer listing the workflow runs of octo\/app/)
+    ])
+  })
+})
+
+describe('runBelongsTo', () => {
+  const run = (title: string) => workflowRunOf({ id: 1, display_title: title }, REPO)
+  const JOB = '0a1b2c3d-0000-4000-8000-0123456789ab'
+  const stopped = { executionId: 'exec-1', pipeline: 'web', stage: 'Deploy', action: 'ship' }
+
+  it('needs the execution ID in the title, and every other named segment to agree', () => {
+    const belongs = (title: string): boolean => {
+      const parsed = run(title)
+      return parsed !== undefined && runBelongsTo(parsed, stopped)
+    }
+    expect(belongs(`job ${JOB} · pipeline web · stage Deploy · action ship · execution exec-1`)).toBe(true)
+    expect(belongs(`job ${JOB} · execution exec-1`)).toBe(true)
+    expect(belongs(`job ${JOB} · execution exec-2`)).toBe(false)
+    expect(belongs(`job ${JOB} · action other · execution exec-1`)).toBe(false)
+    expect(belongs(`job ${JOB} · pipeline web · stage Deploy · action ship`)).toBe(false)
+  })
+})
