@@ -143,7 +143,7 @@ it('npm start -- --verbose shows the raw lines as well: debug commands and the J
 it('npm start -- --help prints the usage and exits 0 without running the demo', async () => {
   const { code, output } = await run(process.execPath, [path.join(repoRoot, 'build/tools/start.js'), '--help'])
   expect(code).toBe(0)
-  expect(output).toContain('Usage: npm start -- [--artifacts] [--verbose]')
+  expect(output).toContain('Usage: npm start -- [--artifacts | --lifecycle] [--verbose]')
   expect(output).toMatch(/^ {2}--artifacts {3}a job with an input and an output artifact/m)
   expect(output).not.toContain('CodePipeline emulator')
 })
