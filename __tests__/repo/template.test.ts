@@ -23,6 +23,7 @@ import { ACTION_CATEGORIES, ACTION_TYPE_LENGTHS, ACTION_TYPE_NAME_PATTERN } from
 import { LAMBDA_INPUT_NAMES, SECRET_ID_VARIABLE, variableFor } from '../../src/lambda/config.js'
 import { CONFIG_KEYS } from '../../src/dispatch/job.js'
 import { SERVICE_NAME } from '../../src/lambda/log.js'
+import { LAMBDA_MAX_TIMEOUT_MS } from '../../src/lambda/app-token.js'
 import {
   ACTION_TYPE_DIMENSION,
   actionTypeDimension,
@@ -621,6 +622,12 @@ describe('deploy/bridge.yml', () => {
         ApplicationLogLevel: 'DEBUG',
         SystemLogLevel: 'WARN'
       })
+      // Metric lines carry no level, so Lambda files them as INFO: a higher level would drop them.
+      expect(template.Parameters.ApplicationLogLevel?.AllowedValues).toEqual(['TRACE', 'DEBUG', 'INFO'])
+    })
+
+    it('never runs longer than the cached GitHub token is kept valid for', () => {
+      expect(Number(template.Parameters.FunctionTimeout?.MaxValue) * 1000).toBeLessThanOrEqual(LAMBDA_MAX_TIMEOUT_MS)
     })
   })
 

@@ -1,5 +1,6 @@
 import type { ConnectionSettings } from '../codepipeline/connection.js'
 import type { ActionCategory } from '../codepipeline/constraints.js'
+import type { CredentialSource } from './github-errors.js'
 
 /** The custom action type to poll for; its owner is always `Custom`. */
 export interface ActionType {
@@ -21,6 +22,8 @@ export interface GitHubSettings {
   readonly apiUrl: string
   /** Web base for links, e.g. https://github.com. */
   readonly serverUrl: string
+  /** Where the token comes from, for the advice in failure messages; the action's input when left out. */
+  readonly credentialSource?: CredentialSource
 }
 
 /** Everything one dispatch round needs, checked and typed. */

@@ -1,12 +1,15 @@
 import type { CodePipelineClient } from '@aws-sdk/client-codepipeline'
 import { createCodePipelineClient } from '../codepipeline/client.js'
 import { errorMessage } from '../common/errors.js'
+import { isRecord } from '../common/guards.js'
 import { CODEPIPELINE_TIMEOUTS, dispatchJobs, type DispatchRound } from '../dispatch/api.js'
 import { invocationDeadline, pollWindowMs, type TimeContext } from './budget.js'
 import { withToken, type LambdaConfig } from './config.js'
 import { classifyEvent, type EventPlan } from './event.js'
-import type { GitHubTokenSource } from './github-token.js'
-import type { LambdaLog } from './log.js'
+import type { GitHubToken, GitHubTokenSource } from './github-token.js'
+import type { InvocationContext, LambdaLog } from './log.js'
+import type { BridgeMetrics } from './metrics.js'
+import { createRefreshingDispatcher, type DispatchStats } from './refreshing-dispatcher.js'
 import { roundsUntilJobs } from './wait-for-jobs.js'
 
 /** What an invocation returns: the round's counts. */
@@ -19,7 +22,7 @@ export interface HandlerResult {
   readonly deferred: number
 }
 
-export type Handler = (event: unknown, context: TimeContext) => Promise<HandlerResult>
+export type Handler = (event: unknown, context: TimeContext & Partial<InvocationContext>) => Promise<HandlerResult>
 
 /** What one warm container keeps between invocations. */
 export interface Container {
@@ -28,16 +31,19 @@ export interface Container {
   readonly log: LambdaLog
   /** Built once the configuration is known to be good. */
   readonly tokens?: GitHubTokenSource
+  /** Built once the action type is known. */
+  readonly metrics?: BridgeMetrics
 }
 
 const NOTHING: HandlerResult = { seen: 0, dispatched: 0, skipped: 0, failed: 0, deferred: 0 }
 
 export function createHandler(container: Container): Handler {
-  const { config, log, tokens } = container
+  const { config, log, tokens, metrics } = container
   let codePipeline: Promise<CodePipelineClient> | undefined
 
   return async (event, context) => {
-    if (config instanceof Error || tokens === undefined) {
+    log.startInvocation({ ...context, awsRequestId: context.awsRequestId ?? 'unknown' })
+    if (config instanceof Error || tokens === undefined || metrics === undefined) {
       const problem = config instanceof Error ? config.message : 'the GitHub token source is missing'
       throw new Error(`The function is misconfigured; fix its environment variables: ${problem}`)
     }
@@ -46,10 +52,21 @@ export function createHandler(container: Container): Handler {
       log.line('info', { event: 'ignored', reason: plan.reason })
       return NOTHING
     }
+    if (plan.kind === 'started') log.appendKeys(definedStrings({ ...plan.started }))
     const deadline = invocationDeadline(context)
     try {
       // Credentials first: if the secret or GitHub's token endpoint fails, no job is acknowledged.
-      const settings = withToken(config.settings, await tokens.token(deadline))
+      let token: GitHubToken
+      try {
+        token = await tokens.token(deadline)
+      } catch (error) {
+        metrics.credentialFailure()
+        throw error
+      }
+      const settings = withToken(config.settings, token.value, {
+        kind: token.kind === 'app' ? 'app-secret' : 'token-secret',
+        secretId: config.secretId
+      })
       // One client per warm container: its connections and credentials are reused (a failed set-up is retried).
       // The dispatcher's short per-attempt timeouts, as its own client would have them.
       codePipeline ??= createCodePipelineClient(settings.connection, process.env, CODEPIPELINE_TIMEOUTS).catch(
@@ -58,21 +75,35 @@ export function createHandler(container: Container): Handler {
           throw error
         }
       )
-      // No `github`: each round makes its dispatcher from the settings, with this invocation's token.
-      const deps = { codePipeline: await codePipeline, log, deadline }
+      // The GitHub dispatcher mints a new token once should GitHub refuse this one.
+      const stats: DispatchStats = { dispatchedAt: [], credentialFailures: 0 }
+      const github = createRefreshingDispatcher({ github: settings.github, token, tokens, deadline, log, stats })
+      const deps = { codePipeline: await codePipeline, github, log, deadline }
       const runRound = (): Promise<DispatchRound> => dispatchJobs(settings, deps)
       const { round, polls } =
         plan.kind === 'started'
           ? await roundsUntilJobs(runRound, { windowMs: pollWindowMs(deadline) })
           : { round: await runRound(), polls: 1 }
+      metrics.round(round, stats, plan.kind === 'started' ? eventTime(event) : undefined)
       return finish(plan, round, polls, log)
     } catch (error) {
       // Whatever leaves the function reaches its log and alarm: never with a secret in it.
       const message = log.redact(errorMessage(error))
-      log.error(message)
+      log.error(message, error)
       throw new Error(message)
+    } finally {
+      metrics.flush()
     }
   }
+}
+
+/** The EventBridge event's `time`: when CodePipeline says the action started. */
+function eventTime(event: unknown): string | undefined {
+  return isRecord(event) && typeof event.time === 'string' ? event.time : undefined
+}
+
+function definedStrings(fields: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(fields).filter((e): e is [string, string] => e[1] !== undefined))
 }
 
 function finish(plan: Exclude<EventPlan, { kind: 'ignore' }>, round: DispatchRound, polls: number, log: LambdaLog) {
