@@ -56,9 +56,12 @@ export function createRefreshingDispatcher(options: RefreshingDispatcherOptions)
         return answer
       } catch (error) {
         if (!(error instanceof DispatchError) || error.failure.status !== 401) throw error
+        // Checked before the refresh: the secret's read, the mint, the dispatch and the failure report must fit
+        // (jobBoundMs still counts the acknowledgement, done by now, which covers the secret's read).
+        const fits = deadline.covers(TOKEN_TIMEOUT_MS + jobBoundMs())
         // Another dispatch of the round may have refreshed already: then only retry with its token.
-        const fresh = used === current ? await refresh() : current
-        if (fresh === undefined || fresh === used || !deadline.covers(TOKEN_TIMEOUT_MS + jobBoundMs())) {
+        const fresh = !fits ? undefined : used === current ? await refresh() : current
+        if (fresh === undefined || fresh === used) {
           stats.credentialFailures++
           throw error
         }
