@@ -1,6 +1,7 @@
 import type { FailureType } from '../codepipeline/constraints.js'
 import { errorMessage } from '../common/errors.js'
 import { isRecord } from '../common/guards.js'
+import type { CredentialSource } from './settings.js'
 import type { DispatchTarget } from './target.js'
 
 /** What a failed GitHub API call tells us, whichever client raised it. */
@@ -103,15 +104,6 @@ export function retryDelayMs(
   }
   return undefined
 }
-
-/**
- * Where the dispatcher's token comes from, so that a refusal names what the
- * reader can change: the action's input, or the Lambda function's secret.
- */
-export type CredentialSource =
-  | { readonly kind: 'input' }
-  | { readonly kind: 'app-secret'; readonly secretId: string }
-  | { readonly kind: 'token-secret'; readonly secretId: string }
 
 export const TOKEN_INPUT: CredentialSource = { kind: 'input' }
 

@@ -1,6 +1,5 @@
 import type { ConnectionSettings } from '../codepipeline/connection.js'
 import type { ActionCategory } from '../codepipeline/constraints.js'
-import type { CredentialSource } from './github-errors.js'
 
 /** The custom action type to poll for; its owner is always `Custom`. */
 export interface ActionType {
@@ -15,6 +14,15 @@ export interface DispatchDefaults {
   readonly workflow?: string
   readonly ref?: string
 }
+
+/**
+ * Where the dispatcher's token comes from, so that a refusal names what the
+ * reader can change: the action's input, or the Lambda function's secret.
+ */
+export type CredentialSource =
+  | { readonly kind: 'input' }
+  | { readonly kind: 'app-secret'; readonly secretId: string }
+  | { readonly kind: 'token-secret'; readonly secretId: string }
 
 export interface GitHubSettings {
   readonly token: string

@@ -2,7 +2,7 @@ import { InputError } from '../common/errors.js'
 import type { Env } from '../common/env.js'
 import { preview } from '../common/text.js'
 import { validateDispatchInputs, type DispatchInputName, type DispatchSettings } from '../dispatch/api.js'
-import type { CredentialSource } from '../dispatch/github-errors.js'
+import type { CredentialSource } from '../dispatch/settings.js'
 
 /**
  * The handler's settings come from environment variables named after the
