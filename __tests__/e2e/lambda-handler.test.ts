@@ -73,10 +73,14 @@ async function coldStart(env: Record<string, string> = {}): Promise<LambdaContai
   return container
 }
 
-function queuedJob(options: { pollableAfterMs?: number; provider?: string } = {}): string {
+function queuedJob(options: { pollableAfterMs?: number; provider?: string; version?: string } = {}): string {
   return emu.createJob({
     status: 'Queued',
-    actionTypeId: { ...ACTION_TYPE, provider: options.provider ?? ACTION_TYPE.provider },
+    actionTypeId: {
+      ...ACTION_TYPE,
+      provider: options.provider ?? ACTION_TYPE.provider,
+      version: options.version ?? ACTION_TYPE.version
+    },
     configuration: { ApiKey: 'config-secret-must-not-leak' },
     pipelineContext: { pipelineName: 'app-pipeline', stage: { name: 'Build' } },
     artifactCredentials: { accessKeyId: 'ASIAARTIFACT', secretAccessKey: ARTIFACT_SECRET, sessionToken: 'tok' },
@@ -263,6 +267,26 @@ describe(`Lambda handler bundle on ${lambdaNodeLabel}: events to dispatch`, () =
     const polls = operations('PollForJobs')
     expect(polls).toBeGreaterThanOrEqual(3)
     expect(polls).toBeLessThanOrEqual(8)
+  })
+
+  it('the upgrade path: two stacks, one per version, each dispatch only their own jobs from the same events', async () => {
+    const [v1, v2] = await Promise.all([coldStart(), coldStart({ VERSION: '2' })])
+    const oldJob = queuedJob()
+    const newJob = queuedJob({ version: '2' })
+    // The StartedRule of both stacks matches both versions' events: each function gets both.
+    for (const event of [startedEvent(), startedEvent({ version: 2 })]) {
+      await Promise.all([v1.invoke(event, 80_000), v2.invoke(event, 80_000)])
+    }
+    expect([emu.getJob(oldJob)?.status, emu.getJob(newJob)?.status]).toEqual(['InProgress', 'InProgress'])
+    expect(dispatches()).toHaveLength(2)
+    const dispatchedBy = (fn: LambdaContainer) =>
+      jsonLines(fn.logs)
+        .filter(l => l.event === 'job' && l.outcome === 'dispatched')
+        .map(l => l.jobId)
+    expect(dispatchedBy(v1)).toEqual([oldJob])
+    expect(dispatchedBy(v2)).toEqual([newJob])
+    // Each ignored the other version's event without a call.
+    for (const fn of [v1, v2]) expect(jsonLines(fn.logs).filter(l => l.event === 'ignored')).toHaveLength(1)
   })
 
   it('a scheduled event, or the documented sweep payload, runs one sweep round', async () => {
