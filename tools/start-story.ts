@@ -15,6 +15,7 @@ const ENVELOPE_FIELDS = new Set([
   'function_name',
   'function_memory_size',
   'function_request_id',
+  'functionVersion',
   'requestId'
 ])
 
@@ -72,6 +73,8 @@ export function summariseLogLine(line: string): string | undefined {
   const level = typeof record.level === 'string' ? record.level.toLowerCase() : 'info'
   const fields = Object.entries(record)
     .filter(([key, value]) => !ENVELOPE_FIELDS.has(key) && value !== null && typeof value !== 'object')
+    // The handler's `event` field repeats its message ("round", "job"): said once.
+    .filter(([key, value]) => !(key === 'event' && value === record.message))
     .map(([key, value]) => `${key}=${String(value)}`)
   const message = typeof record.message === 'string' ? record.message : ''
   const text = [message, ...fields].filter(Boolean).join(' ')

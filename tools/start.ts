@@ -7,13 +7,21 @@
 // fake GitHub, which "runs" the workflow's step: the bundled reporting action
 // (dist/index.js) with the job ID from the dispatch's inputs. Every hop is
 // printed with its time since the event. Exits 0 only if the job ended Succeeded.
+import { randomUUID } from 'node:crypto'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
 import { checkFlags } from './cli-support.js'
-import { DEFAULT_ACTION_TYPE_ID, formatActionType, formatCall, startEmulator, type Emulator } from './emulator/index.js'
+import {
+  DEFAULT_ACTION_TYPE_ID,
+  formatActionType,
+  formatCall,
+  startEmulator,
+  type Emulator,
+  type Job
+} from './emulator/index.js'
 import { startFakeGitHub, type FakeGitHub, type GitHubCall } from './fake-github/server.js'
 import { startFakeSecretsManager, type FakeSecretsManager } from './secrets-manager.js'
 import { startArtifactDemo } from './start-artifacts.js'
@@ -42,7 +50,13 @@ const SAMPLE_OUTPUT_VARIABLES = {
   TESTS_PASSED: '128'
 }
 
-type LambdaHandler = (event: unknown, context: { getRemainingTimeInMillis(): number }) => Promise<unknown>
+/** The part of Lambda's context the handler reads: its request ID and version go into every log line. */
+interface LambdaContext {
+  readonly awsRequestId: string
+  readonly functionVersion: string
+  getRemainingTimeInMillis(): number
+}
+type LambdaHandler = (event: unknown, context: LambdaContext) => Promise<unknown>
 
 function heading(title: string): void {
   console.log(`\n=== ${title} ${'='.repeat(Math.max(0, 70 - title.length))}`)
@@ -58,7 +72,9 @@ function timeline(): { hop(text: string): void; start(): void } {
 }
 
 /** CodePipeline's EventBridge event for a custom action starting, as a rule delivers it. */
-function startedEvent(emulator: Emulator, pipeline: string, stage: string, action: string): Record<string, unknown> {
+/** CodePipeline's STARTED event for the job's own action execution (the same pipeline, execution, stage and action). */
+function startedEvent(emulator: Emulator, job: Job): Record<string, unknown> {
+  const { pipelineName: pipeline, pipelineExecutionId, stage, action } = job.data.pipelineContext
   const { owner, category, provider, version } = DEFAULT_ACTION_TYPE_ID
   return {
     version: '0',
@@ -71,9 +87,9 @@ function startedEvent(emulator: Emulator, pipeline: string, stage: string, actio
     resources: [`arn:aws:codepipeline:${emulator.region}:${emulator.accountId}:${pipeline}`],
     detail: {
       pipeline,
-      'execution-id': '0f1e2d3c-0000-4000-8000-000000000002',
-      stage,
-      action,
+      'execution-id': pipelineExecutionId,
+      stage: stage.name,
+      action: action.name,
       state: 'STARTED',
       region: emulator.region,
       type: { owner, category, provider, version }
@@ -226,7 +242,7 @@ async function main(verbose: boolean): Promise<number> {
       configuration: { Repository: SAMPLE_REPOSITORY, Workflow: SAMPLE_WORKFLOW, Ref: 'main' },
       pipelineContext: { pipelineName: pipeline, stage: { name: 'Build' } }
     })
-    const event = startedEvent(emulator, pipeline, 'Build', 'GitHubActions')
+    const event = startedEvent(emulator, job)
     start()
     hop(
       `Job ${job.id} is ${job.status} in the emulator for ${formatActionType(DEFAULT_ACTION_TYPE_ID)} ` +
@@ -236,7 +252,11 @@ async function main(verbose: boolean): Promise<number> {
     const deadline = Date.now() + FUNCTION_TIMEOUT_MS
     hop('STARTED event delivered to the handler')
     const result = await withSummarisedLogs(verbose, hop, () =>
-      handler(event, { getRemainingTimeInMillis: () => deadline - Date.now() })
+      handler(event, {
+        awsRequestId: randomUUID(),
+        functionVersion: '$LATEST',
+        getRemainingTimeInMillis: () => deadline - Date.now()
+      })
     )
     hop(`Handler returned ${JSON.stringify(result)}`)
     if (step === undefined) {

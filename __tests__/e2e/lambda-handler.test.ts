@@ -73,10 +73,14 @@ async function coldStart(env: Record<string, string> = {}): Promise<LambdaContai
   return container
 }
 
-function queuedJob(options: { pollableAfterMs?: number; provider?: string } = {}): string {
+function queuedJob(options: { pollableAfterMs?: number; provider?: string; version?: string } = {}): string {
   return emu.createJob({
     status: 'Queued',
-    actionTypeId: { ...ACTION_TYPE, provider: options.provider ?? ACTION_TYPE.provider },
+    actionTypeId: {
+      ...ACTION_TYPE,
+      provider: options.provider ?? ACTION_TYPE.provider,
+      version: options.version ?? ACTION_TYPE.version
+    },
     configuration: { ApiKey: 'config-secret-must-not-leak' },
     pipelineContext: { pipelineName: 'app-pipeline', stage: { name: 'Build' } },
     artifactCredentials: { accessKeyId: 'ASIAARTIFACT', secretAccessKey: ARTIFACT_SECRET, sessionToken: 'tok' },
@@ -108,6 +112,9 @@ function startedEvent(type: Record<string, unknown> = {}, state = 'STARTED'): Re
   }
 }
 
+/** The run counts of an invocation that examined no workflow runs. */
+const NO_RUNS = { reconciled: 0, alreadyReported: 0, cancelled: 0 }
+
 const SCHEDULED_EVENT = {
   version: '0',
   id: 'b1b2b3b4-0000-0000-0000-000000000000',
@@ -131,6 +138,24 @@ function dispatches(): typeof github.calls {
 function jsonLines(logs: readonly string[]): Record<string, unknown>[] {
   return logs.map(line => JSON.parse(line) as Record<string, unknown>)
 }
+
+interface MetricLine {
+  readonly namespace: string
+  readonly dimensions: readonly (readonly string[])[]
+  readonly values: Record<string, unknown>
+}
+
+/** The embedded-metric-format lines of a log, as CloudWatch reads them: namespace, dimension sets, values. */
+function metricLines(logs: readonly string[]): MetricLine[] {
+  return jsonLines(logs).flatMap(line => {
+    const aws = line._aws as { CloudWatchMetrics?: { Namespace: string; Dimensions: string[][] }[] } | undefined
+    const directive = aws?.CloudWatchMetrics?.[0]
+    if (!directive) return []
+    return [{ namespace: directive.Namespace, dimensions: directive.Dimensions, values: line }]
+  })
+}
+
+const OUR_DIMENSIONS = { service: 'codepipeline-github-bridge', ActionType: 'Build/GitHubActions/1' }
 
 /** Nothing secret in any line: the App key (any line of it), tokens, the secret string, artifact credentials. */
 function expectNoSecrets(logs: readonly string[], extra: readonly string[] = []): void {
@@ -207,7 +232,7 @@ describe(`Lambda handler bundle on ${lambdaNodeLabel}: events to dispatch`, () =
       const run = await fn.invoke(event)
       expect(run).toMatchObject({ ok: true, result: { seen: 0, dispatched: 0, skipped: 0, failed: 0 } })
       expect(run.logs).toHaveLength(1)
-      expect(jsonLines(run.logs)[0]).toEqual({ level: 'info', event: 'ignored', reason: expect.any(String) })
+      expect(jsonLines(run.logs)[0]).toMatchObject({ level: 'INFO', event: 'ignored', reason: expect.any(String) })
     }
     expect(emu.calls).toEqual([])
     expect(secrets.calls).toEqual([])
@@ -272,6 +297,26 @@ describe(`Lambda handler bundle on ${lambdaNodeLabel}: events to dispatch`, () =
     const polls = operations('PollForJobs')
     expect(polls).toBeGreaterThanOrEqual(3)
     expect(polls).toBeLessThanOrEqual(8)
+  })
+
+  it('the upgrade path: two stacks, one per version, each dispatch only their own jobs from the same events', async () => {
+    const [v1, v2] = await Promise.all([coldStart(), coldStart({ VERSION: '2' })])
+    const oldJob = queuedJob()
+    const newJob = queuedJob({ version: '2' })
+    // The StartedRule of both stacks matches both versions' events: each function gets both.
+    for (const event of [startedEvent(), startedEvent({ version: 2 })]) {
+      await Promise.all([v1.invoke(event, 80_000), v2.invoke(event, 80_000)])
+    }
+    expect([emu.getJob(oldJob)?.status, emu.getJob(newJob)?.status]).toEqual(['InProgress', 'InProgress'])
+    expect(dispatches()).toHaveLength(2)
+    const dispatchedBy = (fn: LambdaContainer) =>
+      jsonLines(fn.logs)
+        .filter(l => l.event === 'job' && l.outcome === 'dispatched')
+        .map(l => l.jobId)
+    expect(dispatchedBy(v1)).toEqual([oldJob])
+    expect(dispatchedBy(v2)).toEqual([newJob])
+    // Each ignored the other version's event without a call.
+    for (const fn of [v1, v2]) expect(jsonLines(fn.logs).filter(l => l.event === 'ignored')).toHaveLength(1)
   })
 
   it('a scheduled event, or the documented sweep payload, runs one sweep round', async () => {
@@ -420,6 +465,134 @@ describe(`Lambda handler bundle on ${lambdaNodeLabel}: GitHub credentials`, () =
       expectNoSecrets([...fn.logs, run.error?.message ?? ''], [RAW_TOKEN])
     }
   )
+})
+
+describe(`Lambda handler bundle on ${lambdaNodeLabel}: revoked credentials, key formats, logs and metrics`, () => {
+  it('a suspended installation: one new token is tried, then the job fails naming the App, and the failure is counted', async () => {
+    const fn = await coldStart()
+    queuedJob()
+    expect((await fn.invoke(SCHEDULED_EVENT)).result).toMatchObject({ dispatched: 1 })
+    expect(github.minted).toHaveLength(1)
+
+    // The cached token is still within its hour when the installation is suspended.
+    app.suspended = true
+    const jobId = queuedJob()
+    const run = await fn.invoke(SCHEDULED_EVENT)
+    expect(run.result).toEqual({ ...NO_RUNS, seen: 1, dispatched: 0, skipped: 0, failed: 1, deferred: 0 })
+    const mints = github.calls.filter(c => c.path.endsWith('/access_tokens'))
+    // One mint at the cold start, one after the 401 (refused: 403), no more.
+    expect(mints).toHaveLength(2)
+    expect(secrets.calls).toHaveLength(2)
+    expect(dispatches().filter(c => c.path.includes('pipeline-job.yml'))).toHaveLength(2)
+    expect(emu.getJob(jobId)?.status).toBe('Failed')
+    const [failure] = emu.results(jobId)
+    const details = (failure?.body as { failureDetails?: { type?: string; message?: string } }).failureDetails
+    expect(details?.type).toBe('PermissionError')
+    expect(details?.message).toMatch(/installation may have been suspended or removed/)
+    expect(details?.message).toContain('"installationId" and "privateKey" of the secret "github-bridge"')
+    expect(details?.message).not.toMatch(/github-token/)
+
+    const metrics = metricLines(run.logs)
+    expect(metrics.every(m => m.namespace === 'CodePipelineGitHubBridge')).toBe(true)
+    const round = metrics.find(m => 'JobsSeen' in m.values)
+    expect(round?.dimensions).toEqual([['service', 'ActionType']])
+    expect(round?.values).toMatchObject({
+      ...OUR_DIMENSIONS,
+      JobsSeen: 1,
+      JobsDispatched: 0,
+      JobsFailed: 1,
+      CredentialFailures: 1
+    })
+    const byType = metrics.find(m => m.dimensions[0]?.includes('FailureType'))
+    expect(byType?.dimensions).toEqual([['service', 'ActionType', 'FailureType']])
+    expect(byType?.values).toMatchObject({ ...OUR_DIMENSIONS, FailureType: 'PermissionError', JobsFailed: 1 })
+
+    // Still suspended: no token can be had, so the next invocation fails before taking any job, counted too.
+    const next = queuedJob()
+    const stopped = await fn.invoke(SCHEDULED_EVENT)
+    expect(stopped.ok).toBe(false)
+    expect(stopped.error?.message).toMatch(/403 .*installation may be suspended/)
+    expect(emu.getJob(next)?.status).toBe('Queued')
+    expect(metricLines(stopped.logs).map(m => m.values)).toEqual([
+      expect.objectContaining({ ...OUR_DIMENSIONS, CredentialFailures: 1 })
+    ])
+    expectNoSecrets(fn.logs)
+  })
+
+  it('a token GitHub refuses once is replaced by a new one, and the job is dispatched', async () => {
+    const fn = await coldStart()
+    queuedJob()
+    github.answerNext(/\/dispatches$/, { status: 401, body: { message: 'Bad credentials' } })
+    const run = await fn.invoke(SCHEDULED_EVENT)
+    expect(run.result).toEqual({ ...NO_RUNS, seen: 1, dispatched: 1, skipped: 0, failed: 0, deferred: 0 })
+    expect(github.minted).toHaveLength(2)
+    expect(dispatches().map(c => c.authorization)).toEqual(github.minted.map(t => `token ${t.token}`))
+    expect(metricLines(run.logs).find(m => 'JobsSeen' in m.values)?.values).toMatchObject({
+      JobsDispatched: 1,
+      CredentialFailures: 0
+    })
+  })
+
+  it.each(['pkcs1', 'pkcs8'] as const)(
+    'a %s private key stored with escaped newlines (\\n) is accepted',
+    async type => {
+      const pem = appKey.privateKey.export({ type, format: 'pem' }).toString()
+      const escaped = pem.trim().replaceAll('\n', '\\n')
+      expect(escaped).not.toContain('\n')
+      secrets.putSecret(
+        SECRET_ID,
+        JSON.stringify({ appId: APP_ID, installationId: INSTALLATION_ID, privateKey: escaped })
+      )
+      queuedJob()
+      const fn = await coldStart()
+      const run = await fn.invoke(SCHEDULED_EVENT)
+      expect(run.result).toMatchObject({ dispatched: 1 })
+      expect(github.minted).toHaveLength(1)
+      const keyLines = pem.split('\n').filter(l => l.length > 20 && !l.startsWith('-----'))
+      expect(fn.logs.filter(line => keyLines.some(l => line.includes(l)))).toEqual([])
+    }
+  )
+
+  it('every line carries the request ID, cold start and version; a STARTED event adds its pipeline, a job line its ID', async () => {
+    const jobId = queuedJob()
+    const fn = await coldStart()
+    const first = jsonLines((await fn.invoke(startedEvent())).logs).filter(l => !('_aws' in l))
+    const second = jsonLines((await fn.invoke(SCHEDULED_EVENT)).logs).filter(l => !('_aws' in l))
+    const requestIds = (lines: Record<string, unknown>[]) => new Set(lines.map(l => l.function_request_id))
+    expect(requestIds(first).size).toBe(1)
+    expect(requestIds(second).size).toBe(1)
+    expect([...requestIds(first)][0]).toMatch(/^[0-9a-f-]{36}$/)
+    expect([...requestIds(first)][0]).not.toBe([...requestIds(second)][0])
+    expect(first.every(l => l.cold_start === true && l.functionVersion === '$LATEST')).toBe(true)
+    expect(second.every(l => l.cold_start === false)).toBe(true)
+    expect(first.every(l => l.pipeline === 'app-pipeline' && l.stage === 'Build')).toBe(true)
+    expect(second.some(l => 'pipeline' in l)).toBe(false)
+    const jobLines = first.filter(l => typeof l.message === 'string' && l.message.startsWith(`Job ${jobId}:`))
+    expect(jobLines.length).toBeGreaterThan(1)
+    expect(jobLines.every(l => l.jobId === jobId)).toBe(true)
+    expect(first.every(l => ['INFO', 'WARN', 'ERROR', 'DEBUG'].includes(String(l.level)))).toBe(true)
+  })
+
+  it('a failed invocation logs its error as fields with the cause', async () => {
+    secrets.failNext('AccessDeniedException', 'not allowed', 5)
+    const fn = await coldStart()
+    const run = await fn.invoke(SCHEDULED_EVENT)
+    expect(run.ok).toBe(false)
+    const errors = jsonLines(run.logs).filter(l => l.level === 'ERROR')
+    expect(errors).toEqual([
+      expect.objectContaining({
+        function_request_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        message: expect.stringMatching(/Could not read the secret "github-bridge": AccessDeniedException/),
+        error: expect.objectContaining({
+          name: 'Error',
+          message: expect.stringMatching(/Could not read the secret/),
+          stack: expect.stringContaining('Could not read the secret'),
+          cause: expect.objectContaining({ name: 'AccessDeniedException' })
+        })
+      })
+    ])
+    expectNoSecrets(fn.logs)
+  })
 })
 
 describe(`Lambda handler bundle on ${lambdaNodeLabel}: faults and configuration`, () => {

@@ -143,7 +143,9 @@ describe(`bundled Lambda handler on ${lambdaNodeLabel}: dead runs and stopped ex
     expect(stuck.run).toMatchObject({ status: 'completed', conclusion: 'cancelled', cancelRequested: true })
     expect(emu.getJob(stuck.jobId)?.status).toBe('Failed')
     expect(failureOf(stuck.jobId)?.message).toMatch(/waited more than 15 min for a runner.*runs-on/)
-    expect(JSON.parse(sweep.logs.at(-1) ?? '{}')).toMatchObject({
+    // The round's log line (the metrics' EMF line follows it).
+    const roundLine = sweep.logs.find(line => line.includes('"event":"round"'))
+    expect(JSON.parse(roundLine ?? '{}')).toMatchObject({
       event: 'round',
       reconciled: 3,
       alreadyReported: 0,

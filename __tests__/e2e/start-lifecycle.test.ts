@@ -23,7 +23,7 @@ it('npm start -- --lifecycle shows a dead run failing its job and a stopped exec
   expect(output).toContain(`Job ${jobId?.[1]} is now Failed`)
   expect(output).toContain(`"externalExecutionId": "${jobId?.[2]}"`)
   // The handler's round line, summarised as a hop line; no raw JSON without --verbose.
-  expect(output).toMatch(/Lambda log: event=round .*reconciled=1/)
+  expect(output).toMatch(/Lambda log: round trigger=.*reconciled=1/)
   expect(output).not.toMatch(/^\s*\{"/m)
   expect(output).toMatch(/POST \/repos\/octo-org\/sample-app\/actions\/runs\/\d+\/cancel -> 202/)
   expect(output).toMatch(/Run \d+ is now completed \(cancelled\)/)

@@ -135,7 +135,7 @@ it('npm start -- --verbose shows the raw lines as well: debug commands and the J
   const result = await run(process.execPath, [path.join(repoRoot, 'build/tools/start.js'), '--verbose'])
   expectDemoWorked({ ...result, output: result.output.replace(/^ {4}\{"level".*\n/gm, '') })
   expect(result.output).toMatch(/^ {4}##\[debug\]PutJobSuccessResult request: /m)
-  expect(result.output).toMatch(/^ {4}\{"level":"info","message":"Polled 1 job/m)
+  expect(result.output).toMatch(/^ {4}\{"level":"INFO","message":"Polled 1 job/m)
   // A masked value is never shown, not even raw.
   expect(result.output).not.toContain('::add-mask::')
 }, 30_000)

@@ -101,7 +101,8 @@ export function resolveStack(template: Template, context: StackContext): Resolve
       'AWS::AccountId': accountId,
       'AWS::Partition': partition,
       'AWS::StackName': 'stack',
-      'AWS::URLSuffix': 'amazonaws.com',
+      // The China partition's endpoints end in amazonaws.com.cn.
+      'AWS::URLSuffix': partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com',
       'AWS::NoValue': NO_VALUE
     }
     if (name in pseudo) return pseudo[name] ?? null

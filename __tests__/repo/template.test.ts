@@ -27,6 +27,15 @@ import {
   variableFor
 } from '../../src/lambda/config.js'
 import { CONFIG_KEYS } from '../../src/dispatch/job.js'
+import { SERVICE_NAME } from '../../src/lambda/log.js'
+import { LAMBDA_MAX_TIMEOUT_MS } from '../../src/lambda/app-token.js'
+import {
+  ACTION_TYPE_DIMENSION,
+  actionTypeDimension,
+  CREDENTIAL_FAILURES,
+  METRICS_NAMESPACE,
+  ROUND_METRICS
+} from '../../src/lambda/metrics.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const TEMPLATE_FILE = join(ROOT, 'deploy', 'bridge.yml')
@@ -92,8 +101,11 @@ function statementsOf(resources: ResolvedStack['resources']): Statement[] {
       })
     }
     walk(properties, 'Properties', (value, path) => {
-      if (!/(PolicyDocument|AssumeRolePolicyDocument)$/.test(path) || !isObject(value)) return
-      const statements = value.Statement
+      if (!/(PolicyDocument|AssumeRolePolicyDocument)$/.test(path)) return
+      // A document written as JSON text (to carry a parameter in its condition keys) is read as IAM reads it.
+      const document: Json = typeof value === 'string' ? (JSON.parse(value) as Json) : value
+      if (!isObject(document)) return
+      const statements = document.Statement
       if (!Array.isArray(statements)) throw new Error(`${name} ${path}: Statement is not a list`)
       statements.forEach((statement: Json, index) => {
         if (!isObject(statement)) throw new Error(`${name} ${path}: statement ${index} is not an object`)
@@ -161,6 +173,41 @@ function ofType(resolved: ResolvedStack, type: string): string[] {
   return Object.entries(resolved.resources)
     .filter(([, resource]) => resource.Type === type)
     .map(([name]) => name)
+}
+
+/** The worker role's trust statement, as IAM reads it. */
+function workerTrust(resolved: ResolvedStack): JsonObject {
+  const [trust] = statementsOf(resolved.resources).filter(
+    s => s.resource === 'WorkerRole' && s.path.includes('AssumeRolePolicyDocument')
+  )
+  if (!trust) throw new Error('the stack has no worker role trust statement')
+  return trust.statement
+}
+
+/**
+ * Whether IAM would let a token with this issuer-keyed `sub` (and audience)
+ * assume the role: every operator block must hold; StringLike's * and ? wildcards.
+ */
+function trustAllows(condition: Json | undefined, claims: Record<string, string>): boolean {
+  if (!isObject(condition)) return false
+  const like = (pattern: string, value: string): boolean =>
+    new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replaceAll('*', '.*')
+        .replaceAll('?', '.')}$`
+    ).test(value)
+  return Object.entries(condition).every(([operator, keys]) => {
+    if (!isObject(keys)) return false
+    return Object.entries(keys).every(([key, allowed]) => {
+      const value = claims[key]
+      if (value === undefined) return operator.endsWith('IfExists')
+      const patterns = list(allowed)
+      if (operator.startsWith('StringEquals')) return patterns.includes(value)
+      if (operator.startsWith('StringLike')) return patterns.some(p => like(p, value))
+      throw new Error(`operator ${operator} not modelled`)
+    })
+  })
 }
 
 function arnOf(name: string, region = 'us-east-1', partition = 'aws'): string {
@@ -293,8 +340,28 @@ describe('deploy/bridge.yml', () => {
       expect(resolved.outputs.ActionType).toBe('Custom/Deploy/Octo_Deploy/v2')
     })
 
+    it("decrypts with the secret's KMS key only when given, that key only, and only through Secrets Manager", () => {
+      expect(grants(stack().resources, 'DispatcherRole').filter(g => g.startsWith('kms:'))).toEqual([])
+      const key = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'
+      for (const [where, endpoint] of [
+        [{}, 'secretsmanager.us-east-1.amazonaws.com'],
+        [{ region: 'cn-north-1', partition: 'aws-cn' }, 'secretsmanager.cn-north-1.amazonaws.com.cn']
+      ] as const) {
+        const resolved = stack({ SecretKmsKeyArn: key }, where)
+        const kms = statementsOf(resolved.resources).filter(s => s.actions.some(a => a.startsWith('kms:')))
+        expect(kms.map(s => [s.resource, s.actions, s.resources, s.statement.Condition])).toEqual([
+          ['DispatcherRole', ['kms:Decrypt'], [key], { StringEquals: { 'kms:ViaService': endpoint } }]
+        ])
+      }
+      const allowed = new RegExp(String(template.Parameters.SecretKmsKeyArn?.AllowedPattern))
+      expect(allowed.test(key)).toBe(true)
+      expect(allowed.test('arn:aws:kms:us-east-1:123456789012:alias/bridge')).toBe(false)
+      expect(allowed.test('*')).toBe(false)
+    })
+
     it("names, for each action, '*' or an ARN of the action's own service (or a resource of the stack)", () => {
-      const problems = statementsOf(stack().resources)
+      const key = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'
+      const problems = statementsOf(stack({ SecretKmsKeyArn: key }).resources)
         .filter(s => s.path.includes('.Policies'))
         .flatMap(s =>
           s.resources.flatMap(resource => {
@@ -345,6 +412,12 @@ describe('deploy/bridge.yml', () => {
   })
 
   describe('the worker role', () => {
+    const ISSUER = 'token.actions.githubusercontent.com'
+    const claims = (sub: string, issuer = ISSUER) => ({
+      [`${issuer}:aud`]: 'sts.amazonaws.com',
+      [`${issuer}:sub`]: sub
+    })
+
     it('allows only reporting results and reading the job, to the listed repositories through GitHub OIDC', () => {
       const resolved = stack()
       expect(grants(resolved.resources, 'WorkerRole')).toEqual([
@@ -352,13 +425,6 @@ describe('deploy/bridge.yml', () => {
         'codepipeline:PutJobFailureResult -> *',
         'codepipeline:PutJobSuccessResult -> *'
       ])
-      const [trust] = statementsOf(resolved.resources).filter(
-        s => s.resource === 'WorkerRole' && s.path.includes('AssumeRolePolicyDocument')
-      )
-      expect(trust?.statement.Condition).toEqual({
-        StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
-        StringLike: { 'token.actions.githubusercontent.com:sub': ['repo:octo-org/app:*', 'repo:octo-org/infra:*'] }
-      })
       expect(properties(resolved, 'GitHubOidcProvider')).toEqual({
         Url: 'https://token.actions.githubusercontent.com',
         ClientIdList: ['sts.amazonaws.com']
@@ -366,13 +432,91 @@ describe('deploy/bridge.yml', () => {
       expect(resolved.outputs.WorkerRoleArn).toBe(arnOf('WorkerRole'))
     })
 
+    it("trusts, by default, only runs on the repositories' default branch", () => {
+      const condition = workerTrust(stack()).Condition
+      expect(condition).toEqual({
+        StringEquals: { [`${ISSUER}:aud`]: 'sts.amazonaws.com' },
+        StringLike: { [`${ISSUER}:sub`]: ['repo:octo-org/app:*', 'repo:octo-org/infra:*'] },
+        StringLikeIfExists: { [`${ISSUER}:sub`]: 'repo:*:ref:refs/heads/main' }
+      })
+      expect(trustAllows(condition, claims('repo:octo-org/app:ref:refs/heads/main'))).toBe(true)
+      expect(trustAllows(condition, claims('repo:octo-org/infra:ref:refs/heads/main'))).toBe(true)
+      for (const sub of [
+        'repo:octo-org/app:ref:refs/heads/feature',
+        'repo:octo-org/app:ref:refs/tags/v1',
+        'repo:octo-org/app:pull_request',
+        'repo:octo-org/app:environment:production',
+        'repo:octo-org/other:ref:refs/heads/main',
+        'repo:evil/app:ref:refs/heads/main'
+      ])
+        expect({ sub, allowed: trustAllows(condition, claims(sub)) }).toEqual({ sub, allowed: false })
+      expect(trustAllows(condition, { [`${ISSUER}:sub`]: 'repo:octo-org/app:ref:refs/heads/main' })).toBe(false)
+    })
+
+    it('follows WorkerBranch for another default branch', () => {
+      const condition = workerTrust(stack({ WorkerBranch: 'trunk' })).Condition
+      expect(get(condition, 'StringLikeIfExists', `${ISSUER}:sub`)).toBe('repo:*:ref:refs/heads/trunk')
+      expect(trustAllows(condition, claims('repo:octo-org/app:ref:refs/heads/trunk'))).toBe(true)
+      expect(trustAllows(condition, claims('repo:octo-org/app:ref:refs/heads/main'))).toBe(false)
+    })
+
+    it('trusts only jobs in the named GitHub environment when WorkerTrust is Environment', () => {
+      const condition = workerTrust(stack({ WorkerTrust: 'Environment', WorkerEnvironment: 'pipeline' })).Condition
+      expect(get(condition, 'StringLikeIfExists', `${ISSUER}:sub`)).toBe('repo:*:environment:pipeline')
+      expect(trustAllows(condition, claims('repo:octo-org/app:environment:pipeline'))).toBe(true)
+      expect(trustAllows(condition, claims('repo:octo-org/app:environment:staging'))).toBe(false)
+      expect(trustAllows(condition, claims('repo:octo-org/app:ref:refs/heads/main'))).toBe(false)
+      expect(trustAllows(condition, claims('repo:octo-org/other:environment:pipeline'))).toBe(false)
+      // CloudFormation refuses the stack without the environment's name.
+      expect(stack({ WorkerTrust: 'Environment' }).brokenRules).toEqual([expect.stringContaining('WorkerEnvironment')])
+    })
+
+    it('trusts any ref of the repositories only when AnyRef is chosen', () => {
+      const condition = workerTrust(stack({ WorkerTrust: 'AnyRef' })).Condition
+      expect(condition).toEqual({
+        StringEquals: { [`${ISSUER}:aud`]: 'sts.amazonaws.com' },
+        StringLike: { [`${ISSUER}:sub`]: ['repo:octo-org/app:*', 'repo:octo-org/infra:*'] }
+      })
+      expect(trustAllows(condition, claims('repo:octo-org/app:ref:refs/heads/feature'))).toBe(true)
+      expect(trustAllows(condition, claims('repo:octo-org/other:ref:refs/heads/main'))).toBe(false)
+      expect(template.Parameters.WorkerTrust?.Default).toBe('DefaultBranch')
+    })
+
+    it('derives the provider URL and the condition keys from the issuer (GHE.com, GitHub Enterprise Server)', () => {
+      for (const issuer of ['token.actions.octocorp.ghe.com', 'ghes.example.com/_services/token']) {
+        const resolved = stack({ GitHubOidcIssuer: issuer })
+        expect(properties(resolved, 'GitHubOidcProvider').Url).toBe(`https://${issuer}`)
+        const condition = workerTrust(resolved).Condition
+        const keys = Object.values(isObject(condition) ? condition : {}).flatMap(block =>
+          Object.keys(isObject(block) ? block : {})
+        )
+        expect(new Set(keys)).toEqual(new Set([`${issuer}:aud`, `${issuer}:sub`]))
+        expect(trustAllows(condition, claims('repo:octo-org/app:ref:refs/heads/main', issuer))).toBe(true)
+        expect(trustAllows(condition, claims('repo:octo-org/app:ref:refs/heads/main'))).toBe(false)
+      }
+      const allowed = new RegExp(String(template.Parameters.GitHubOidcIssuer?.AllowedPattern))
+      expect(['https://token.actions.githubusercontent.com', 'a b', ''].filter(v => allowed.test(v))).toEqual([])
+    })
+
+    it('keeps the OIDC provider when the stack is deleted or the provider replaced', () => {
+      const provider = template.Resources.GitHubOidcProvider
+      expect(provider?.DeletionPolicy).toBe('Retain')
+      expect(provider?.UpdateReplacePolicy).toBe('Retain')
+    })
+
+    it('refuses branch and environment names that would widen the pattern', () => {
+      for (const name of ['WorkerBranch', 'WorkerEnvironment']) {
+        const allowed = new RegExp(String(template.Parameters[name]?.AllowedPattern))
+        expect(['*', 'main*', 'a?', 'x:y', 'a"b'].filter(v => allowed.test(v))).toEqual([])
+        expect(allowed.test('release/2026')).toBe(true)
+      }
+    })
+
     it("trusts the account's existing OIDC provider when given, and creates none", () => {
       const existing = 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com'
       const resolved = stack({ GitHubOidcProviderArn: existing })
       expect(ofType(resolved, 'AWS::IAM::OIDCProvider')).toEqual([])
-      expect(get(properties(resolved, 'WorkerRole'), 'AssumeRolePolicyDocument', 'Statement', 0, 'Principal')).toEqual({
-        Federated: existing
-      })
+      expect(workerTrust(resolved).Principal).toEqual({ Federated: existing })
     })
 
     it('is left out, with its provider and output, when not wanted', () => {
@@ -478,6 +622,26 @@ describe('deploy/bridge.yml', () => {
       expect(get(properties(resolved, 'DispatcherFunction'), 'LoggingConfig', 'LogGroup')).toBe('<DispatcherLogGroup>')
       expect(properties(resolved, 'DispatcherLogGroup').RetentionInDays).toBe('90')
     })
+
+    it("uses Lambda's JSON log format, so that the log levels filter the function's lines", () => {
+      expect(get(properties(stack(), 'DispatcherFunction'), 'LoggingConfig')).toEqual({
+        LogGroup: '<DispatcherLogGroup>',
+        LogFormat: 'JSON',
+        ApplicationLogLevel: 'INFO',
+        SystemLogLevel: 'INFO'
+      })
+      const debug = stack({ ApplicationLogLevel: 'DEBUG', SystemLogLevel: 'WARN' })
+      expect(get(properties(debug, 'DispatcherFunction'), 'LoggingConfig')).toMatchObject({
+        ApplicationLogLevel: 'DEBUG',
+        SystemLogLevel: 'WARN'
+      })
+      // Metric lines carry no level, so Lambda files them as INFO: a higher level would drop them.
+      expect(template.Parameters.ApplicationLogLevel?.AllowedValues).toEqual(['TRACE', 'DEBUG', 'INFO'])
+    })
+
+    it('never runs longer than the cached GitHub token is kept valid for', () => {
+      expect(Number(template.Parameters.FunctionTimeout?.MaxValue) * 1000).toBeLessThanOrEqual(LAMBDA_MAX_TIMEOUT_MS)
+    })
   })
 
   describe('failures reach a person', () => {
@@ -496,13 +660,27 @@ describe('deploy/bridge.yml', () => {
       ])
     })
 
-    it("alarms on the function's errors and on the queue's depth, notifying the topic (and the email when given)", () => {
-      const resolved = stack({ AlarmEmail: 'ops@example.com' })
+    it('alarms on function errors, failed jobs, credential failures and new dead letters, notifying the topic', () => {
+      const resolved = stack({ AlarmEmail: 'ops@example.com', ActionVersion: '2' })
       const alarms = ofType(resolved, 'AWS::CloudWatch::Alarm').map(name => properties(resolved, name))
-      expect(alarms.map(a => [a.Namespace, a.MetricName, get(a, 'Dimensions', 0, 'Value'), a.AlarmActions])).toEqual([
-        ['AWS/Lambda', 'Errors', '<DispatcherFunction>', ['<AlarmTopic>']],
-        ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', '<DeadLetterQueue.QueueName>', ['<AlarmTopic>']]
+      const dimensions = (alarm: JsonObject) =>
+        Object.fromEntries(
+          (Array.isArray(alarm.Dimensions) ? alarm.Dimensions : []).map(d => [
+            String(get(d, 'Name')),
+            String(get(d, 'Value'))
+          ])
+        )
+      const ours = { service: SERVICE_NAME, [ACTION_TYPE_DIMENSION]: 'Build/GitHubActions/2' }
+      expect(alarms.map(a => [a.Namespace, a.MetricName, dimensions(a), a.Statistic, a.AlarmActions])).toEqual([
+        ['AWS/Lambda', 'Errors', { FunctionName: '<DispatcherFunction>' }, 'Sum', ['<AlarmTopic>']],
+        [METRICS_NAMESPACE, ROUND_METRICS.failed, ours, 'Sum', ['<AlarmTopic>']],
+        [METRICS_NAMESPACE, CREDENTIAL_FAILURES, ours, 'Sum', ['<AlarmTopic>']],
+        // Counts each new message: alarms again for the next one, unlike the number visible.
+        ['AWS/SQS', 'NumberOfMessagesSent', { QueueName: '<DeadLetterQueue.QueueName>' }, 'Sum', ['<AlarmTopic>']]
       ])
+      // The dimension value is the one the function writes.
+      expect(ours.ActionType).toBe(actionTypeDimension({ category: 'Build', provider: 'GitHubActions', version: '2' }))
+      for (const alarm of alarms) expect([alarm.Threshold, alarm.TreatMissingData]).toEqual([1, 'notBreaching'])
       expect(properties(resolved, 'AlarmSubscription')).toEqual({
         TopicArn: '<AlarmTopic>',
         Protocol: 'email',
@@ -556,6 +734,48 @@ describe('deploy/bridge.yml', () => {
         { MinimumCount: '0', MaximumCount: '2' }
       ])
     })
+  })
+
+  it('has a dashboard of the metrics the function writes and of its failed jobs', () => {
+    const body = JSON.parse(String(properties(stack(), 'Dashboard').DashboardBody)) as JsonObject
+    const text = JSON.stringify(body)
+    for (const name of [...Object.values(ROUND_METRICS), CREDENTIAL_FAILURES, 'DispatchLatency'].filter(
+      n => n !== ROUND_METRICS.skipped
+    ))
+      expect(text).toContain(`"${name}"`)
+    expect(text).toContain(`"${METRICS_NAMESPACE}"`)
+    expect(text).toContain('"ActionType","Build/GitHubActions/1"')
+    expect(text).toContain("SOURCE '<DispatcherLogGroup>'")
+  })
+
+  it('lets a second stack serve the next ActionVersion beside the first (the upgrade path)', () => {
+    const provider = 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com'
+    const first = stack()
+    const second = stack({ ActionVersion: '2', GitHubOidcProviderArn: provider })
+    // No resource has a fixed physical name (only references to the stack's own), so both stacks' resources exist side by side.
+    const named = /^(FunctionName|RoleName|QueueName|TopicName|LogGroupName|Name|DashboardName|AlarmName)$/
+    for (const resolved of [first, second])
+      for (const [name, resource] of Object.entries(resolved.resources))
+        expect({
+          name,
+          named: Object.entries(resource.Properties ?? {})
+            .filter(([k, v]) => named.test(k) && !/^<\w+>$/.test(String(v)))
+            .map(([k]) => k)
+        }).toEqual({
+          name,
+          named: []
+        })
+    expect(ofType(second, 'AWS::IAM::OIDCProvider')).toEqual([])
+    expect(workerTrust(second).Principal).toEqual({ Federated: provider })
+    const poll = (resolved: ResolvedStack) =>
+      grants(resolved.resources, 'DispatcherRole').filter(g => g.startsWith('codepipeline:PollForJobs'))
+    expect(poll(first)).toEqual([expect.stringMatching(/actiontype:Custom\/Build\/GitHubActions\/1$/)])
+    expect(poll(second)).toEqual([expect.stringMatching(/actiontype:Custom\/Build\/GitHubActions\/2$/)])
+    // Each function serves its own version: the events of the other version reach it and are ignored.
+    expect(get(properties(second, 'DispatcherFunction'), 'Environment', 'Variables', 'VERSION')).toBe('2')
+    expect(matchesEventPattern(properties(second, 'StartedRule').EventPattern ?? null, startedEvent())).toBe(true)
+    // The first stack's type stays (Retain) while its pipelines still use version 1.
+    expect(template.Resources.ActionType?.DeletionPolicy).toBe('Retain')
   })
 
   it('stays small enough for `aws cloudformation deploy` to send it without an S3 bucket (51,200 bytes)', () => {

@@ -214,7 +214,7 @@ async function handleJob(job: PolledJob, context: JobContext): Promise<JobOutcom
     if (error instanceof DispatchError && isRateLimited(error.failure)) context.rateLimited = true
     const failure =
       error instanceof DispatchError
-        ? explainDispatchFailure(error.failure, target, error.attempts)
+        ? explainDispatchFailure(error.failure, target, error.attempts, settings.github.credentialSource)
         : {
             failureType: 'JobFailed' as const,
             message: `Could not dispatch the GitHub workflow: ${errorMessage(error)}`

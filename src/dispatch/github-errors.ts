@@ -1,6 +1,7 @@
 import type { FailureType } from '../codepipeline/constraints.js'
 import { errorMessage } from '../common/errors.js'
 import { isRecord } from '../common/guards.js'
+import type { CredentialSource } from './settings.js'
 import type { DispatchTarget } from './target.js'
 
 /** What a failed GitHub API call tells us, whichever client raised it. */
@@ -104,6 +105,36 @@ export function retryDelayMs(
   return undefined
 }
 
+export const TOKEN_INPUT: CredentialSource = { kind: 'input' }
+
+/** What to check when GitHub refuses the token (401), refuses the dispatch (403), or the token cannot see a workflow. */
+function credentialAdvice(source: CredentialSource, repository: string) {
+  switch (source.kind) {
+    case 'input':
+      return {
+        invalid: `Check the dispatcher's "github-token".`,
+        forbidden:
+          'It needs the "actions: write" permission: set `permissions: actions: write` on the dispatcher job, or, for another ' +
+          'repository, use a GitHub App or fine-grained token with Actions read and write on it.',
+        access: 'for another repository, the token needs access to it'
+      }
+    case 'app-secret':
+      return {
+        invalid:
+          `The GitHub App's installation may have been suspended or removed: check it in the App's settings, and the ` +
+          `"appId", "installationId" and "privateKey" of the secret ${JSON.stringify(source.secretId)}.`,
+        forbidden: `The GitHub App needs the "Actions: read and write" permission, and its installation must include ${repository}.`,
+        access: `the GitHub App's installation must include ${repository}`
+      }
+    case 'token-secret':
+      return {
+        invalid: `Replace the "token" in the secret ${JSON.stringify(source.secretId)}: it was revoked or has expired.`,
+        forbidden: `The "token" in the secret ${JSON.stringify(source.secretId)} needs Actions read and write on ${repository}.`,
+        access: `the "token" in the secret ${JSON.stringify(source.secretId)} needs access to ${repository}`
+      }
+  }
+}
+
 export interface DispatchFailure {
   readonly failureType: FailureType
   /** Says what to fix; shown in the pipeline's console. */
@@ -114,9 +145,11 @@ export interface DispatchFailure {
 export function explainDispatchFailure(
   failure: HttpFailure,
   target: DispatchTarget,
-  attempts: number
+  attempts: number,
+  source: CredentialSource = TOKEN_INPUT
 ): DispatchFailure {
   const { repository, workflow, ref } = target
+  const advice = credentialAdvice(source, repository)
   const github =
     failure.status === undefined ? failure.message : `GitHub answered ${failure.status}: ${failure.message}`
   const tail = ` (${github})`
@@ -139,21 +172,19 @@ export function explainDispatchFailure(
     case 401:
       return {
         failureType: 'PermissionError',
-        message: `GitHub rejected the dispatcher's token as invalid or expired${tail}. Check the dispatcher's "github-token".`
+        message: `GitHub rejected the dispatcher's token as invalid or expired${tail}. ${advice.invalid}`
       }
     case 403:
       return {
         failureType: 'PermissionError',
-        message:
-          `The dispatcher's token may not start workflows in ${repository}${tail}. It needs the "actions: write" permission: ` +
-          'set `permissions: actions: write` on the dispatcher job, or, for another repository, use a GitHub App or fine-grained token with Actions read and write on it.'
+        message: `The dispatcher's token may not start workflows in ${repository}${tail}. ${advice.forbidden}`
       }
     case 404:
       return {
         failureType: 'ConfigurationError',
         message:
           `GitHub found no workflow "${workflow}" in ${repository}${tail}. Check the action configuration properties "Workflow" ` +
-          '(a file name under .github/workflows, such as deploy.yml) and "Repository"; for another repository, the token needs access to it.'
+          `(a file name under .github/workflows, such as deploy.yml) and "Repository"; ${advice.access}.`
       }
     case 422:
       return { failureType: 'ConfigurationError', message: explainUnprocessable(failure.message, target) + tail }

@@ -15,12 +15,23 @@ export interface DispatchDefaults {
   readonly ref?: string
 }
 
+/**
+ * Where the dispatcher's token comes from, so that a refusal names what the
+ * reader can change: the action's input, or the Lambda function's secret.
+ */
+export type CredentialSource =
+  | { readonly kind: 'input' }
+  | { readonly kind: 'app-secret'; readonly secretId: string }
+  | { readonly kind: 'token-secret'; readonly secretId: string }
+
 export interface GitHubSettings {
   readonly token: string
   /** REST API base, e.g. https://api.github.com or https://ghes.example.com/api/v3. */
   readonly apiUrl: string
   /** Web base for links, e.g. https://github.com. */
   readonly serverUrl: string
+  /** Where the token comes from, for the advice in failure messages; the action's input when left out. */
+  readonly credentialSource?: CredentialSource
 }
 
 /** Everything one dispatch round needs, checked and typed. */

@@ -7,14 +7,21 @@ import type { GitHubCredentials } from './credentials.js'
 
 type AppCredentials = Extract<GitHubCredentials, { kind: 'app' }>
 
+/** Lambda's longest function timeout (15 minutes): no invocation, so no round, lasts longer. */
+export const LAMBDA_MAX_TIMEOUT_MS = 15 * 60_000
+/** Room for the clocks of Lambda and GitHub to differ, and for a dispatch that starts just before the end. */
+const CLOCK_SKEW_MS = 60_000
+
 /**
- * A token is minted again when less than this remains of its real lifetime.
+ * A token is minted again when less than this remains of its real lifetime:
+ * a cached token must outlast the longest invocation the function's timeout
+ * allows, or a long round would dispatch its last jobs with an expired one.
  * @octokit/auth-app's own cache assumes 59 minutes whatever GitHub answers,
  * so the handler keeps its own, keyed on the `expires_at` GitHub returns.
  */
-export const REFRESH_BEFORE_EXPIRY_MS = 5 * 60_000
+export const REFRESH_BEFORE_EXPIRY_MS = LAMBDA_MAX_TIMEOUT_MS + CLOCK_SKEW_MS
 /** The token request never takes longer than this. */
-const TOKEN_TIMEOUT_MS = 10_000
+export const TOKEN_TIMEOUT_MS = 10_000
 
 export interface AppTokenOptions {
   /** GitHub's REST API base, where the token endpoint is. */
@@ -29,6 +36,11 @@ export class AppTokens {
   private cached?: { readonly key: string; readonly token: string; readonly expiresAt: number }
 
   constructor(private readonly options: AppTokenOptions) {}
+
+  /** The next call mints a new token (GitHub refused the cached one). */
+  forget(): void {
+    this.cached = undefined
+  }
 
   async token(app: AppCredentials, deadline: Deadline): Promise<string> {
     const now = this.options.now ?? Date.now
@@ -67,6 +79,9 @@ function explainTokenError(error: unknown, app: AppCredentials): string {
   const base = `GitHub did not give an installation token for App ${app.appId}, installation ${app.installationId}`
   const detail = status === undefined ? errorMessage(error) : `${status} ${errorMessage(error)}`
   if (status === 401) return `${base} (${detail}): check the secret's "appId" and "privateKey" (the App's current key).`
+  // GitHub answers 403 for a suspended installation and 404 for one removed (or never made).
+  if (status === 403)
+    return `${base} (${detail}): the installation may be suspended; unsuspend it in the App's installation settings.`
   if (status === 404) return `${base} (${detail}): check the secret's "installationId" (the App must be installed).`
   return `${base}: ${detail}`
 }

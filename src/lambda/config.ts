@@ -2,6 +2,7 @@ import { InputError } from '../common/errors.js'
 import type { Env } from '../common/env.js'
 import { preview } from '../common/text.js'
 import { validateDispatchInputs, type DispatchInputName, type DispatchSettings } from '../dispatch/api.js'
+import type { CredentialSource } from '../dispatch/settings.js'
 
 /**
  * The handler's settings come from environment variables named after the
@@ -118,9 +119,13 @@ export function sweepMinutesOf(schedule: string): number | string {
   return Number(rate[1]) * per
 }
 
-/** The settings an invocation runs with, once the secret has given a token. */
-export function withToken(settings: SettingsWithoutToken, token: string): DispatchSettings {
-  return { ...settings, github: { ...settings.github, token } }
+/** The settings an invocation runs with, once the secret has given a token; failures then name the secret. */
+export function withToken(
+  settings: SettingsWithoutToken,
+  token: string,
+  credentialSource: CredentialSource
+): DispatchSettings {
+  return { ...settings, github: { ...settings.github, token, credentialSource } }
 }
 
 /** The action's messages quote input names (`"max-batch-size"`); here the variable is what to fix. */

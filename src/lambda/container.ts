@@ -4,7 +4,8 @@ import { AppTokens } from './app-token.js'
 import { loadLambdaConfig, SECRET_ID_VARIABLE } from './config.js'
 import { GitHubTokenSource } from './github-token.js'
 import type { Container } from './handler.js'
-import { debugEnabled, LambdaLog } from './log.js'
+import { LambdaLog } from './log.js'
+import { actionTypeDimension, BridgeMetrics } from './metrics.js'
 import { SecretReader } from './secret.js'
 
 /**
@@ -12,8 +13,8 @@ import { SecretReader } from './secret.js'
  * share (the secret's cache, the token cache). A bad setting is kept as an
  * error for every invocation to report, without any call.
  */
-export function startContainer(env: Env, write?: (line: string) => void): Container {
-  const log = new LambdaLog(write, debugEnabled(env))
+export function startContainer(env: Env): Container {
+  const log = new LambdaLog(env)
   let config
   try {
     config = loadLambdaConfig(env)
@@ -32,5 +33,5 @@ export function startContainer(env: Env, write?: (line: string) => void): Contai
     `Ready: ${config.settings.actionType.category}/Custom/${config.settings.actionType.provider}/${config.settings.actionType.version}` +
       ` in ${config.settings.connection.region}, GitHub credentials from ${SECRET_ID_VARIABLE} ${JSON.stringify(config.secretId)}.`
   )
-  return { config, log, tokens }
+  return { config, log, tokens, metrics: new BridgeMetrics(actionTypeDimension(config.settings.actionType)) }
 }

@@ -42,12 +42,21 @@ export function parseGitHubCredentials(secretString: string, secretId: string): 
   const installationId = identifier(parsed.installationId)
   if (installationId === undefined || !/^\d+$/.test(installationId))
     problems.push('"installationId" must be the numeric ID of the App\'s installation')
-  const privateKey = typeof parsed.privateKey === 'string' ? parsed.privateKey.trim() : undefined
+  const privateKey = typeof parsed.privateKey === 'string' ? unescapeNewlines(parsed.privateKey).trim() : undefined
   if (privateKey === undefined || !isPrivateKey(privateKey))
     problems.push('"privateKey" must be the App\'s private key in PEM form ("-----BEGIN RSA PRIVATE KEY-----" ...)')
   if (problems.length > 0 || appId === undefined || installationId === undefined || privateKey === undefined)
     throw new Error(`${where} is not usable: ${problems.join('; ')}.`)
   return { kind: 'app', appId, installationId, privateKey }
+}
+
+/**
+ * A PEM pasted into JSON by hand often keeps its newlines as the two
+ * characters \n (the JSON then holds \\n). A PEM never contains a
+ * backslash, so turning those back into newlines cannot change a good key.
+ */
+function unescapeNewlines(pem: string): string {
+  return pem.replaceAll('\\r\\n', '\n').replaceAll('\\n', '\n')
 }
 
 function identifier(value: unknown): string | undefined {

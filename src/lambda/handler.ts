@@ -1,6 +1,7 @@
 import type { CodePipelineClient } from '@aws-sdk/client-codepipeline'
 import { createCodePipelineClient } from '../codepipeline/client.js'
 import { errorMessage } from '../common/errors.js'
+import { isRecord } from '../common/guards.js'
 import { CODEPIPELINE_TIMEOUTS, dispatchJobs, type DispatchRound, type DispatchSettings } from '../dispatch/api.js'
 import { NO_RECONCILE, HandledRuns, type ReconcileResult } from '../dispatch/reconcile.js'
 import { reconcileRound } from '../dispatch/reconcile-round.js'
@@ -9,8 +10,10 @@ import { createWorkflowRunsClient } from '../dispatch/workflow-runs.js'
 import { invocationDeadline, pollWindowMs, type TimeContext } from './budget.js'
 import { withToken, type LambdaConfig } from './config.js'
 import { classifyEvent, type EventPlan } from './event.js'
-import type { GitHubTokenSource } from './github-token.js'
-import type { LambdaLog } from './log.js'
+import type { GitHubToken, GitHubTokenSource } from './github-token.js'
+import type { InvocationContext, LambdaLog } from './log.js'
+import type { BridgeMetrics } from './metrics.js'
+import { createRefreshingDispatcher, type DispatchStats } from './refreshing-dispatcher.js'
 import { roundsUntilJobs } from './wait-for-jobs.js'
 
 /** What an invocation returns: the round's counts. */
@@ -29,7 +32,7 @@ export interface HandlerResult {
   readonly cancelled: number
 }
 
-export type Handler = (event: unknown, context: TimeContext) => Promise<HandlerResult>
+export type Handler = (event: unknown, context: TimeContext & Partial<InvocationContext>) => Promise<HandlerResult>
 
 /** What one warm container keeps between invocations. */
 export interface Container {
@@ -38,6 +41,8 @@ export interface Container {
   readonly log: LambdaLog
   /** Built once the configuration is known to be good. */
   readonly tokens?: GitHubTokenSource
+  /** Built once the action type is known. */
+  readonly metrics?: BridgeMetrics
 }
 
 const NOTHING: HandlerResult = {
@@ -52,13 +57,14 @@ const NOTHING: HandlerResult = {
 }
 
 export function createHandler(container: Container): Handler {
-  const { config, log, tokens } = container
+  const { config, log, tokens, metrics } = container
   let codePipeline: Promise<CodePipelineClient> | undefined
   // The runs this warm container has settled: a run is acted on once though two or three sweeps see it.
   const handled = new HandledRuns()
 
   return async (event, context) => {
-    if (config instanceof Error || tokens === undefined) {
+    log.startInvocation({ ...context, awsRequestId: context.awsRequestId ?? 'unknown' })
+    if (config instanceof Error || tokens === undefined || metrics === undefined) {
       const problem = config instanceof Error ? config.message : 'the GitHub token source is missing'
       throw new Error(`The function is misconfigured; fix its environment variables: ${problem}`)
     }
@@ -67,10 +73,21 @@ export function createHandler(container: Container): Handler {
       log.line('info', { event: 'ignored', reason: plan.reason })
       return NOTHING
     }
+    if (plan.kind === 'started') log.appendKeys(definedStrings({ ...plan.started }))
     const deadline = invocationDeadline(context)
     try {
       // Credentials first: if the secret or GitHub's token endpoint fails, no job is acknowledged.
-      const settings = withToken(config.settings, await tokens.token(deadline))
+      let token: GitHubToken
+      try {
+        token = await tokens.token(deadline)
+      } catch (error) {
+        metrics.credentialFailure()
+        throw error
+      }
+      const settings = withToken(config.settings, token.value, {
+        kind: token.kind === 'app' ? 'app-secret' : 'token-secret',
+        secretId: config.secretId
+      })
       // One client per warm container: its connections and credentials are reused (a failed set-up is retried).
       // The dispatcher's short per-attempt timeouts, as its own client would have them.
       codePipeline ??= createCodePipelineClient(settings.connection, process.env, CODEPIPELINE_TIMEOUTS).catch(
@@ -79,22 +96,32 @@ export function createHandler(container: Container): Handler {
           throw error
         }
       )
-      if (plan.kind === 'stopped') return await stopRuns(plan, settings, log)
-      // No `github`: each round makes its dispatcher from the settings, with this invocation's token.
-      const deps = { codePipeline: await codePipeline, log, deadline }
+      if (plan.kind === 'stopped') {
+        const stopped = await stopRuns(plan, settings, log)
+        metrics.cancelled(stopped.cancelled)
+        return stopped
+      }
+      // The GitHub dispatcher mints a new token once should GitHub refuse this one.
+      const stats: DispatchStats = { dispatchedAt: [], credentialFailures: 0 }
+      const github = createRefreshingDispatcher({ github: settings.github, token, tokens, deadline, log, stats })
+      const deps = { codePipeline: await codePipeline, github, log, deadline }
       const runRound = (): Promise<DispatchRound> => dispatchJobs(settings, deps)
       const { round, polls } =
         plan.kind === 'started'
           ? await roundsUntilJobs(runRound, { windowMs: pollWindowMs(deadline) })
           : { round: await runRound(), polls: 1 }
+      metrics.round(round, stats, plan.kind === 'started' ? eventTime(event) : undefined)
       // Sweeps also close the jobs of dead runs; a STARTED event has its own job to hurry.
       const reconciled = plan.kind === 'sweep' ? await reconcileRound(settings, { ...deps, handled }) : NO_RECONCILE
+      metrics.reconcile(reconciled)
       return finish(plan, round, polls, reconciled, log)
     } catch (error) {
       // Whatever leaves the function reaches its log and alarm: never with a secret in it.
       const message = log.redact(errorMessage(error))
-      log.error(message)
+      log.error(message, error)
       throw new Error(message)
+    } finally {
+      metrics.flush()
     }
   }
 }
@@ -126,6 +153,15 @@ async function stopRuns(
     alreadyEnded: result.ended
   })
   return { ...NOTHING, cancelled: result.cancelled }
+}
+
+/** The EventBridge event's `time`: when CodePipeline says the action started. */
+function eventTime(event: unknown): string | undefined {
+  return isRecord(event) && typeof event.time === 'string' ? event.time : undefined
+}
+
+function definedStrings(fields: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(fields).filter((e): e is [string, string] => e[1] !== undefined))
 }
 
 function finish(

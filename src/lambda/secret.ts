@@ -31,6 +31,11 @@ export class SecretReader {
     private readonly options: SecretReaderOptions = {}
   ) {}
 
+  /** The next read asks Secrets Manager again. */
+  forget(): void {
+    this.cached = undefined
+  }
+
   async read(deadline: Deadline): Promise<GitHubCredentials> {
     const now = this.options.now ?? Date.now
     if (this.cached && now() - this.cached.readAt < SECRET_TTL_MS) return this.cached.credentials

@@ -35,6 +35,11 @@ export interface FakeApp {
   readonly publicKey: string
   /** How long minted tokens last (GitHub: one hour). */
   tokenLifetimeMs?: number
+  /**
+   * A suspended installation: its tokens are refused (401) and no new one is
+   * minted (403), as GitHub answers for a suspended or revoked installation.
+   */
+  suspended?: boolean
 }
 
 /** An installation token the fake minted. */
@@ -182,6 +187,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     const { pathname, searchParams: query } = new URL(path, 'http://fake')
     const installation = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(path)
     if (method === 'POST' && installation) return mintToken(installation[1] ?? '', authorization)
+    // Every repository endpoint refuses a suspended installation's token, as GitHub does.
+    if (pathname.startsWith('/repos/') && isRevokedToken(authorization)) {
+      return { status: 401, body: { message: 'Bad credentials' } }
+    }
     const commit = /^\/repos\/([^/]+\/[^/]+)\/commits\/([^/?]+)/.exec(path)
     if (method === 'GET' && commit) {
       const found = commits.get(`${commit[1]}@${commit[2]}`)
@@ -340,6 +349,13 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     }
   }
 
+  /** A token this fake minted for an installation suspended since. */
+  function isRevokedToken(authorization: string | undefined): boolean {
+    const token = authorization?.replace(/^(token|bearer) /i, '')
+    const mintedFor = minted.find(t => t.token === token)?.installationId
+    return mintedFor !== undefined && apps.some(a => a.installationId === mintedFor && a.suspended === true)
+  }
+
   /** As GitHub does: 401 for a JWT that is not the App's or not current, 404 for an unknown installation. */
   function mintToken(installationId: string, authorization: string | undefined): FakeAnswer {
     const jwt = /^bearer (.+)$/i.exec(authorization ?? '')?.[1]
@@ -348,6 +364,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     // One App can have several installations, each registered on its own.
     const app = apps.find(a => a.appId === claims.app.appId && a.installationId === installationId)
     if (!app) return { status: 404, body: { message: 'Not Found' } }
+    if (app.suspended) return { status: 403, body: { message: 'This installation has been suspended' } }
     const token = `ghs_fake${String(minted.length + 1).padStart(4, '0')}${installationId}`
     const expiresAt = new Date(Date.now() + (app.tokenLifetimeMs ?? 60 * 60_000)).toISOString()
     minted.push({ token, installationId, expiresAt })

@@ -84,6 +84,23 @@ describe('explainDispatchFailure', () => {
     expect(explained.message).toContain(message)
   })
 
+  it("names what the reader can change for the token's source: the input, or the Lambda function's secret", () => {
+    const app = { kind: 'app-secret', secretId: 'github/bridge' } as const
+    const token = { kind: 'token-secret', secretId: 'github/bridge' } as const
+    const explain = (status: number, source?: Parameters<typeof explainDispatchFailure>[3]) =>
+      explainDispatchFailure(failure(status, 'refused'), TARGET, 1, source).message
+    expect(explain(401)).toMatch(/"github-token"/)
+    expect(explain(401, app)).toMatch(/App's installation may have been suspended.*"installationId".*"github\/bridge"/)
+    expect(explain(401, token)).toMatch(/Replace the "token" in the secret "github\/bridge"/)
+    expect(explain(403, app)).toMatch(
+      /App needs the "Actions: read and write" permission.*installation must include octo\/app/
+    )
+    expect(explain(404, app)).toMatch(/App's installation must include octo\/app/)
+    for (const status of [401, 403, 404]) {
+      for (const source of [app, token]) expect(explain(status, source)).not.toMatch(/github-token|dispatcher job/)
+    }
+  })
+
   it('reports a lasting rate limit as the system being unavailable, with the wait', () => {
     const explained = explainDispatchFailure(failure(429, 'slow', { 'retry-after': '900' }), TARGET, 1)
     expect(explained).toEqual({ failureType: 'SystemUnavailable', message: expect.stringMatching(/about 900 s/) })

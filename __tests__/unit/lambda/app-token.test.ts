@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto'
 
 import { Deadline } from '../../../src/common/deadline.js'
-import { AppTokens, REFRESH_BEFORE_EXPIRY_MS } from '../../../src/lambda/app-token.js'
+import { AppTokens, LAMBDA_MAX_TIMEOUT_MS, REFRESH_BEFORE_EXPIRY_MS } from '../../../src/lambda/app-token.js'
 import { startFakeGitHub, type FakeApp, type FakeGitHub } from '../../helpers/fake-github.js'
 
 const keys = generateKeyPairSync('rsa', { modulusLength: 2048 })
@@ -50,6 +50,24 @@ describe('AppTokens', () => {
     await tokens.token(credentials, new Deadline(30_000))
     await tokens.token(credentials, new Deadline(30_000))
     expect(github.minted).toHaveLength(2)
+  })
+
+  it("keeps a cached token only while it outlasts the longest invocation the function's timeout allows", () => {
+    // The template's FunctionTimeout allows up to 900 s, Lambda's own maximum.
+    expect(LAMBDA_MAX_TIMEOUT_MS).toBe(900_000)
+    expect(REFRESH_BEFORE_EXPIRY_MS).toBeGreaterThan(LAMBDA_MAX_TIMEOUT_MS)
+  })
+
+  it('mints again after forget() (GitHub refused the token), and explains a suspended installation', async () => {
+    const tokens = new AppTokens({ apiUrl: github.url })
+    const first = await tokens.token(credentials, new Deadline(30_000))
+    tokens.forget()
+    expect(await tokens.token(credentials, new Deadline(30_000))).not.toBe(first)
+    app.suspended = true
+    tokens.forget()
+    await expect(tokens.token(credentials, new Deadline(30_000))).rejects.toThrow(
+      /installation 99 \(403 .*suspended\): the installation may be suspended/
+    )
   })
 
   it('mints again for another installation (a rotated secret)', async () => {

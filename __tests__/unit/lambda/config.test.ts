@@ -70,7 +70,9 @@ describe('loadLambdaConfig', () => {
   it('never takes a token from the environment: the settings have none until the secret gives one', () => {
     const config = loadLambdaConfig({ ...GOOD, GITHUB_TOKEN: 'ghp_from_env', INPUT_GITHUB_TOKEN: 'ghp_input' })
     expect(JSON.stringify(config)).not.toMatch(/ghp_|token-from-secret/)
-    expect(withToken(config.settings, 'ghs_minted').github.token).toBe('ghs_minted')
+    const source = { kind: 'app-secret', secretId: 'github/bridge' } as const
+    const settings = withToken(config.settings, 'ghs_minted', source)
+    expect(settings.github).toMatchObject({ token: 'ghs_minted', credentialSource: source })
   })
 
   it("names the variables to fix, all at once, with the action's rules", () => {

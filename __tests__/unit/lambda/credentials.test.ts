@@ -36,6 +36,17 @@ describe('parseGitHubCredentials', () => {
     })
   })
 
+  it.each([
+    ['PKCS#1', PKCS1],
+    ['PKCS#8', PKCS8]
+  ])('accepts a %s key whose newlines were pasted as \\n (or \\r\\n)', (_, pem) => {
+    for (const escaped of [pem.replaceAll('\n', '\\n'), pem.replaceAll('\n', '\\r\\n')]) {
+      expect(escaped).not.toContain('\n')
+      const parsed = parseGitHubCredentials(JSON.stringify({ appId: 1, installationId: 2, privateKey: escaped }), ID)
+      expect(parsed).toMatchObject({ kind: 'app', privateKey: pem.trim() })
+    }
+  })
+
   it('says a raw token is not JSON without quoting it', () => {
     const message = messageOf('ghp_rawsecretvalue')
     expect(message).toBe(

@@ -38,6 +38,9 @@ describe('summariseLogLine', () => {
     expect(summariseLogLine(JSON.stringify({ level: 'info', message: 'Polled 1 job(s).' }))).toBe(
       'Lambda log: Polled 1 job(s).'
     )
+    // Powertools' envelope (function version, request ID) is dropped, and an `event` equal to the message said once.
+    const powertools = { level: 'INFO', message: 'round', functionVersion: '$LATEST', event: 'round', seen: 1 }
+    expect(summariseLogLine(JSON.stringify(powertools))).toBe('Lambda log: round seen=1')
   })
 
   it('names a level other than info, and drops the envelope a Powertools logger adds', () => {
