@@ -3,7 +3,7 @@
 // package script and compares the result with the committed dist/, file list
 // and bytes. Run `npm run package` and commit dist/ when this fails.
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -21,9 +21,19 @@ const COMMITTED = join(ROOT, 'dist')
 const BUILD_TIMEOUT_MS = 240_000
 
 let fresh: string
+/** Set when this test built the bundles itself, and so must remove them. */
+let ownBuild: string | undefined
 
-beforeAll(() => {
-  fresh = mkdtempSync(join(tmpdir(), 'dist-fresh-'))
+beforeAll(async () => {
+  // npm test's whole run starts the build when it starts (script/test.mjs): wait for it.
+  const early = process.env.DIST_FRESH_BUILD
+  if (early) {
+    fresh = join(early, 'dist')
+    await waitForBuild(early)
+    return
+  }
+  ownBuild = mkdtempSync(join(tmpdir(), 'dist-fresh-'))
+  fresh = ownBuild
   // The package script's progress (a line per bundle) goes to the terminal: this build takes minutes.
   execFileSync(process.execPath, [join(ROOT, 'script', 'package.mjs'), fresh], {
     cwd: ROOT,
@@ -32,8 +42,19 @@ beforeAll(() => {
 }, BUILD_TIMEOUT_MS)
 
 afterAll(() => {
-  if (fresh) rmSync(fresh, { recursive: true, force: true })
+  if (ownBuild) rmSync(ownBuild, { recursive: true, force: true })
 })
+
+/** Resolves when the early build has ended well; rejects with its log when it failed. */
+async function waitForBuild(folder: string): Promise<void> {
+  process.stderr.write(`dist-fresh: waiting for the bundles npm test began building at its start (${folder})\n`)
+  const exitCode = join(folder, 'exit-code')
+  while (!existsSync(exitCode)) await new Promise(resolve => setTimeout(resolve, 250))
+  const code = readFileSync(exitCode, 'utf8')
+  if (code !== '0') {
+    throw new Error(`the build exited with ${code}:\n${readFileSync(join(folder, 'build.log'), 'utf8')}`)
+  }
+}
 
 function listFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
