@@ -34,7 +34,7 @@ export interface RetryPolicy {
   readonly attempts: number
   /** First backoff after a 5xx or network error; doubles each time. */
   readonly baseDelayMs: number
-  /** No single wait is longer; a rate limit that lasts longer ends the retries. */
+  /** No single backoff is longer. (Rate-limit waits are bounded by the dispatch's deadline instead.) */
   readonly maxDelayMs: number
   /**
    * One attempt gets no longer to answer. A dispatch normally answers within a
@@ -56,7 +56,14 @@ export function backoffCapMs(failedAttempt: number, policy: RetryPolicy): number
   return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (failedAttempt - 1))
 }
 
-// GitHub's advice for a secondary rate limit that names no wait.
+/**
+ * GitHub's documented waits ("Rate limits for the REST API", section
+ * "Exceeding the rate limit",
+ * https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit):
+ * honour `retry-after`; else, with `x-ratelimit-remaining` 0, wait until
+ * `x-ratelimit-reset`; else wait at least a minute, longer each time the
+ * secondary limit is hit again.
+ */
 const SECONDARY_LIMIT_WAIT_MS = 60_000
 
 /** A primary or secondary rate limit, as GitHub signals them. */
@@ -70,32 +77,31 @@ export function isRateLimited(failure: HttpFailure): boolean {
   )
 }
 
-/** How long GitHub asks us to wait, in ms. */
-export function rateLimitWaitMs(failure: HttpFailure, now = Date.now()): number {
+/**
+ * How long GitHub asks us to wait, in ms. `hit` counts the rate limits met in
+ * a row: a secondary limit that names no wait gets 1, 2, 4... minutes.
+ */
+export function rateLimitWaitMs(failure: HttpFailure, now = Date.now(), hit = 1): number {
   const retryAfter = Number(failure.headers['retry-after'])
   if (failure.headers['retry-after'] !== undefined && Number.isFinite(retryAfter)) return Math.max(0, retryAfter * 1000)
   const reset = Number(failure.headers['x-ratelimit-reset'])
   if (failure.headers['x-ratelimit-remaining'] === '0' && Number.isFinite(reset)) return Math.max(0, reset * 1000 - now)
-  return SECONDARY_LIMIT_WAIT_MS
+  return SECONDARY_LIMIT_WAIT_MS * 2 ** (Math.max(1, hit) - 1)
 }
 
 /**
- * The wait before the next attempt, or undefined when the failure is final:
- * 5xx and network errors back off exponentially; rate limits wait as GitHub
- * asks, unless that is longer than the policy allows.
+ * The backoff before the next attempt after a 5xx or network error, or
+ * undefined when the failure is final (other 4xx, or the attempts are spent).
+ * Rate limits are not retried here: the dispatcher waits them out as long as
+ * its budget allows (createGitHubDispatcher).
  */
 export function retryDelayMs(
   failure: HttpFailure,
   failedAttempt: number,
   policy: RetryPolicy,
-  random: () => number = Math.random,
-  now = Date.now()
+  random: () => number = Math.random
 ): number | undefined {
-  if (failedAttempt >= policy.attempts) return undefined
-  if (isRateLimited(failure)) {
-    const wait = rateLimitWaitMs(failure, now)
-    return wait <= policy.maxDelayMs ? wait : undefined
-  }
+  if (failedAttempt >= policy.attempts || isRateLimited(failure)) return undefined
   if (failure.status === undefined || failure.status >= 500) {
     const backoff = backoffCapMs(failedAttempt, policy)
     // Jitter keeps several dispatchers from retrying in step.
@@ -114,17 +120,18 @@ export interface DispatchFailure {
 export function explainDispatchFailure(
   failure: HttpFailure,
   target: DispatchTarget,
-  attempts: number
+  attempts: number,
+  now = Date.now()
 ): DispatchFailure {
   const { repository, workflow, ref } = target
   const github =
     failure.status === undefined ? failure.message : `GitHub answered ${failure.status}: ${failure.message}`
   const tail = ` (${github})`
   if (isRateLimited(failure)) {
-    const wait = Math.ceil(rateLimitWaitMs(failure) / 1000)
+    const wait = Math.ceil(rateLimitWaitMs(failure, now) / 1000)
     return {
       failureType: 'SystemUnavailable',
-      message: `GitHub's API rate limit stopped the dispatch of workflow ${workflow} in ${repository}; it lifts in about ${wait} s. Retry the stage then${tail}.`
+      message: `GitHub's API rate limit stopped the dispatch of workflow ${workflow} in ${repository}, and the dispatcher's time budget could not cover waiting it out; it lifts in about ${wait} s. Retry the stage then${tail}.`
     }
   }
   if (failure.status === undefined || failure.status >= 500) {

@@ -6,6 +6,8 @@ import { dispatchBoundMs } from './budget.js'
 import {
   DEFAULT_RETRY_POLICY,
   httpFailureOf,
+  isRateLimited,
+  rateLimitWaitMs,
   retryDelayMs,
   type HttpFailure,
   type RetryPolicy
@@ -20,17 +22,33 @@ export interface DispatchAnswer {
   /** The run's web page, when GitHub says which run it started. */
   readonly runUrl?: string
   readonly attempts: number
+  /** Rate limits waited out before GitHub took the request. */
+  readonly rateLimitWaits?: number
+}
+
+export interface DispatchOptions {
+  /**
+   * When the dispatch must end, retries and rate-limit waits included; by
+   * default dispatchBoundMs of the policy from now. A round passes what is
+   * left of its budget once the failure reports it may still owe are set aside.
+   */
+  readonly deadline?: Deadline
 }
 
 /** Starts one workflow run; throws a DispatchError when GitHub will not. */
 export interface WorkflowDispatcher {
-  dispatch(target: DispatchTarget, inputs: Readonly<Record<string, string>>): Promise<DispatchAnswer>
+  dispatch(
+    target: DispatchTarget,
+    inputs: Readonly<Record<string, string>>,
+    options?: DispatchOptions
+  ): Promise<DispatchAnswer>
 }
 
 export class DispatchError extends Error {
   constructor(
     readonly failure: HttpFailure,
-    readonly attempts: number
+    readonly attempts: number,
+    readonly rateLimitWaits = 0
   ) {
     super(failure.status === undefined ? failure.message : `${failure.status} ${failure.message}`)
     this.name = 'DispatchError'
@@ -46,15 +64,21 @@ export interface GitHubDispatcherOptions {
 /** A retry is worth starting only with at least this long (or the whole request timeout, if shorter) left for its attempt. */
 const MIN_ATTEMPT_MS = 1_000
 
+/** Rate limits one dispatch waits out at most, however much time it has: GitHub asks to give up after a few. */
+const MAX_RATE_LIMIT_WAITS = 4
+
 /**
- * Dispatches through Octokit with bounded retries on 5xx, network errors and
- * rate limits. One dispatch, retries included, ends within dispatchBoundMs of
- * the policy: each attempt is cut at the policy's request timeout (or at what
- * is left of the bound), and a wait is taken only when an attempt still fits
- * after it. A retried POST can start the workflow twice when an earlier
- * attempt reached GitHub but its answer was lost; the worker's second report
- * is then refused by CodePipeline, which is cheaper than a job that waits for
- * its timeout.
+ * Dispatches through Octokit with bounded retries on 5xx and network errors,
+ * and waits out rate limits. One dispatch ends by its deadline: each attempt
+ * is cut at the policy's request timeout (or at the deadline), and a wait is
+ * taken only when an attempt still fits after it. A rate limit is waited out
+ * as GitHub documents (github-errors.ts) whenever the deadline covers the
+ * wait, and ends the dispatch otherwise. Every dispatch of one dispatcher
+ * shares what it learnt of a rate limit: while one is in force none of them
+ * sends, since GitHub warns that requests sent while limited may get an
+ * integration banned. A retried POST can start the workflow twice when an
+ * earlier attempt reached GitHub but its answer was lost; the worker's second
+ * report is then refused by CodePipeline.
  */
 export function createGitHubDispatcher(
   github: GitHubSettings,
@@ -64,10 +88,12 @@ export function createGitHubDispatcher(
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms)))
   const log = options.log ?? consoleLog
   let octokit: Promise<Octokit> | undefined
+  /** The rate limit in force for this dispatcher's token, if any: no request before `until` (epoch ms). */
+  let limit: { readonly until: number; readonly failure: HttpFailure } | undefined
 
   return {
-    async dispatch(target, inputs) {
-      const bound = new Deadline(dispatchBoundMs(policy))
+    async dispatch(target, inputs, dispatchOptions = {}) {
+      const bound = dispatchOptions.deadline ?? new Deadline(dispatchBoundMs(policy))
       const minAttemptMs = Math.min(MIN_ATTEMPT_MS, policy.requestTimeoutMs)
       // Loaded on first use: it is the heaviest module, and a round without jobs never needs it.
       octokit ??= import('@actions/github').then(m => m.getOctokit(github.token, { baseUrl: github.apiUrl }))
@@ -75,7 +101,29 @@ export function createGitHubDispatcher(
       const [owner = '', repo = ''] = target.repository.split('/')
       let askForRun = true
       let attempt = 0
+      let failures = 0
+      let waits = 0
+      let hits = 0
+      let waitedOut: typeof limit
+      const waitOut = async (ms: number, failure: HttpFailure): Promise<void> => {
+        if (waits >= MAX_RATE_LIMIT_WAITS || !bound.covers(ms + minAttemptMs))
+          throw new DispatchError(failure, attempt, waits)
+        waits++
+        log.info(
+          `Dispatching ${target.workflow} in ${target.repository}: GitHub's rate limit is in force ` +
+            `(${failure.status ?? 'no answer'}: ${quoteForLog(failure.message)}); waiting ${Math.ceil(ms / 1000)} s, within the time budget.`
+        )
+        await sleep(ms)
+      }
       for (;;) {
+        const limited = limit
+        if (limited && limited !== waitedOut && limited.until > Date.now()) {
+          await waitOut(limited.until - Date.now(), limited.failure)
+          waitedOut = limited
+        }
+        if (!bound.covers(minAttemptMs) && attempt > 0) {
+          throw new DispatchError({ headers: {}, message: 'no time left in the budget for another attempt' }, attempt)
+        }
         attempt++
         const timeoutMs = Math.min(policy.requestTimeoutMs, bound.remainingMs())
         const signal = bound.signal(policy.requestTimeoutMs)
@@ -89,7 +137,7 @@ export function createGitHubDispatcher(
             ...(askForRun ? { return_run_details: true } : {}),
             request: { signal }
           })
-          return { runUrl: runUrlOf(response.data), attempts: attempt }
+          return { runUrl: runUrlOf(response.data), attempts: attempt, rateLimitWaits: waits }
         } catch (error) {
           // The client's own words for a cut request ("This operation was aborted") say less than this.
           const failure = signal.aborted
@@ -105,8 +153,16 @@ export function createGitHubDispatcher(
             attempt--
             continue
           }
-          const delay = retryDelayMs(failure, attempt, policy)
-          if (delay === undefined || !bound.covers(delay + minAttemptMs)) throw new DispatchError(failure, attempt)
+          if (isRateLimited(failure)) {
+            // A rate-limited request was refused, not started: sending it again cannot start a second run.
+            hits++
+            const until = Date.now() + rateLimitWaitMs(failure, Date.now(), hits)
+            if (!limit || limit.until < until) limit = { until, failure }
+            continue
+          }
+          failures++
+          const delay = retryDelayMs(failure, failures, policy)
+          if (delay === undefined || !bound.covers(delay + minAttemptMs)) throw new DispatchError(failure, attempt, waits)
           // GitHub's message is foreign text: quoted, it stays on this line.
           log.info(
             `Dispatching ${target.workflow} in ${target.repository} failed (${failure.status ?? 'no answer'}: ${quoteForLog(failure.message)}); retrying in ${delay} ms.`

@@ -23,8 +23,8 @@ export async function run(): Promise<void> {
     const deadline = new Deadline(settings.roundBudgetMs - (performance.now() - started))
     const round = await dispatchJobs(settings, { log: core, deadline })
     core.info(
-      `${round.seen} job(s) seen: ${round.dispatched} dispatched, ${round.skipped} skipped, ${round.failed} failed, ` +
-        `${round.deferred} deferred.`
+      `${round.seen} job(s) seen: ${round.dispatched} dispatched, ${round.skipped} skipped, ${round.failed} failed` +
+        (round.rateLimitWaits > 0 ? `; ${round.rateLimitWaits} rate limit(s) waited out.` : '.')
     )
     await publish(round, settings)
 

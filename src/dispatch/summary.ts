@@ -7,8 +7,7 @@ import type { ActionType } from './settings.js'
 const STATUS_TEXT: Record<JobStatus, string> = {
   dispatched: '✅ Dispatched',
   skipped: '⏭️ Skipped',
-  failed: '❌ Failed',
-  deferred: '⏳ Deferred'
+  failed: '❌ Failed'
 }
 
 /** The `jobs` output: one entry per job, links included, no credentials or configuration values. */
@@ -36,7 +35,7 @@ export function setDispatchOutputs(round: DispatchRound): void {
   core.setOutput('dispatched', round.dispatched)
   core.setOutput('skipped', round.skipped)
   core.setOutput('failed', round.failed)
-  core.setOutput('deferred', round.deferred)
+  core.setOutput('rate-limit-waits', round.rateLimitWaits)
   core.setOutput('jobs', jobsJson(round))
 }
 
@@ -45,13 +44,12 @@ export async function writeDispatchSummary(round: DispatchRound, actionType: Act
     .addHeading('CodePipeline jobs dispatched', 2)
     .addRaw(
       `<p>Action type <code>${escapeHtml(describeActionType(actionType))}</code>: ${round.seen} seen, ` +
-        `${round.dispatched} dispatched, ${round.skipped} skipped, ${round.failed} failed, ${round.deferred} deferred.</p>\n`,
+        `${round.dispatched} dispatched, ${round.skipped} skipped, ${round.failed} failed.</p>\n`,
       true
     )
-  if (round.deferred > 0) {
+  if (round.rateLimitWaits > 0) {
     summary.addRaw(
-      '<p>Deferred jobs were not acknowledged: the time budget left could not cover them, or GitHub rate-limited ' +
-        'the round. CodePipeline hands them out again to a later round.</p>\n',
+      `<p>GitHub's rate limit was waited out ${round.rateLimitWaits} time(s), within the round's time budget.</p>\n`,
       true
     )
   }

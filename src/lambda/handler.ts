@@ -7,6 +7,7 @@ import { withToken, type LambdaConfig } from './config.js'
 import { classifyEvent, type EventPlan } from './event.js'
 import type { GitHubTokenSource } from './github-token.js'
 import type { LambdaLog } from './log.js'
+import { StartedJobs } from './started-jobs.js'
 import { roundsUntilJobs } from './wait-for-jobs.js'
 
 /** What an invocation returns: the round's counts. */
@@ -15,8 +16,8 @@ export interface HandlerResult {
   readonly dispatched: number
   readonly skipped: number
   readonly failed: number
-  /** Jobs left unacknowledged because the invocation's time could not cover them; handed out again later. */
-  readonly deferred: number
+  /** GitHub rate limits waited out within the invocation's time. */
+  readonly rateLimitWaits: number
 }
 
 export type Handler = (event: unknown, context: TimeContext) => Promise<HandlerResult>
@@ -30,11 +31,12 @@ export interface Container {
   readonly tokens?: GitHubTokenSource
 }
 
-const NOTHING: HandlerResult = { seen: 0, dispatched: 0, skipped: 0, failed: 0, deferred: 0 }
+const NOTHING: HandlerResult = { seen: 0, dispatched: 0, skipped: 0, failed: 0, rateLimitWaits: 0 }
 
 export function createHandler(container: Container): Handler {
   const { config, log, tokens } = container
   let codePipeline: Promise<CodePipelineClient> | undefined
+  const startedJobs = new StartedJobs()
 
   return async (event, context) => {
     if (config instanceof Error || tokens === undefined) {
@@ -44,6 +46,11 @@ export function createHandler(container: Container): Handler {
     const plan = classifyEvent(event, config.settings.actionType)
     if (plan.kind === 'ignore') {
       log.line('info', { event: 'ignored', reason: plan.reason })
+      return NOTHING
+    }
+    const started = plan.kind === 'started' ? startedJobs.plan(plan.started) : undefined
+    if (started?.kind === 'skip') {
+      log.line('info', { event: 'not polling', ...startedFields(plan), reason: started.reason })
       return NOTHING
     }
     const deadline = invocationDeadline(context)
@@ -60,10 +67,18 @@ export function createHandler(container: Container): Handler {
       )
       // No `github`: each round makes its dispatcher from the settings, with this invocation's token.
       const deps = { codePipeline: await codePipeline, log, deadline }
-      const runRound = (): Promise<DispatchRound> => dispatchJobs(settings, deps)
+      const runRound = async (): Promise<DispatchRound> => {
+        const startedAt = Date.now()
+        const round = await dispatchJobs(settings, deps)
+        startedJobs.record(round, startedAt)
+        return round
+      }
       const { round, polls } =
         plan.kind === 'started'
-          ? await roundsUntilJobs(runRound, { windowMs: pollWindowMs(deadline) })
+          ? await roundsUntilJobs(runRound, {
+              windowMs: Math.min(started?.kind === 'poll' ? started.windowMs : 0, pollWindowMs(deadline)),
+              found: r => startedJobs.found(plan.started, r)
+            })
           : { round: await runRound(), polls: 1 }
       return finish(plan, round, polls, log)
     } catch (error) {
@@ -89,17 +104,17 @@ function finish(plan: Exclude<EventPlan, { kind: 'ignore' }>, round: DispatchRou
       message: job.message
     })
   }
-  const { seen, dispatched, skipped, failed, deferred } = round
+  const { seen, dispatched, skipped, failed, rateLimitWaits } = round
   log.line('info', {
     event: 'round',
     trigger: plan.kind === 'started' ? 'started event' : plan.origin,
-    ...(plan.kind === 'started' ? { pipeline: plan.started.pipeline, stage: plan.started.stage } : {}),
+    ...startedFields(plan),
     polls,
     seen,
     dispatched,
     skipped,
     failed,
-    deferred
+    rateLimitWaits
   })
   const stuck = round.jobs.filter(j => j.needsAttention)
   if (stuck.length > 0) {
@@ -108,5 +123,11 @@ function finish(plan: Exclude<EventPlan, { kind: 'ignore' }>, round: DispatchRou
         stuck.map(j => j.jobId).join(', ')
     )
   }
-  return { seen, dispatched, skipped, failed, deferred }
+  return { seen, dispatched, skipped, failed, rateLimitWaits }
+}
+
+function startedFields(plan: Exclude<EventPlan, { kind: 'ignore' }>): Record<string, string | undefined> {
+  return plan.kind === 'started'
+    ? { pipeline: plan.started.pipeline, stage: plan.started.stage, action: plan.started.action }
+    : {}
 }

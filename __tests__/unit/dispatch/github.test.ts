@@ -3,11 +3,13 @@
 // Octokit-based dispatcher against the local fake GitHub API.
 import { jest } from '@jest/globals'
 
+import { Deadline } from '../../../src/common/deadline.js'
 import { DispatchError, createGitHubDispatcher } from '../../../src/dispatch/github.js'
 import {
   explainDispatchFailure,
   httpFailureOf,
   isRateLimited,
+  rateLimitWaitMs,
   retryDelayMs,
   type HttpFailure,
   type RetryPolicy
@@ -30,21 +32,8 @@ describe('retryDelayMs', () => {
     expect(retryDelayMs(failure(500), 4, POLICY, half)).toBeUndefined()
   })
 
-  it('waits as long as a rate limit asks, within the bound', () => {
-    expect(retryDelayMs(failure(429, 'slow down', { 'retry-after': '3' }), 1, POLICY)).toBe(3000)
-    expect(retryDelayMs(failure(403, 'secondary rate limit', { 'retry-after': '0' }), 1, POLICY)).toBe(0)
-    const now = 1_700_000_000_000
-    const primary = failure(403, 'API rate limit exceeded', {
-      'x-ratelimit-remaining': '0',
-      'x-ratelimit-reset': String(now / 1000 + 20)
-    })
-    expect(retryDelayMs(primary, 1, POLICY, half, now)).toBe(20_000)
-    // A secondary limit without a wait: GitHub says wait a minute.
-    expect(retryDelayMs(failure(403, 'You have exceeded a secondary rate limit'), 1, POLICY)).toBe(60_000)
-  })
-
-  it('gives up on a rate limit that lasts longer than the bound', () => {
-    expect(retryDelayMs(failure(429, 'x', { 'retry-after': '3600' }), 1, POLICY)).toBeUndefined()
+  it('leaves rate limits to the dispatcher, which waits them out within its deadline', () => {
+    expect(retryDelayMs(failure(429, 'slow down', { 'retry-after': '3' }), 1, POLICY)).toBeUndefined()
   })
 
   it('never retries other 4xx', () => {
@@ -54,6 +43,23 @@ describe('retryDelayMs', () => {
   it('tells a permission 403 from a rate-limit 403', () => {
     expect(isRateLimited(failure(403, 'Resource not accessible by integration'))).toBe(false)
     expect(isRateLimited(failure(403, 'x', { 'x-ratelimit-remaining': '0' }))).toBe(true)
+  })
+})
+
+describe('rateLimitWaitMs', () => {
+  it("waits as GitHub documents: retry-after, else x-ratelimit-reset, else a minute, doubling on repeats", () => {
+    expect(rateLimitWaitMs(failure(429, 'slow down', { 'retry-after': '3' }))).toBe(3000)
+    expect(rateLimitWaitMs(failure(403, 'secondary rate limit', { 'retry-after': '0' }))).toBe(0)
+    const now = 1_700_000_000_000
+    const primary = failure(403, 'API rate limit exceeded', {
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': String(now / 1000 + 20)
+    })
+    expect(rateLimitWaitMs(primary, now)).toBe(20_000)
+    const secondary = failure(403, 'You have exceeded a secondary rate limit')
+    expect([1, 2, 3].map(hit => rateLimitWaitMs(secondary, now, hit))).toEqual([60_000, 120_000, 240_000])
+    // retry-after wins even on a repeat: GitHub named the wait.
+    expect(rateLimitWaitMs(failure(429, 'x', { 'retry-after': '5' }), now, 3)).toBe(5000)
   })
 })
 
@@ -86,7 +92,10 @@ describe('explainDispatchFailure', () => {
 
   it('reports a lasting rate limit as the system being unavailable, with the wait', () => {
     const explained = explainDispatchFailure(failure(429, 'slow', { 'retry-after': '900' }), TARGET, 1)
-    expect(explained).toEqual({ failureType: 'SystemUnavailable', message: expect.stringMatching(/about 900 s/) })
+    expect(explained).toEqual({
+      failureType: 'SystemUnavailable',
+      message: expect.stringMatching(/time budget could not cover waiting it out; it lifts in about 900 s/)
+    })
   })
 })
 
@@ -133,7 +142,11 @@ describe('createGitHubDispatcher against the fake GitHub API', () => {
 
   it('posts ref and inputs with the token, and returns the run GitHub started', async () => {
     const answer = await dispatcher().dispatch(TARGET, { 'job-id': 'j' })
-    expect(answer).toEqual({ runUrl: 'https://github.example/octo/app/actions/runs/1001', attempts: 1 })
+    expect(answer).toEqual({
+      runUrl: 'https://github.example/octo/app/actions/runs/1001',
+      attempts: 1,
+      rateLimitWaits: 0
+    })
     expect(dispatches()).toEqual([
       {
         method: 'POST',
@@ -152,10 +165,42 @@ describe('createGitHubDispatcher against the fake GitHub API', () => {
       headers: { 'retry-after': '2' }
     })
     const answer = await dispatcher().dispatch(TARGET, { 'job-id': 'j' })
-    expect(answer.attempts).toBe(3)
+    expect(answer).toMatchObject({ attempts: 3, rateLimitWaits: 1 })
     expect(dispatches()).toHaveLength(3)
     expect(sleeps[0]).toBeGreaterThanOrEqual(5)
-    expect(sleeps[1]).toBe(2000)
+    expect(sleeps[1]).toBeGreaterThan(1_900)
+    expect(sleeps[1]).toBeLessThanOrEqual(2_000)
+  })
+
+  it("waits out a secondary limit that names no wait (a minute) when the deadline covers it", async () => {
+    github.answerNext(/dispatches/, { status: 403, body: { message: 'You have exceeded a secondary rate limit' } })
+    const answer = await dispatcher().dispatch(TARGET, {}, { deadline: new Deadline(120_000) })
+    expect(answer).toMatchObject({ attempts: 2, rateLimitWaits: 1 })
+    expect(sleeps).toHaveLength(1)
+    expect(sleeps[0]).toBeGreaterThan(59_000)
+    expect(log.info).toHaveBeenCalledWith(expect.stringMatching(/rate limit is in force .*waiting 60 s, within the time budget/))
+  })
+
+  it('fails at once, without waiting, a rate limit longer than its deadline covers', async () => {
+    github.answerNext(/dispatches/, { status: 429, body: { message: 'slow down' }, headers: { 'retry-after': '90' } })
+    const error = await dispatcher()
+      .dispatch(TARGET, {}, { deadline: new Deadline(60_000) })
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(DispatchError)
+    expect(error).toMatchObject({ attempts: 1, rateLimitWaits: 0, failure: { status: 429 } })
+    expect(sleeps).toEqual([])
+    expect(dispatches()).toHaveLength(1)
+  })
+
+  it("a limit one dispatch met holds the dispatcher's other dispatches back until it lifts", async () => {
+    const shared = dispatcher()
+    github.answerNext(/dispatches/, { status: 429, body: { message: 'slow down' }, headers: { 'retry-after': '30' } })
+    await shared.dispatch(TARGET, {}, { deadline: new Deadline(120_000) })
+    // The fake sleep returned at once, so the limit is still in force for the next dispatch: it waits before sending.
+    const second = await shared.dispatch(TARGET, {}, { deadline: new Deadline(120_000) })
+    expect(second).toMatchObject({ attempts: 1, rateLimitWaits: 1 })
+    expect(dispatches()).toHaveLength(3)
+    expect(sleeps).toHaveLength(2)
   })
 
   it('stops after the attempt limit and says how many attempts were made', async () => {
@@ -182,7 +227,7 @@ describe('createGitHubDispatcher against the fake GitHub API', () => {
       body: { message: 'Invalid request. "return_run_details" is not a permitted key.' }
     })
     const answer = await dispatcher().dispatch(TARGET, { 'job-id': 'j' })
-    expect(answer).toEqual({ runUrl: undefined, attempts: 1 })
+    expect(answer).toEqual({ runUrl: undefined, attempts: 1, rateLimitWaits: 0 })
     expect(dispatches().map(c => c.body)).toEqual([
       { ref: 'main', inputs: { 'job-id': 'j' }, return_run_details: true },
       { ref: 'main', inputs: { 'job-id': 'j' } }
