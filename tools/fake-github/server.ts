@@ -44,9 +44,56 @@ export interface MintedToken {
   readonly expiresAt: string
 }
 
+/** How a workflow the fake knows names its runs. */
+export interface FakeWorkflowOptions {
+  /**
+   * The workflow's `run-name`, with `${{ inputs.NAME }}` filled from the
+   * dispatch's inputs (an input not sent fills in as empty, as on GitHub).
+   * Without one, a run's title is the workflow's name, as GitHub does: then
+   * no job is in the title.
+   */
+  readonly runName?: string
+  /** The workflow's `name:`; by default the file name without extension. */
+  readonly name?: string
+}
+
+export type FakeRunStatus = 'queued' | 'in_progress' | 'completed' | 'waiting' | 'requested' | 'pending'
+
+/** A workflow run as the fake keeps it; answered in GitHub's shape (snake_case). */
+export interface FakeRun {
+  readonly id: number
+  readonly repository: string
+  readonly workflow: string
+  readonly workflowId: number
+  readonly displayTitle: string
+  readonly event: string
+  readonly headBranch: string
+  readonly inputs: Readonly<Record<string, string>>
+  status: FakeRunStatus
+  conclusion: string | null
+  createdAt: Date
+  updatedAt: Date
+  runStartedAt: Date
+  readonly htmlUrl: string
+  /** Set when the cancel endpoint was called for it. */
+  cancelRequested: boolean
+}
+
+/** A test's move of a run through its life; `updatedAt` is now unless given. */
+export interface RunChange {
+  readonly status?: FakeRunStatus
+  readonly conclusion?: string | null
+  readonly createdAt?: Date
+  readonly updatedAt?: Date
+}
+
+/** What becomes of an answer the fake computed but does not deliver. */
+export type LostAnswer = 'reset' | 'hang'
+
 /**
  * A local stand-in for the GitHub REST API, enough for what this project
- * calls: reading a commit, dispatching a workflow and minting a GitHub App
+ * calls: reading a commit, dispatching a workflow (which starts a run),
+ * listing, reading and cancelling workflow runs, and minting a GitHub App
  * installation token (the RS256 JWT checked against the App's public key).
  * Records every request.
  * Answers can be scripted per request with `answerNext`.
@@ -55,8 +102,26 @@ export interface FakeGitHub {
   readonly url: string
   readonly calls: GitHubCall[]
   addCommit(repository: string, commit: CommitFixture): void
-  /** Workflows that accept dispatches, as "owner/repo:workflow-file". */
-  addWorkflow(repository: string, workflow: string): void
+  /** A workflow that accepts dispatches; each dispatch creates a run titled from `options.runName`. */
+  addWorkflow(repository: string, workflow: string, options?: FakeWorkflowOptions): void
+  /** Every run, oldest first; tests may read them and move them with `setRun`. */
+  readonly runs: readonly FakeRun[]
+  /** Creates a run as a dispatch with these inputs would (the workflow must be added). */
+  addRun(repository: string, workflow: string, inputs: Readonly<Record<string, string>>, ref?: string): FakeRun
+  /** Moves a run through its life (queued, in_progress, waiting, completed with a conclusion); updated_at is now unless given. */
+  setRun(id: number, change: RunChange): FakeRun
+  /**
+   * The next `count` requests whose path matches get GitHub's documented
+   * secondary-rate-limit answer: 403, "You have exceeded a secondary rate
+   * limit", with a `retry-after` header when `retryAfterSeconds` is given.
+   */
+  rateLimitNext(pathPattern: RegExp, retryAfterSeconds?: number, count?: number): void
+  /**
+   * The next `count` requests whose path matches are carried out (a dispatch
+   * does create its run) but their answer is lost: the connection is reset,
+   * or it hangs until `close()`.
+   */
+  loseAnswers(pathPattern: RegExp, how: LostAnswer, count?: number): void
   /** Queued answers, consumed FIFO by the next requests whose path matches. */
   answerNext(pathPattern: RegExp, answer: FakeAnswer): void
   /**
@@ -81,7 +146,9 @@ export interface FakeGitHubOptions {
 export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
   const calls: GitHubCall[] = []
   const commits = new Map<string, CommitFixture>()
-  const workflows = new Set<string>()
+  const workflows = new Map<string, FakeWorkflowOptions & { readonly id: number }>()
+  const runs: FakeRun[] = []
+  const losing: { pattern: RegExp; how: LostAnswer; count: number }[] = []
   const scripted: { pattern: RegExp; answer: FakeAnswer }[] = []
   const hanging: RegExp[] = []
   const apps: FakeApp[] = []
@@ -99,12 +166,20 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       const index = scripted.findIndex(s => s.pattern.test(path))
       const answer = index >= 0 ? scripted.splice(index, 1)[0]?.answer : undefined
       const sent = answer ?? route(call.method, path, body, req.headers.authorization)
+      const lose = losing.find(l => l.count > 0 && l.pattern.test(path))
+      if (lose) {
+        // Carried out, answer lost: the worst case of a request whose answer never comes back.
+        lose.count--
+        if (lose.how === 'reset') req.socket.destroy()
+        return
+      }
       send(res, sent)
       options.onCall?.(call, sent.status)
     })
   })
 
   function route(method: string, path: string, body: unknown, authorization?: string): FakeAnswer {
+    const { pathname, searchParams: query } = new URL(path, 'http://fake')
     const installation = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(path)
     if (method === 'POST' && installation) return mintToken(installation[1] ?? '', authorization)
     const commit = /^\/repos\/([^/]+\/[^/]+)\/commits\/([^/?]+)/.exec(path)
@@ -125,22 +200,144 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     }
     const dispatch = /^\/repos\/([^/]+\/[^/]+)\/actions\/workflows\/([^/]+)\/dispatches$/.exec(path)
     if (method === 'POST' && dispatch) {
-      if (!workflows.has(`${dispatch[1]}:${decodeURIComponent(dispatch[2] ?? '')}`)) {
-        return { status: 404, body: { message: 'Not Found' } }
-      }
+      const repository = dispatch[1] ?? ''
+      const workflow = decodeURIComponent(dispatch[2] ?? '')
+      if (!workflows.has(`${repository}:${workflow}`)) return { status: 404, body: { message: 'Not Found' } }
+      const inputs = isRecord(body) && isRecord(body.inputs) ? stringValues(body.inputs) : {}
+      const ref = isRecord(body) && typeof body.ref === 'string' ? body.ref : 'main'
+      const run = createRun(repository, workflow, inputs, ref)
       // As GitHub does since 2026-02: run details only when asked for, else 204.
       if (!isRecord(body) || body.return_run_details !== true) return { status: 204 }
-      const id = ++lastRunId
       return {
         status: 200,
         body: {
-          workflow_run_id: id,
-          run_url: `${url}/repos/${dispatch[1]}/actions/runs/${id}`,
-          html_url: `https://github.example/${dispatch[1]}/actions/runs/${id}`
+          workflow_run_id: run.id,
+          run_url: `${url}/repos/${repository}/actions/runs/${run.id}`,
+          html_url: run.htmlUrl
         }
       }
     }
+    const list = /^\/repos\/([^/]+\/[^/]+)\/actions(?:\/workflows\/([^/]+))?\/runs$/.exec(pathname)
+    if (method === 'GET' && list) return listRuns(list[1] ?? '', list[2], query)
+    const one = /^\/repos\/([^/]+\/[^/]+)\/actions\/runs\/(\d+)(\/cancel)?$/.exec(pathname)
+    if (one) {
+      const run = runs.find(r => r.repository === one[1] && r.id === Number(one[2]))
+      if (!run) return { status: 404, body: { message: 'Not Found' } }
+      if (method === 'GET' && !one[3]) return { status: 200, body: runJson(run) }
+      if (method === 'POST' && one[3]) return cancelRun(run)
+    }
     return { status: 404, body: { message: 'Not Found' } }
+  }
+
+  function createRun(
+    repository: string,
+    workflow: string,
+    inputs: Readonly<Record<string, string>>,
+    ref: string
+  ): FakeRun {
+    const config = workflows.get(`${repository}:${workflow}`)
+    if (!config) throw new Error(`The fake GitHub has no workflow ${workflow} in ${repository}`)
+    const name = config.name ?? workflow.replace(/\.ya?ml$/, '')
+    const displayTitle =
+      config.runName === undefined
+        ? name
+        : config.runName.replace(/\$\{\{\s*inputs\.([A-Za-z0-9_-]+)\s*\}\}/g, (_, input: string) => inputs[input] ?? '')
+    const now = new Date()
+    const id = ++lastRunId
+    const run: FakeRun = {
+      id,
+      repository,
+      workflow,
+      workflowId: config.id,
+      displayTitle,
+      event: 'workflow_dispatch',
+      headBranch: ref,
+      inputs,
+      status: 'queued',
+      conclusion: null,
+      createdAt: now,
+      updatedAt: now,
+      runStartedAt: now,
+      htmlUrl: `https://github.example/${repository}/actions/runs/${id}`,
+      cancelRequested: false
+    }
+    runs.push(run)
+    return run
+  }
+
+  /**
+   * GitHub's list of runs: filters `event`, `status` (a status or a
+   * conclusion), `branch` and `created` (`>=T`, `>T`, `<=T`, `<T`, `A..B`),
+   * newest first, `per_page` (default 30, at most 100) and `page`.
+   */
+  function listRuns(repository: string, workflow: string | undefined, query: URLSearchParams): FakeAnswer {
+    let config: { readonly id: number } | undefined
+    if (workflow !== undefined) {
+      const name = decodeURIComponent(workflow)
+      config = [...workflows.entries()].find(
+        ([key, c]) => key === `${repository}:${name}` || (key.startsWith(`${repository}:`) && String(c.id) === name)
+      )?.[1]
+      if (!config) return { status: 404, body: { message: 'Not Found' } }
+    }
+    const event = query.get('event')
+    const status = query.get('status')
+    const branch = query.get('branch')
+    const created = query.get('created')
+    const inCreated = created === null ? () => true : dateFilter(created)
+    if (!inCreated) return { status: 422, body: { message: `Invalid created filter: ${created}` } }
+    const perPage = Math.min(100, Math.max(1, Number(query.get('per_page') ?? 30) || 30))
+    const page = Math.max(1, Number(query.get('page') ?? 1) || 1)
+    const matching = runs
+      .filter(
+        r =>
+          r.repository === repository &&
+          (config === undefined || r.workflowId === config.id) &&
+          (event === null || r.event === event) &&
+          (branch === null || r.headBranch === branch) &&
+          (status === null || r.status === status || r.conclusion === status) &&
+          inCreated(r.createdAt)
+      )
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id)
+    return {
+      status: 200,
+      body: {
+        total_count: matching.length,
+        workflow_runs: matching.slice((page - 1) * perPage, page * perPage).map(runJson)
+      }
+    }
+  }
+
+  /** As GitHub does: 202 while the run is going, 409 once it has completed. */
+  function cancelRun(run: FakeRun): FakeAnswer {
+    if (run.status === 'completed') {
+      return { status: 409, body: { message: 'Cannot cancel a workflow run that is completed.' } }
+    }
+    run.cancelRequested = true
+    run.status = 'completed'
+    run.conclusion = 'cancelled'
+    run.updatedAt = new Date()
+    return { status: 202, body: {} }
+  }
+
+  function runJson(run: FakeRun): Record<string, unknown> {
+    const config = workflows.get(`${run.repository}:${run.workflow}`)
+    return {
+      id: run.id,
+      name: config?.name ?? run.workflow.replace(/\.ya?ml$/, ''),
+      display_title: run.displayTitle,
+      event: run.event,
+      status: run.status,
+      conclusion: run.conclusion,
+      workflow_id: run.workflowId,
+      path: `.github/workflows/${run.workflow}`,
+      head_branch: run.headBranch,
+      created_at: run.createdAt.toISOString(),
+      updated_at: run.updatedAt.toISOString(),
+      run_started_at: run.runStartedAt.toISOString(),
+      html_url: run.htmlUrl,
+      url: `${url}/repos/${run.repository}/actions/runs/${run.id}`,
+      repository: { full_name: run.repository }
+    }
   }
 
   /** As GitHub does: 401 for a JWT that is not the App's or not current, 404 for an unknown installation. */
@@ -173,7 +370,39 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     url,
     calls,
     addCommit: (repository, commit) => void commits.set(`${repository}@${commit.sha}`, commit),
-    addWorkflow: (repository, workflow) => void workflows.add(`${repository}:${workflow}`),
+    addWorkflow: (repository, workflow, workflowOptions = {}) =>
+      void workflows.set(`${repository}:${workflow}`, { ...workflowOptions, id: 100 + workflows.size }),
+    runs,
+    addRun: (repository, workflow, inputs, ref = 'main') => createRun(repository, workflow, inputs, ref),
+    setRun: (id, change) => {
+      const run = runs.find(r => r.id === id)
+      if (!run) throw new Error(`The fake GitHub has no run ${id}`)
+      if (change.status !== undefined) run.status = change.status
+      if (change.conclusion !== undefined) run.conclusion = change.conclusion
+      if (change.createdAt !== undefined) run.createdAt = change.createdAt
+      if (change.status === 'in_progress') run.runStartedAt = new Date()
+      run.updatedAt = change.updatedAt ?? new Date()
+      return run
+    },
+    rateLimitNext: (pattern, retryAfterSeconds, count = 1) => {
+      for (let i = 0; i < count; i++) {
+        scripted.push({
+          pattern,
+          answer: {
+            status: 403,
+            body: {
+              message:
+                'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. ' +
+                'If you reach out to GitHub Support for help, please include the request ID.',
+              documentation_url:
+                'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits'
+            },
+            headers: retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) }
+          }
+        })
+      }
+    },
+    loseAnswers: (pattern, how, count = 1) => void losing.push({ pattern, how, count }),
     answerNext: (pattern, answer) => void scripted.push({ pattern, answer }),
     hang: pattern => void hanging.push(pattern),
     addApp: app => {
@@ -223,6 +452,38 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function stringValues(record: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(record)) if (typeof value === 'string') out[name] = value
+  return out
+}
+
+/** GitHub's `created` search qualifier as a test on a date; undefined when it cannot be read. */
+function dateFilter(qualifier: string): ((date: Date) => boolean) | undefined {
+  const at = (text: string): number => Date.parse(text)
+  const range = /^(.+)\.\.(.+)$/.exec(qualifier)
+  if (range) {
+    const from = at(range[1] ?? '')
+    const to = at(range[2] ?? '')
+    return Number.isNaN(from) || Number.isNaN(to) ? undefined : d => d.getTime() >= from && d.getTime() <= to
+  }
+  const compare = /^(>=|<=|>|<)?(.+)$/.exec(qualifier)
+  const time = at(compare?.[2] ?? '')
+  if (Number.isNaN(time)) return undefined
+  switch (compare?.[1]) {
+    case '>=':
+      return d => d.getTime() >= time
+    case '>':
+      return d => d.getTime() > time
+    case '<=':
+      return d => d.getTime() <= time
+    case '<':
+      return d => d.getTime() < time
+    default:
+      return d => d.getTime() === time
+  }
 }
 
 function safeJson(text: string): unknown {
