@@ -186,3 +186,25 @@ function explainUnprocessable(message: string, { repository, workflow, ref }: Di
   }
   return `GitHub refused to dispatch workflow ${workflow} in ${repository} at ref ${ref}`
 }
+
+/**
+ * One line saying why a call about workflow runs (list, get, cancel) failed
+ * and what to check; `what` names the call, e.g. "listing the runs of octo/app".
+ */
+export function explainRunsFailure(failure: HttpFailure, what: string, repository: string): string {
+  const github =
+    failure.status === undefined ? failure.message : `GitHub answered ${failure.status}: ${failure.message}`
+  if (isRateLimited(failure)) {
+    return `GitHub's API rate limit stopped ${what}; it lifts in about ${Math.ceil(rateLimitWaitMs(failure) / 1000)} s (${github}).`
+  }
+  if (failure.status === undefined || failure.status >= 500) return `GitHub did not answer ${what} (${github}).`
+  switch (failure.status) {
+    case 401:
+      return `GitHub rejected the token as invalid or expired while ${what} (${github}).`
+    case 403:
+      return `The token may not read or cancel workflow runs in ${repository} (${github}); it needs "actions: write" (reading runs needs "actions: read").`
+    case 404:
+      return `GitHub found nothing while ${what} (${github}); check the repository name and that the token can see ${repository}.`
+  }
+  return `GitHub refused ${what} (${github}).`
+}
