@@ -20,11 +20,14 @@ import {
 } from '../../src/dispatch/github.js'
 import { validateDispatchInputs, type DispatchInputs } from '../../src/dispatch/inputs.js'
 import type { DispatchLog } from '../../src/dispatch/log.js'
+import { RUN_NAME_LINE } from '../../src/dispatch/run-title.js'
 import type { DispatchSettings } from '../../src/dispatch/settings.js'
 import type { DispatchTarget } from '../../src/dispatch/target.js'
 import { startFakeGitHub, type FakeGitHub } from '../helpers/fake-github.js'
 
 const ACTION_TYPE = { category: 'Build', owner: 'Custom', provider: 'GitHubActions', version: '1' } as const
+/** The run-name value of the documented line, as the fake GitHub fills it in. */
+const RUN_NAME = RUN_NAME_LINE.replace(/^run-name: "(.*)"$/, '$1')
 const ARTIFACT_SECRET = 'artifact-secret-must-not-leak'
 const SECRET_CONFIG = 'secret-config-must-not-leak'
 
@@ -45,7 +48,7 @@ afterAll(() => {
 beforeEach(async () => {
   emu = await startEmulator()
   github = await startFakeGitHub()
-  github.addWorkflow('octo/app', 'pipeline-job.yml')
+  github.addWorkflow('octo/app', 'pipeline-job.yml', { runName: RUN_NAME })
   process.env.AWS_ACCESS_KEY_ID = emu.credentials.accessKeyId
   process.env.AWS_SECRET_ACCESS_KEY = emu.credentials.secretAccessKey
 })
@@ -143,6 +146,8 @@ describe('dispatchJobs end to end', () => {
       status: 'dispatched',
       pipelineName: 'app-pipeline',
       pipelineExecutionId: '11111111-2222-4333-8444-555555555555',
+      executionUrl:
+        'https://us-east-1.console.aws.amazon.com/codesuite/codepipeline/pipelines/app-pipeline/executions/11111111-2222-4333-8444-555555555555/timeline?region=us-east-1',
       rateLimitWaits: 0,
       stage: 'Build',
       action: 'RunWorkflow',

@@ -1,4 +1,3 @@
-import type { Deadline } from '../common/deadline.js'
 import { backoffCapMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from './github-errors.js'
 
 /**

@@ -3,12 +3,12 @@ import { createCodePipelineClient } from '../codepipeline/client.js'
 import type { FailureType } from '../codepipeline/constraints.js'
 import { mapConcurrently } from '../common/concurrency.js'
 import { Deadline } from '../common/deadline.js'
+import { pipelineExecutionUrl } from '../common/console-link.js'
 import { errorMessage } from '../common/errors.js'
 import {
   CODEPIPELINE_CALL_BOUND_MS,
   CODEPIPELINE_TIMEOUTS,
   JOB_CONCURRENCY,
-  jobBoundMs,
   jobBounds,
   jobsCovered,
   minimumRoundBudgetMs,
@@ -47,6 +47,15 @@ export interface JobOutcome {
   readonly message?: string
   /** Rate limits its dispatch waited out. */
   readonly rateLimitWaits?: number
+  /** The pipeline execution in the CodePipeline console (standard AWS partition only). */
+  readonly executionUrl?: string
+  /** Its run's title does not name the job: the warning, naming the line to add to the workflow. */
+  readonly titleWarning?: string
+  /**
+   * GitHub's answer to the dispatch was lost and whether a run started cannot
+   * be told: the request was not sent again (see `message`).
+   */
+  readonly unconfirmed?: boolean
   /** The job could not be reported and waits in the pipeline until it times out. */
   readonly needsAttention: boolean
 }
@@ -81,7 +90,10 @@ interface JobContext extends DispatchDeps {
   readonly bounds: JobBounds
 }
 
-type Base = Pick<JobOutcome, 'jobId' | 'pipelineName' | 'pipelineExecutionId' | 'stage' | 'action' | 'needsAttention'>
+type Base = Pick<
+  JobOutcome,
+  'jobId' | 'pipelineName' | 'pipelineExecutionId' | 'stage' | 'action' | 'executionUrl' | 'needsAttention'
+>
 
 /**
  * One round: poll CodePipeline for as many of the action type's jobs as the
@@ -165,13 +177,15 @@ interface Claim {
   readonly outcome?: JobOutcome
 }
 
-async function claimJob(job: PolledJob, { codePipeline, deadline, bounds, log }: JobContext): Promise<Claim> {
+async function claimJob(job: PolledJob, { codePipeline, deadline, bounds, log, settings }: JobContext): Promise<Claim> {
+  const executionUrl = pipelineExecutionUrl(settings.connection.region, job.pipelineName, job.pipelineExecutionId)
   const base: Base = {
     jobId: job.id,
     pipelineName: job.pipelineName,
     pipelineExecutionId: job.pipelineExecutionId,
     stage: job.stage,
     action: job.action,
+    ...(executionUrl ? { executionUrl } : {}),
     needsAttention: false
   }
   const abortSignal = deadline.signal(bounds.acknowledgeMs)
@@ -216,8 +230,26 @@ async function startJob(job: PolledJob, base: Base, waiting: number, context: Jo
   log.debug(`Workflow inputs for job ${job.id}: ${JSON.stringify(inputs)}`)
   try {
     const answer = await context.github.dispatch(target, inputs, { deadline: new Deadline(dispatchMs) })
+    const outcome: JobOutcome = {
+      ...located,
+      status: 'dispatched',
+      runUrl: answer.runUrl,
+      rateLimitWaits: answer.rateLimitWaits ?? 0,
+      ...(answer.titleWarning ? { titleWarning: answer.titleWarning } : {})
+    }
+    if (answer.unconfirmed) {
+      const message =
+        `${answer.unconfirmed}, so the workflow runs at most once. If it did not start, the job waits in the pipeline ` +
+        "until CodePipeline times it out: give the workflow the run-name line (docs/run-title.md) so that a lost answer can be checked."
+      log.warning(`Job ${job.id}: ${message}`)
+      return { ...outcome, unconfirmed: true, message }
+    }
+    if (answer.foundAfterLostAnswer) {
+      log.info(`Job ${job.id}: GitHub's answer was lost; its run was found by its title: ${answer.runUrl ?? ''}.`)
+      return { ...outcome, message: "GitHub's answer to the dispatch was lost; the run it started was found by its title." }
+    }
     log.info(`Job ${job.id}: started ${answer.runUrl ?? located.workflowUrl}.`)
-    return { ...located, status: 'dispatched', runUrl: answer.runUrl, rateLimitWaits: answer.rateLimitWaits ?? 0 }
+    return outcome
   } catch (error) {
     const failure =
       error instanceof DispatchError

@@ -34,7 +34,7 @@ export interface RetryPolicy {
   readonly attempts: number
   /** First backoff after a 5xx or network error; doubles each time. */
   readonly baseDelayMs: number
-  /** No single backoff is longer. (Rate-limit waits are bounded by the dispatch's deadline instead.) */
+  /** No single wait is longer (a dispatch bounds its rate-limit waits by its deadline instead). */
   readonly maxDelayMs: number
   /**
    * One attempt gets no longer to answer. A dispatch normally answers within a
@@ -90,18 +90,23 @@ export function rateLimitWaitMs(failure: HttpFailure, now = Date.now(), hit = 1)
 }
 
 /**
- * The backoff before the next attempt after a 5xx or network error, or
- * undefined when the failure is final (other 4xx, or the attempts are spent).
- * Rate limits are not retried here: the dispatcher waits them out as long as
- * its budget allows (createGitHubDispatcher).
+ * The wait before the next attempt, or undefined when the failure is final:
+ * 5xx and network errors back off exponentially; a rate limit waits as GitHub
+ * asks, unless that is longer than the policy allows. (A dispatch waits rate
+ * limits out itself, within its own deadline: see createGitHubDispatcher.)
  */
 export function retryDelayMs(
   failure: HttpFailure,
   failedAttempt: number,
   policy: RetryPolicy,
-  random: () => number = Math.random
+  random: () => number = Math.random,
+  now = Date.now()
 ): number | undefined {
-  if (failedAttempt >= policy.attempts || isRateLimited(failure)) return undefined
+  if (failedAttempt >= policy.attempts) return undefined
+  if (isRateLimited(failure)) {
+    const wait = rateLimitWaitMs(failure, now)
+    return wait <= policy.maxDelayMs ? wait : undefined
+  }
   if (failure.status === undefined || failure.status >= 500) {
     const backoff = backoffCapMs(failedAttempt, policy)
     // Jitter keeps several dispatchers from retrying in step.

@@ -1,5 +1,6 @@
 import type { getOctokit } from '@actions/github'
 import { Deadline } from '../common/deadline.js'
+import { errorMessage } from '../common/errors.js'
 import { isRecord } from '../common/guards.js'
 import { quoteForLog } from '../common/log-text.js'
 import { dispatchBoundMs } from './budget.js'
@@ -13,8 +14,11 @@ import {
   type RetryPolicy
 } from './github-errors.js'
 import { consoleLog, type DispatchLog } from './log.js'
+import { lookForRun, titleWarning } from './run-check.js'
+import { titleNamesJob } from './run-title.js'
 import type { GitHubSettings } from './settings.js'
 import type { DispatchTarget } from './target.js'
+import { createWorkflowRunsClient, type WorkflowRunsClient } from './workflow-runs.js'
 
 type Octokit = ReturnType<typeof getOctokit>
 
@@ -24,6 +28,15 @@ export interface DispatchAnswer {
   readonly attempts: number
   /** Rate limits waited out before GitHub took the request. */
   readonly rateLimitWaits?: number
+  /** An answer was lost, and the run was then found by its title: the request had landed. */
+  readonly foundAfterLostAnswer?: boolean
+  /**
+   * An answer was lost and whether the request landed cannot be told (the
+   * workflow's titles do not name jobs): it was not sent again. Says why.
+   */
+  readonly unconfirmed?: string
+  /** The started run's title does not name the job: the warning naming the line to add. */
+  readonly titleWarning?: string
 }
 
 export interface DispatchOptions {
@@ -59,6 +72,8 @@ export interface GitHubDispatcherOptions {
   readonly policy?: RetryPolicy
   readonly sleep?: (ms: number) => Promise<void>
   readonly log?: DispatchLog
+  /** The workflow-runs client for one dispatch, bounded by its deadline; by default Octokit's. */
+  readonly runs?: (deadline: Deadline) => WorkflowRunsClient
 }
 
 /** A retry is worth starting only with at least this long (or the whole request timeout, if shorter) left for its attempt. */
@@ -90,6 +105,9 @@ export function createGitHubDispatcher(
   let octokit: Promise<Octokit> | undefined
   /** The rate limit in force for this dispatcher's token, if any: no request before `until` (epoch ms). */
   let limit: { readonly until: number; readonly failure: HttpFailure } | undefined
+  /** Workflows ("repo:file") whose runs' titles were seen not to name their job. */
+  const titleless = new Set<string>()
+  const runsFor = options.runs ?? ((deadline: Deadline) => createWorkflowRunsClient(github, { deadline, sleep }))
 
   return {
     async dispatch(target, inputs, dispatchOptions = {}) {
@@ -99,6 +117,9 @@ export function createGitHubDispatcher(
       octokit ??= import('@actions/github').then(m => m.getOctokit(github.token, { baseUrl: github.apiUrl }))
       const client = await octokit
       const [owner = '', repo = ''] = target.repository.split('/')
+      const jobId = inputs['job-id'] ?? ''
+      const workflowKey = `${target.repository}:${target.workflow}`
+      const sentAt = Date.now()
       let askForRun = true
       let attempt = 0
       let failures = 0
@@ -121,9 +142,6 @@ export function createGitHubDispatcher(
           await waitOut(limited.until - Date.now(), limited.failure)
           waitedOut = limited
         }
-        if (!bound.covers(minAttemptMs) && attempt > 0) {
-          throw new DispatchError({ headers: {}, message: 'no time left in the budget for another attempt' }, attempt)
-        }
         attempt++
         const timeoutMs = Math.min(policy.requestTimeoutMs, bound.remainingMs())
         const signal = bound.signal(policy.requestTimeoutMs)
@@ -137,7 +155,9 @@ export function createGitHubDispatcher(
             ...(askForRun ? { return_run_details: true } : {}),
             request: { signal }
           })
-          return { runUrl: runUrlOf(response.data), attempts: attempt, rateLimitWaits: waits }
+          const answer = { runUrl: runUrlOf(response.data), attempts: attempt, rateLimitWaits: waits }
+          const warning = await checkTitle(runIdOf(response.data))
+          return warning === undefined ? answer : { ...answer, titleWarning: warning }
         } catch (error) {
           // The client's own words for a cut request ("This operation was aborted") say less than this.
           const failure = signal.aborted
@@ -160,6 +180,30 @@ export function createGitHubDispatcher(
             if (!limit || limit.until < until) limit = { until, failure }
             continue
           }
+          if (jobId && mayHaveLanded(failure)) {
+            // A POST whose answer was lost may have started the run: look for it before sending again.
+            const look = await lookForRun(target, jobId, {
+              runs: runsFor(bound),
+              deadline: bound,
+              sentAt,
+              titleless: titleless.has(workflowKey),
+              sleep
+            })
+            if (look.kind === 'found') {
+              log.info(
+                `Dispatching ${target.workflow} in ${target.repository}: the answer was lost (${quoteForLog(failure.message)}), ` +
+                  `but run ${look.run.id} names job ${jobId}: the request had landed, not sending it again.`
+              )
+              return { runUrl: look.run.htmlUrl, attempts: attempt, rateLimitWaits: waits, foundAfterLostAnswer: true }
+            }
+            if (look.kind === 'unknowable') {
+              return {
+                attempts: attempt,
+                rateLimitWaits: waits,
+                unconfirmed: `GitHub's answer to the dispatch was lost (${failure.message}) and ${look.reason}; it was not sent again`
+              }
+            }
+          }
           failures++
           const delay = retryDelayMs(failure, failures, policy)
           if (delay === undefined || !bound.covers(delay + minAttemptMs)) throw new DispatchError(failure, attempt, waits)
@@ -170,8 +214,44 @@ export function createGitHubDispatcher(
           await sleep(delay)
         }
       }
+
+      /**
+       * Reads the run the dispatch started and returns a warning when its
+       * title does not name the job. A read that fails only skips the check:
+       * the run is started either way.
+       */
+      async function checkTitle(runId: number | undefined): Promise<string | undefined> {
+        if (runId === undefined || !jobId || !bound.covers(MIN_ATTEMPT_MS)) return undefined
+        try {
+          const run = await runsFor(bound).get(target.repository, runId)
+          if (titleNamesJob(run.displayTitle, jobId)) {
+            titleless.delete(workflowKey)
+            return undefined
+          }
+          titleless.add(workflowKey)
+          const warning = titleWarning(target, jobId, run.displayTitle)
+          log.warning(warning)
+          return warning
+        } catch (error) {
+          log.info(`Could not read run ${runId} to check its title: ${quoteForLog(errorMessage(error))}`)
+          return undefined
+        }
+      }
     }
   }
+}
+
+/**
+ * Whether a failed request may still have started a run: no answer came (a
+ * timeout, a reset connection). A refused or unresolvable connection never
+ * sent it, and an HTTP answer says it was not taken.
+ */
+function mayHaveLanded(failure: HttpFailure): boolean {
+  return failure.status === undefined && !/\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN)\b/.test(failure.message)
+}
+
+function runIdOf(data: unknown): number | undefined {
+  return isRecord(data) && typeof data.workflow_run_id === 'number' ? data.workflow_run_id : undefined
 }
 
 function runUrlOf(data: unknown): string | undefined {

@@ -24,6 +24,7 @@ export function jobsJson(round: DispatchRound): string {
       ref: j.target?.ref,
       runUrl: j.runUrl,
       workflowUrl: j.workflowUrl,
+      executionUrl: j.executionUrl,
       failureType: j.failureType,
       message: j.message
     }))
@@ -53,6 +54,8 @@ export async function writeDispatchSummary(round: DispatchRound, actionType: Act
       true
     )
   }
+  const warnings = [...new Set(round.jobs.map(j => j.titleWarning).filter(w => w !== undefined))]
+  for (const warning of warnings) summary.addRaw(`\n> [!WARNING]\n> ${escapeHtml(warning)}\n`, true)
   if (round.jobs.length > 0) {
     summary.addRaw(
       htmlTable([
@@ -66,14 +69,15 @@ export async function writeDispatchSummary(round: DispatchRound, actionType: Act
 }
 
 function row(job: JobOutcome): string[] {
-  const where = [job.pipelineName, job.stage, job.action].filter(Boolean).join(' / ')
+  const where = link(job.executionUrl, [job.pipelineName, job.stage, job.action].filter(Boolean).join(' / '))
   const workflow = job.target
     ? link(job.runUrl ?? job.workflowUrl, `${job.target.repository} ${job.target.workflow}@${job.target.ref}`)
     : ''
   const details = job.failureType
     ? `<code>${escapeHtml(job.failureType)}</code> ${escapeHtml(job.message ?? '')}`
     : escapeHtml(job.message ?? '')
-  return [`<code>${escapeHtml(job.jobId)}</code>`, escapeHtml(where), STATUS_TEXT[job.status], workflow, details]
+  const status = job.unconfirmed ? '❔ Sent, unconfirmed' : STATUS_TEXT[job.status]
+  return [`<code>${escapeHtml(job.jobId)}</code>`, where, status, workflow, details]
 }
 
 function link(url: string | undefined, text: string): string {

@@ -100,6 +100,8 @@ function finish(plan: Exclude<EventPlan, { kind: 'ignore' }>, round: DispatchRou
       action: job.action,
       outcome: job.status,
       runUrl: job.runUrl ?? job.workflowUrl,
+      executionUrl: job.executionUrl,
+      ...(job.unconfirmed ? { unconfirmed: true } : {}),
       failureType: job.failureType,
       message: job.message
     })

@@ -15,10 +15,14 @@ import {
   type RetryPolicy
 } from '../../../src/dispatch/github-errors.js'
 import type { DispatchLog } from '../../../src/dispatch/log.js'
+import { RUN_NAME_LINE } from '../../../src/dispatch/run-title.js'
 import { startFakeGitHub, type FakeGitHub } from '../../helpers/fake-github.js'
 
 const POLICY: RetryPolicy = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 60_000, requestTimeoutMs: 5_000 }
 const TARGET = { repository: 'octo/app', workflow: 'ship.yml', ref: 'main' }
+const JOB_ID = '0f0e0d0c-0b0a-4909-8807-060504030201'
+/** The run-name value of the documented line, as the fake GitHub fills it in. */
+const RUN_NAME = RUN_NAME_LINE.replace(/^run-name: "(.*)"$/, '$1')
 const half = (): number => 0 // jitter at its low end: half the backoff
 
 function failure(status: number | undefined, message = 'x', headers: Record<string, string> = {}): HttpFailure {
@@ -32,8 +36,10 @@ describe('retryDelayMs', () => {
     expect(retryDelayMs(failure(500), 4, POLICY, half)).toBeUndefined()
   })
 
-  it('leaves rate limits to the dispatcher, which waits them out within its deadline', () => {
-    expect(retryDelayMs(failure(429, 'slow down', { 'retry-after': '3' }), 1, POLICY)).toBeUndefined()
+  it('waits as long as a rate limit asks, within the bound', () => {
+    expect(retryDelayMs(failure(429, 'slow down', { 'retry-after': '3' }), 1, POLICY)).toBe(3000)
+    expect(retryDelayMs(failure(403, 'You have exceeded a secondary rate limit'), 1, POLICY)).toBe(60_000)
+    expect(retryDelayMs(failure(429, 'x', { 'retry-after': '3600' }), 1, POLICY)).toBeUndefined()
   })
 
   it('never retries other 4xx', () => {
@@ -135,13 +141,13 @@ describe('createGitHubDispatcher against the fake GitHub API', () => {
 
   beforeEach(async () => {
     github = await startFakeGitHub()
-    github.addWorkflow('octo/app', 'ship.yml')
+    github.addWorkflow('octo/app', 'ship.yml', { runName: RUN_NAME })
     sleeps.length = 0
   })
   afterEach(() => github.close())
 
   it('posts ref and inputs with the token, and returns the run GitHub started', async () => {
-    const answer = await dispatcher().dispatch(TARGET, { 'job-id': 'j' })
+    const answer = await dispatcher().dispatch(TARGET, { 'job-id': JOB_ID })
     expect(answer).toEqual({
       runUrl: 'https://github.example/octo/app/actions/runs/1001',
       attempts: 1,
@@ -152,7 +158,7 @@ describe('createGitHubDispatcher against the fake GitHub API', () => {
         method: 'POST',
         path: '/repos/octo/app/actions/workflows/ship.yml/dispatches',
         authorization: 'token ghs_secret',
-        body: { ref: 'main', inputs: { 'job-id': 'j' }, return_run_details: true }
+        body: { ref: 'main', inputs: { 'job-id': JOB_ID }, return_run_details: true }
       }
     ])
   })
@@ -164,7 +170,7 @@ describe('createGitHubDispatcher against the fake GitHub API', () => {
       body: { message: 'You have exceeded a secondary rate limit' },
       headers: { 'retry-after': '2' }
     })
-    const answer = await dispatcher().dispatch(TARGET, { 'job-id': 'j' })
+    const answer = await dispatcher().dispatch(TARGET, { 'job-id': JOB_ID })
     expect(answer).toMatchObject({ attempts: 3, rateLimitWaits: 1 })
     expect(dispatches()).toHaveLength(3)
     expect(sleeps[0]).toBeGreaterThanOrEqual(5)
@@ -226,11 +232,11 @@ describe('createGitHubDispatcher against the fake GitHub API', () => {
       status: 422,
       body: { message: 'Invalid request. "return_run_details" is not a permitted key.' }
     })
-    const answer = await dispatcher().dispatch(TARGET, { 'job-id': 'j' })
+    const answer = await dispatcher().dispatch(TARGET, { 'job-id': JOB_ID })
     expect(answer).toEqual({ runUrl: undefined, attempts: 1, rateLimitWaits: 0 })
     expect(dispatches().map(c => c.body)).toEqual([
-      { ref: 'main', inputs: { 'job-id': 'j' }, return_run_details: true },
-      { ref: 'main', inputs: { 'job-id': 'j' } }
+      { ref: 'main', inputs: { 'job-id': JOB_ID }, return_run_details: true },
+      { ref: 'main', inputs: { 'job-id': JOB_ID } }
     ])
   })
 
