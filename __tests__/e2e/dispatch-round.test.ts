@@ -379,6 +379,93 @@ describe('CodePipeline faults', () => {
   })
 })
 
+describe('one run per job', () => {
+  const runsOf = (jobId: string): typeof github.runs => github.runs.filter(r => r.inputs['job-id'] === jobId)
+
+  it('a dispatch whose connection is reset after it landed gives exactly one run, found by its title; the job is not failed', async () => {
+    const jobId = queued()
+    github.loseAnswers(/dispatches/, 'reset')
+    const log = recordingLog()
+    const result = await round(settingsFor(), log)
+    expect(dispatches()).toHaveLength(1)
+    expect(runsOf(jobId)).toHaveLength(1)
+    expect(result.jobs).toEqual([
+      expect.objectContaining({
+        jobId,
+        status: 'dispatched',
+        runUrl: runsOf(jobId)[0]?.htmlUrl,
+        message: expect.stringMatching(/answer to the dispatch was lost; the run it started was found by its title/)
+      })
+    ])
+    expect(emu.getJob(jobId)?.status).toBe('InProgress')
+    // The look: the workflow's runs, started by workflow_dispatch, created since shortly before the request.
+    const listed = github.calls.find(c => c.method === 'GET' && /\/workflows\/pipeline-job\.yml\/runs\?/.test(c.path))
+    expect(listed?.path).toMatch(/event=workflow_dispatch/)
+    expect(listed?.path).toMatch(/created=%3E%3D\d{4}-/)
+  })
+
+  it('a dispatch that hangs past its timeout after it landed is not sent again either', async () => {
+    const jobId = queued()
+    github.loseAnswers(/dispatches/, 'hang')
+    const log = recordingLog()
+    const quick = createGitHubDispatcher(settingsFor().github, {
+      log,
+      policy: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1000, requestTimeoutMs: 500 },
+      sleep: async () => undefined
+    })
+    const result = await dispatchJobs(settingsFor(), { log, github: quick })
+    expect(dispatches()).toHaveLength(1)
+    expect(runsOf(jobId)).toHaveLength(1)
+    expect(result).toMatchObject({ dispatched: 1, failed: 0 })
+  })
+
+  it('a lost answer whose request never landed (no run names the job after a few looks) is sent again: one run', async () => {
+    const jobId = queued()
+    // A scripted answer is not routed, so this request starts no run; then its answer is lost too.
+    github.answerNext(/dispatches/, { status: 204 })
+    github.loseAnswers(/dispatches/, 'reset')
+    const result = await round()
+    expect(dispatches()).toHaveLength(2)
+    expect(runsOf(jobId)).toHaveLength(1)
+    expect(result.jobs[0]).toMatchObject({ status: 'dispatched', runUrl: runsOf(jobId)[0]?.htmlUrl })
+    // Three looks before sending again.
+    expect(github.calls.filter(c => c.method === 'GET' && c.path.includes('/runs?'))).toHaveLength(3)
+  })
+
+  it('a title-less workflow: the run is reported with the line to add, and a lost answer is never sent again', async () => {
+    github.addWorkflow('octo/app', 'plain.yml')
+    const first = queued({ configuration: { Workflow: 'plain.yml' } })
+    const log = recordingLog()
+    const fast = createGitHubDispatcher(settingsFor().github, {
+      log,
+      policy: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1000, requestTimeoutMs: 5_000 },
+      sleep: async () => undefined
+    })
+    const one = await dispatchJobs(settingsFor(), { log, github: fast })
+    expect(one.jobs[0]).toMatchObject({
+      jobId: first,
+      status: 'dispatched',
+      titleWarning: expect.stringContaining(`.github/workflows/plain.yml in octo/app: ${RUN_NAME_LINE}`)
+    })
+    expect(log.warnings).toContainEqual(expect.stringContaining(RUN_NAME_LINE))
+
+    const second = queued({ configuration: { Workflow: 'plain.yml' } })
+    github.loseAnswers(/dispatches/, 'reset')
+    const two = await dispatchJobs(settingsFor(), { log, github: fast })
+    expect(runsOf(second)).toHaveLength(1)
+    expect(
+      dispatches().filter(c => (c.body as { inputs: Record<string, string> }).inputs['job-id'] === second)
+    ).toHaveLength(1)
+    expect(two.jobs[0]).toMatchObject({
+      status: 'dispatched',
+      unconfirmed: true,
+      message: expect.stringMatching(/do not name their job.*not sent again/)
+    })
+    // Not failed: the run may be working on it.
+    expect(emu.getJob(second)?.status).toBe('InProgress')
+  })
+})
+
 describe('the round budget', () => {
   /** A clock the test moves; the deadline reads it, the calls keep real time. */
   function fakeClock(): { now: () => number; advance: (ms: number) => void } {
@@ -425,7 +512,9 @@ describe('the round budget', () => {
     const result = await round(settingsFor(), log, { deadline: new Deadline(80_000) })
     expect(operations('PollForJobs').map(c => (c.body as { maxBatchSize: number }).maxBatchSize)).toEqual([3])
     expect(result).toMatchObject({ seen: 3, dispatched: 3 })
-    expect(log.lines).toContainEqual(expect.stringMatching(/at most 3 job\(s\): the round's time budget covers no more/))
+    expect(log.lines).toContainEqual(
+      expect.stringMatching(/at most 3 job\(s\): the round's time budget covers no more/)
+    )
     const statuses = ids.map(id => emu.getJob(id)?.status)
     expect(statuses.filter(s => s === 'InProgress')).toHaveLength(3)
     expect(statuses.filter(s => s === 'Queued')).toHaveLength(2)

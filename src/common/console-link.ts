@@ -14,7 +14,8 @@ export function pipelineExecutionUrl(
 ): string | undefined {
   if (!pipelineName || !executionId) return undefined
   // Standard partition Regions only: af-south-1, eu-west-3, ap-southeast-5 and the like.
-  if (!/^[a-z]{2}-[a-z]+-\d+$/.test(region) || region.startsWith('cn-') || region.startsWith('us-gov-')) return undefined
+  if (!/^[a-z]{2}-[a-z]+-\d+$/.test(region) || region.startsWith('cn-') || region.startsWith('us-gov-'))
+    return undefined
   const host = `https://${region}.console.aws.amazon.com`
   return (
     `${host}/codesuite/codepipeline/pipelines/${encodeURIComponent(pipelineName)}` +

@@ -91,6 +91,10 @@ export function jobsCovered(
  * What a dispatch leaves of the round: its own failure report and those of the
  * `waiting` jobs behind it (handled `concurrency` at a time), and the margin.
  */
-export function reportReserveMs(waiting: number, bounds: JobBounds = jobBounds(), concurrency = JOB_CONCURRENCY): number {
+export function reportReserveMs(
+  waiting: number,
+  bounds: JobBounds = jobBounds(),
+  concurrency = JOB_CONCURRENCY
+): number {
   return bounds.marginMs + bounds.reportMs * (1 + Math.ceil(Math.max(0, waiting) / concurrency))
 }

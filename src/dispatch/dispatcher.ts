@@ -193,7 +193,11 @@ async function claimJob(job: PolledJob, { codePipeline, deadline, bounds, log, s
     const ack = await acknowledgeJob(codePipeline, job, { abortSignal })
     if (ack.kind === 'taken') {
       log.info(`Job ${job.id}: another worker acknowledged it first; skipping.`)
-      return { job, base, outcome: { ...base, status: 'skipped', message: 'Another worker acknowledged the job first.' } }
+      return {
+        job,
+        base,
+        outcome: { ...base, status: 'skipped', message: 'Another worker acknowledged the job first.' }
+      }
     }
     if (ack.warning) log.warning(ack.warning)
     return { job, base }
@@ -240,13 +244,16 @@ async function startJob(job: PolledJob, base: Base, waiting: number, context: Jo
     if (answer.unconfirmed) {
       const message =
         `${answer.unconfirmed}, so the workflow runs at most once. If it did not start, the job waits in the pipeline ` +
-        "until CodePipeline times it out: give the workflow the run-name line (docs/run-title.md) so that a lost answer can be checked."
+        'until CodePipeline times it out: give the workflow the run-name line (docs/run-title.md) so that a lost answer can be checked.'
       log.warning(`Job ${job.id}: ${message}`)
       return { ...outcome, unconfirmed: true, message }
     }
     if (answer.foundAfterLostAnswer) {
       log.info(`Job ${job.id}: GitHub's answer was lost; its run was found by its title: ${answer.runUrl ?? ''}.`)
-      return { ...outcome, message: "GitHub's answer to the dispatch was lost; the run it started was found by its title." }
+      return {
+        ...outcome,
+        message: "GitHub's answer to the dispatch was lost; the run it started was found by its title."
+      }
     }
     log.info(`Job ${job.id}: started ${answer.runUrl ?? located.workflowUrl}.`)
     return outcome

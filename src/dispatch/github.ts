@@ -206,7 +206,8 @@ export function createGitHubDispatcher(
           }
           failures++
           const delay = retryDelayMs(failure, failures, policy)
-          if (delay === undefined || !bound.covers(delay + minAttemptMs)) throw new DispatchError(failure, attempt, waits)
+          if (delay === undefined || !bound.covers(delay + minAttemptMs))
+            throw new DispatchError(failure, attempt, waits)
           // GitHub's message is foreign text: quoted, it stays on this line.
           log.info(
             `Dispatching ${target.workflow} in ${target.repository} failed (${failure.status ?? 'no answer'}: ${quoteForLog(failure.message)}); retrying in ${delay} ms.`

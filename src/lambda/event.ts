@@ -74,7 +74,8 @@ export function classifyEvent(event: unknown, actionType: SettingsWithoutToken['
       executionId: text(detail['execution-id']),
       stage: text(detail.stage),
       action: text(detail.action),
-      emittedAt: typeof event.time === 'string' && Number.isFinite(Date.parse(event.time)) ? Date.parse(event.time) : undefined
+      emittedAt:
+        typeof event.time === 'string' && Number.isFinite(Date.parse(event.time)) ? Date.parse(event.time) : undefined
     }
   }
 }

@@ -9,8 +9,7 @@ const REMEMBERED = 1_000
 
 /** What a STARTED event asks of this container. */
 export type StartedPlan =
-  | { readonly kind: 'poll'; readonly windowMs: number }
-  | { readonly kind: 'skip'; readonly reason: string }
+  { readonly kind: 'poll'; readonly windowMs: number } | { readonly kind: 'skip'; readonly reason: string }
 
 /**
  * What one warm container knows about the jobs STARTED events announce, so

@@ -53,7 +53,7 @@ describe('retryDelayMs', () => {
 })
 
 describe('rateLimitWaitMs', () => {
-  it("waits as GitHub documents: retry-after, else x-ratelimit-reset, else a minute, doubling on repeats", () => {
+  it('waits as GitHub documents: retry-after, else x-ratelimit-reset, else a minute, doubling on repeats', () => {
     expect(rateLimitWaitMs(failure(429, 'slow down', { 'retry-after': '3' }))).toBe(3000)
     expect(rateLimitWaitMs(failure(403, 'secondary rate limit', { 'retry-after': '0' }))).toBe(0)
     const now = 1_700_000_000_000
@@ -178,13 +178,15 @@ describe('createGitHubDispatcher against the fake GitHub API', () => {
     expect(sleeps[1]).toBeLessThanOrEqual(2_000)
   })
 
-  it("waits out a secondary limit that names no wait (a minute) when the deadline covers it", async () => {
+  it('waits out a secondary limit that names no wait (a minute) when the deadline covers it', async () => {
     github.answerNext(/dispatches/, { status: 403, body: { message: 'You have exceeded a secondary rate limit' } })
     const answer = await dispatcher().dispatch(TARGET, {}, { deadline: new Deadline(120_000) })
     expect(answer).toMatchObject({ attempts: 2, rateLimitWaits: 1 })
     expect(sleeps).toHaveLength(1)
     expect(sleeps[0]).toBeGreaterThan(59_000)
-    expect(log.info).toHaveBeenCalledWith(expect.stringMatching(/rate limit is in force .*waiting 60 s, within the time budget/))
+    expect(log.info).toHaveBeenCalledWith(
+      expect.stringMatching(/rate limit is in force .*waiting 60 s, within the time budget/)
+    )
   })
 
   it('fails at once, without waiting, a rate limit longer than its deadline covers', async () => {
@@ -278,12 +280,15 @@ describe('createGitHubDispatcher against the fake GitHub API', () => {
     expect(message).not.toContain('\n')
   })
 
-  it('retries when GitHub cannot be reached at all', async () => {
+  it('retries when GitHub cannot be reached at all: a refused connection sent nothing, so no run is looked for', async () => {
     await github.close()
     const error = await dispatcher()
-      .dispatch(TARGET, {})
+      .dispatch(TARGET, { 'job-id': JOB_ID })
       .catch((e: unknown) => e)
-    expect(error).toMatchObject({ attempts: 3, failure: { status: undefined } })
+    expect(error).toMatchObject({
+      attempts: 3,
+      failure: { status: undefined, message: expect.stringMatching(/ECONNREFUSED/) }
+    })
     expect(sleeps).toHaveLength(2)
   })
 })

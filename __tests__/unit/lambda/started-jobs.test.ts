@@ -52,7 +52,7 @@ describe('StartedJobs', () => {
     expect(memory.plan({ ...STARTED, executionId: 'other' })).toMatchObject({ kind: 'poll' })
   })
 
-  it("does not poll for a late event once a poll after its window found nothing", () => {
+  it('does not poll for a late event once a poll after its window found nothing', () => {
     const time = { now: T0 + 5_000 }
     const memory = memoryAt(time)
     // An empty poll inside the window proves nothing: the job may show later.
