@@ -11,6 +11,8 @@ export interface HttpFailure {
   readonly headers: Readonly<Record<string, string>>
   /** GitHub's own message, or the client's. */
   readonly message: string
+  /** The network error's code when no answer came (ECONNREFUSED, ECONNRESET...), from the error's causes. */
+  readonly code?: string
 }
 
 export function httpFailureOf(error: unknown): HttpFailure {
@@ -26,7 +28,18 @@ export function httpFailureOf(error: unknown): HttpFailure {
   const message = isRecord(data) && typeof data.message === 'string' ? data.message : errorMessage(error)
   // Octokit gives a network failure status 500 but no response; keep "no answer" apart from a real 500.
   const status = response && typeof error.status === 'number' ? error.status : undefined
-  return { status, headers, message }
+  const code = status === undefined ? networkCode(error) : undefined
+  return { status, headers, message, ...(code ? { code } : {}) }
+}
+
+/** The first `code` along an error's chain of causes (fetch puts the socket's error a level or two down). */
+function networkCode(error: unknown): string | undefined {
+  let current: unknown = error
+  for (let depth = 0; depth < 5 && isRecord(current); depth++) {
+    if (typeof current.code === 'string') return current.code
+    current = current.cause
+  }
+  return undefined
 }
 
 export interface RetryPolicy {

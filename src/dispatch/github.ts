@@ -248,7 +248,8 @@ export function createGitHubDispatcher(
  * sent it, and an HTTP answer says it was not taken.
  */
 function mayHaveLanded(failure: HttpFailure): boolean {
-  return failure.status === undefined && !/\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN)\b/.test(failure.message)
+  const neverSent = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN)\b/
+  return failure.status === undefined && !neverSent.test(failure.code ?? '') && !neverSent.test(failure.message)
 }
 
 function runIdOf(data: unknown): number | undefined {
