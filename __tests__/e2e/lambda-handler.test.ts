@@ -7,6 +7,7 @@ import { generateKeyPairSync } from 'node:crypto'
 
 import { jest } from '@jest/globals'
 
+import { RUN_NAME_LINE } from '../../src/dispatch/run-title.js'
 import { startEmulator, type Emulator } from '../../tools/emulator/index.js'
 import { startFakeSecretsManager, type FakeSecretsManager } from '../../tools/secrets-manager.js'
 import { startFakeGitHub, type FakeApp, type FakeGitHub } from '../helpers/fake-github.js'
@@ -17,6 +18,10 @@ const SECRET_ID = 'github-bridge'
 const APP_ID = '123456'
 const INSTALLATION_ID = '7890'
 const ARTIFACT_SECRET = 'artifact-secret-must-not-leak'
+/** The run-name value of the documented line, as the fake GitHub fills it in. */
+const RUN_NAME = RUN_NAME_LINE.replace(/^run-name: "(.*)"$/, '$1')
+/** The action execution the STARTED events below name; the queued jobs belong to it. */
+const EXECUTION_ID = 'e1e2e3e4-0000-4000-8000-000000000000'
 
 const appKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
 const PRIVATE_KEY = appKey.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()
@@ -36,7 +41,7 @@ beforeEach(async () => {
   emu = await startEmulator()
   github = await startFakeGitHub()
   secrets = await startFakeSecretsManager()
-  github.addWorkflow('octo-org/app', 'pipeline-job.yml')
+  github.addWorkflow('octo-org/app', 'pipeline-job.yml', { runName: RUN_NAME })
   app = github.addApp({ appId: APP_ID, installationId: INSTALLATION_ID, publicKey: PUBLIC_KEY })
   secrets.putSecret(SECRET_ID, appSecret)
 })
@@ -78,13 +83,18 @@ function queuedJob(options: { pollableAfterMs?: number; provider?: string } = {}
     status: 'Queued',
     actionTypeId: { ...ACTION_TYPE, provider: options.provider ?? ACTION_TYPE.provider },
     configuration: { ApiKey: 'config-secret-must-not-leak' },
-    pipelineContext: { pipelineName: 'app-pipeline', stage: { name: 'Build' } },
+    pipelineContext: {
+      pipelineName: 'app-pipeline',
+      stage: { name: 'Build' },
+      action: { name: 'GitHubActions', actionExecutionId: 'a1' },
+      pipelineExecutionId: EXECUTION_ID
+    },
     artifactCredentials: { accessKeyId: 'ASIAARTIFACT', secretAccessKey: ARTIFACT_SECRET, sessionToken: 'tok' },
     ...(options.pollableAfterMs === undefined ? {} : { pollableAfterMs: options.pollableAfterMs })
   }).id
 }
 
-/** A STARTED event as CodePipeline sends it (version as a number, as in AWS's examples). */
+/** A STARTED event as CodePipeline sends it (version as a number, as in AWS's examples), emitted just now. */
 function startedEvent(type: Record<string, unknown> = {}, state = 'STARTED'): Record<string, unknown> {
   return {
     version: '0',
@@ -92,12 +102,12 @@ function startedEvent(type: Record<string, unknown> = {}, state = 'STARTED'): Re
     'detail-type': 'CodePipeline Action Execution State Change',
     source: 'aws.codepipeline',
     account: emu.accountId,
-    time: '2026-01-01T00:00:00Z',
+    time: new Date().toISOString(),
     region: emu.region,
     resources: [`arn:aws:codepipeline:${emu.region}:${emu.accountId}:app-pipeline`],
     detail: {
       pipeline: 'app-pipeline',
-      'execution-id': 'e1e2e3e4-0000-0000-0000-000000000000',
+      'execution-id': EXECUTION_ID,
       stage: 'Build',
       action: 'GitHubActions',
       state,
@@ -191,6 +201,30 @@ describe(`Lambda handler bundle on ${lambdaNodeLabel}: events to dispatch`, () =
     expect(emu.getJob(jobId)?.status).toBe('InProgress')
   })
 
+  it('a burst of 20 STARTED events for 1 job, two at a time (the reserved concurrency), needs a handful of PollForJobs calls', async () => {
+    const jobId = queuedJob({ pollableAfterMs: 1_000 })
+    const pool = await Promise.all([coldStart(), coldStart()])
+    const event = startedEvent()
+    const waiting = Array.from({ length: 20 }, () => event)
+    const runs: Invocation[] = []
+    // Lambda queues the events beyond the reserved concurrency; each container takes the next one when free.
+    await Promise.all(
+      pool.map(async fn => {
+        for (let next = waiting.shift(); next; next = waiting.shift()) runs.push(await fn.invoke(next, 80_000))
+      })
+    )
+    expect(runs).toHaveLength(20)
+    expect(runs.every(r => r.ok)).toBe(true)
+    expect(dispatches()).toHaveLength(1)
+    expect(emu.getJob(jobId)?.status).toBe('InProgress')
+    const polls = operations('PollForJobs')
+    // Measured: 7 or 8 (the container that took the job stops at once; the other polls out its window, 5 polls).
+    expect(polls).toBeLessThanOrEqual(8)
+    const skipped = runs.flatMap(r => jsonLines(r.logs)).filter(l => l.event === 'not polling')
+    expect(skipped.length).toBeGreaterThanOrEqual(20 - polls)
+    console.log(`burst of 20 events, 1 job, 2 containers: ${polls} PollForJobs calls`)
+  })
+
   it('ignores other action types, other states and unknown payloads without any call', async () => {
     const jobId = queuedJob()
     const fn = await coldStart()
@@ -219,7 +253,7 @@ describe(`Lambda handler bundle on ${lambdaNodeLabel}: events to dispatch`, () =
     queuedJob()
     const fn = await coldStart()
     const run = await fn.invoke(startedEvent({ version: '1' }))
-    expect(run.result).toEqual({ seen: 1, dispatched: 1, skipped: 0, failed: 0, deferred: 0 })
+    expect(run.result).toEqual({ seen: 1, dispatched: 1, skipped: 0, failed: 0, rateLimitWaits: 0 })
   })
 
   it('a job that becomes pollable only after its event is found by polling again, then dispatched', async () => {
@@ -227,7 +261,7 @@ describe(`Lambda handler bundle on ${lambdaNodeLabel}: events to dispatch`, () =
     const fn = await coldStart()
     const run = await fn.invoke(startedEvent())
 
-    expect(run.result).toEqual({ seen: 1, dispatched: 1, skipped: 0, failed: 0, deferred: 0 })
+    expect(run.result).toEqual({ seen: 1, dispatched: 1, skipped: 0, failed: 0, rateLimitWaits: 0 })
     expect(emu.getJob(jobId)?.status).toBe('InProgress')
     const polls = emu.calls.filter(c => c.operation === 'PollForJobs')
     // Several empty polls first (200 ms, then growing waits), the last one finding the job.
@@ -241,7 +275,7 @@ describe(`Lambda handler bundle on ${lambdaNodeLabel}: events to dispatch`, () =
     const fn = await coldStart()
     // 80 s timeout: a 77 s budget, of which a round needs 75 s, so a 2 s window.
     const run = await fn.invoke(startedEvent(), 80_000)
-    expect(run.result).toEqual({ seen: 0, dispatched: 0, skipped: 0, failed: 0, deferred: 0 })
+    expect(run.result).toEqual({ seen: 0, dispatched: 0, skipped: 0, failed: 0, rateLimitWaits: 0 })
     const polls = operations('PollForJobs')
     expect(polls).toBeGreaterThanOrEqual(3)
     expect(polls).toBeLessThanOrEqual(8)
@@ -251,13 +285,13 @@ describe(`Lambda handler bundle on ${lambdaNodeLabel}: events to dispatch`, () =
     const jobs = [queuedJob(), queuedJob()]
     const fn = await coldStart()
     const scheduled = await fn.invoke(SCHEDULED_EVENT)
-    expect(scheduled.result).toEqual({ seen: 2, dispatched: 2, skipped: 0, failed: 0, deferred: 0 })
+    expect(scheduled.result).toEqual({ seen: 2, dispatched: 2, skipped: 0, failed: 0, rateLimitWaits: 0 })
     expect(operations('PollForJobs')).toBe(1)
     expect(jobs.map(id => emu.getJob(id)?.status)).toEqual(['InProgress', 'InProgress'])
 
     const third = queuedJob()
     const sweep = await fn.invoke({ sweep: true })
-    expect(sweep.result).toEqual({ seen: 1, dispatched: 1, skipped: 0, failed: 0, deferred: 0 })
+    expect(sweep.result).toEqual({ seen: 1, dispatched: 1, skipped: 0, failed: 0, rateLimitWaits: 0 })
     expect(operations('PollForJobs')).toBe(2)
     expect(emu.getJob(third)?.status).toBe('InProgress')
   })
@@ -269,7 +303,7 @@ describe(`Lambda handler bundle on ${lambdaNodeLabel}: GitHub credentials`, () =
     for (let i = 0; i < 3; i++) {
       queuedJob()
       const run = await fn.invoke(SCHEDULED_EVENT)
-      expect(run.result).toEqual({ seen: 1, dispatched: 1, skipped: 0, failed: 0, deferred: 0 })
+      expect(run.result).toEqual({ seen: 1, dispatched: 1, skipped: 0, failed: 0, rateLimitWaits: 0 })
     }
     expect(github.minted).toHaveLength(1)
     expect(secrets.calls).toHaveLength(1)
@@ -377,7 +411,7 @@ describe(`Lambda handler bundle on ${lambdaNodeLabel}: faults and configuration`
     const run: Invocation = await fn.invoke(startedEvent(), 90_000)
 
     expect(run.timedOut).toBe(false)
-    expect(run.result).toEqual({ seen: 1, dispatched: 0, skipped: 0, failed: 1, deferred: 0 })
+    expect(run.result).toEqual({ seen: 1, dispatched: 0, skipped: 0, failed: 1, rateLimitWaits: 0 })
     expect(emu.getJob(jobId)?.status).toBe('Failed')
     expect(emu.results(jobId)).toHaveLength(1)
     expect(jsonLines(run.logs)).toContainEqual(expect.objectContaining({ event: 'job', jobId, outcome: 'failed' }))

@@ -9,18 +9,18 @@ export interface WaitOptions {
   readonly now?: () => number
 }
 
-/** The first wait is short, so a job that shows up a moment after its event is found within a second. */
-export const FIRST_DELAY_MS = 250
+/** The first wait is short, so a job that shows up a moment after its event is found within about a second. */
+export const FIRST_DELAY_MS = 500
 const BACKOFF = 2
 /**
  * No wait is longer. Waits double because every container that got an event
  * for a job polls until that job is found by it or its window closes (no
- * call tells whether another container took it): doubling keeps that to six
- * polls in a 10 s window, where a steady 1 s pace would cost a dozen.
+ * call tells whether another container took it): doubling keeps that to five
+ * polls in a 10 s window (at 0, 0.5, 1.5, 3.5 and 7.5 s), where a steady 1 s pace would cost a dozen.
  */
 export const MAX_DELAY_MS = 4_000
 
-/** The waits between polls: 250, 500, 1000, 2000, 4000, 4000, ... ms. */
+/** The waits between polls: 500, 1000, 2000, 4000, 4000, ... ms. */
 export function retryDelayMs(retry: number): number {
   return Math.min(MAX_DELAY_MS, Math.round(FIRST_DELAY_MS * BACKOFF ** retry))
 }

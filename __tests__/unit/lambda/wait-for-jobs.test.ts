@@ -29,7 +29,7 @@ describe('roundsUntilJobs', () => {
     })
     expect(polls).toBe(4)
     expect(last.seen).toBe(2)
-    expect(time.waits).toEqual([250, 500, 1000])
+    expect(time.waits).toEqual([500, 1000, 2000])
   })
 
   it('stops when the window would close, with a bounded number of polls', async () => {
@@ -44,8 +44,8 @@ describe('roundsUntilJobs', () => {
     )
     expect(polls).toBe(calls)
     expect(time.now()).toBeLessThanOrEqual(10_000)
-    // 0, 0.25, 0.75, 1.75, 3.75 and 7.75 s: six polls, the next would be past the window.
-    expect(polls).toBe(6)
+    // 0, 0.5, 1.5, 3.5 and 7.5 s: five polls, the next would be past the window.
+    expect(polls).toBe(5)
     expect(Math.max(...time.waits)).toBe(4_000)
   })
 
@@ -65,7 +65,7 @@ describe('roundsUntilJobs', () => {
     expect(polls).toBe(3)
   })
 
-  it('waits 250 ms first, doubling, never more than 4 s', () => {
-    expect([0, 1, 2, 3, 4, 10].map(retryDelayMs)).toEqual([250, 500, 1000, 2000, 4000, 4000])
+  it('waits 500 ms first, doubling, never more than 4 s', () => {
+    expect([0, 1, 2, 3, 10].map(retryDelayMs)).toEqual([500, 1000, 2000, 4000, 4000])
   })
 })
