@@ -151,7 +151,10 @@ async function main(): Promise<number> {
         })
       }
     })
-    github.addWorkflow(SAMPLE_REPOSITORY, SAMPLE_WORKFLOW)
+    // The sample workflow follows the run-title convention (docs/run-title.md), as the examples do.
+    github.addWorkflow(SAMPLE_REPOSITORY, SAMPLE_WORKFLOW, {
+      runName: 'Deploy · job ${{ inputs.job-id }} · pipeline ${{ inputs.pipeline-name }} · stage ${{ inputs.stage }}'
+    })
     github.addCommit(SAMPLE_REPOSITORY, {
       sha: SAMPLE_SHA,
       message: 'Add the image build to the pipeline',
