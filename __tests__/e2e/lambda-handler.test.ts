@@ -210,7 +210,7 @@ describe(`Lambda handler bundle on ${lambdaNodeLabel}: events to dispatch`, () =
     // Lambda queues the events beyond the reserved concurrency; each container takes the next one when free.
     await Promise.all(
       pool.map(async fn => {
-        for (let next = waiting.shift(); next; next = waiting.shift()) runs.push(await fn.invoke(next, 80_000))
+        for (let next = waiting.shift(); next; next = waiting.shift()) runs.push(await fn.invoke(next))
       })
     )
     expect(runs).toHaveLength(20)
