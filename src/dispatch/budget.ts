@@ -73,18 +73,44 @@ export function minimumRoundBudgetMs(bounds: JobBounds = jobBounds()): number {
 export const JOB_CONCURRENCY = 3
 
 /**
- * How many jobs a round with `remainingMs` left may poll for: its poll, then
- * waves of JOB_CONCURRENCY jobs, each wave an acknowledgement, a dispatch and
- * a failure report, and a margin.
+ * The least a poll is given: two attempts of CODEPIPELINE_TIMEOUTS. A round
+ * that has used a little of its budget before polling (loading the SDK) still
+ * polls, with a poll bound cut to what the waves leave (pollBoundMs).
+ */
+export const MIN_POLL_MS = 10_000
+
+/** One wave: JOB_CONCURRENCY jobs acknowledged, dispatched and, should that fail, reported side by side. */
+function waveMs(bounds: JobBounds): number {
+  return bounds.acknowledgeMs + bounds.dispatchMs + bounds.reportMs
+}
+
+/** The least budget with which a round polls at all: a shortened poll, one wave and the margin (70 s). */
+export function pollingBudgetMs(bounds: JobBounds = jobBounds()): number {
+  return MIN_POLL_MS + waveMs(bounds) + bounds.marginMs
+}
+
+/**
+ * How many jobs a round with `remainingMs` left may poll for: its poll (at
+ * least MIN_POLL_MS), then waves of JOB_CONCURRENCY jobs, and a margin.
  */
 export function jobsCovered(
   remainingMs: number,
   bounds: JobBounds = jobBounds(),
   concurrency = JOB_CONCURRENCY
 ): number {
-  const wave = bounds.acknowledgeMs + bounds.dispatchMs + bounds.reportMs
-  const waves = Math.floor((remainingMs - CODEPIPELINE_CALL_BOUND_MS - bounds.marginMs) / wave)
+  const waves = Math.floor((remainingMs - MIN_POLL_MS - bounds.marginMs) / waveMs(bounds))
   return Math.max(0, waves) * concurrency
+}
+
+/** The poll's bound when it asks for `jobs` jobs: what their waves and the margin leave, at most CODEPIPELINE_CALL_BOUND_MS. */
+export function pollBoundMs(
+  remainingMs: number,
+  jobs: number,
+  bounds: JobBounds = jobBounds(),
+  concurrency = JOB_CONCURRENCY
+): number {
+  const waves = Math.ceil(jobs / concurrency)
+  return Math.min(CODEPIPELINE_CALL_BOUND_MS, remainingMs - waves * waveMs(bounds) - bounds.marginMs)
 }
 
 /**

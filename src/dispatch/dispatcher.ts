@@ -6,12 +6,12 @@ import { Deadline } from '../common/deadline.js'
 import { pipelineExecutionUrl } from '../common/console-link.js'
 import { errorMessage } from '../common/errors.js'
 import {
-  CODEPIPELINE_CALL_BOUND_MS,
   CODEPIPELINE_TIMEOUTS,
   JOB_CONCURRENCY,
   jobBounds,
   jobsCovered,
-  minimumRoundBudgetMs,
+  pollBoundMs,
+  pollingBudgetMs,
   reportReserveMs,
   type JobBounds
 } from './budget.js'
@@ -121,14 +121,14 @@ export async function dispatchJobs(
     if (batch === 0) {
       log.warning(
         `Not polling for ${type} jobs: ${seconds(deadline.remainingMs())} s of the round's time budget left, ` +
-          `and polling and handling one job can take ${seconds(minimumRoundBudgetMs(bounds))} s.`
+          `and polling and handling one job can take ${seconds(pollingBudgetMs(bounds))} s.`
       )
       return { seen: 0, dispatched: 0, skipped: 0, failed: 0, rateLimitWaits: 0, jobs: [] }
     }
     if (batch < settings.maxBatchSize) {
       log.info(`Asking for at most ${batch} job(s): the round's time budget covers no more.`)
     }
-    const abortSignal = deadline.signal(CODEPIPELINE_CALL_BOUND_MS)
+    const abortSignal = deadline.signal(pollBoundMs(deadline.remainingMs(), batch, bounds))
     const polled = await pollJobs(codePipeline, settings.actionType, batch, region, {
       abortSignal
     }).catch((error: unknown) => {

@@ -10,6 +10,8 @@ import {
   jobBounds,
   jobsCovered,
   minimumRoundBudgetMs,
+  pollBoundMs,
+  pollingBudgetMs,
   reportReserveMs
 } from '../../../src/dispatch/budget.js'
 import { DEFAULT_RETRY_POLICY } from '../../../src/dispatch/github-errors.js'
@@ -49,15 +51,25 @@ describe('a job and a round', () => {
     expect(CODEPIPELINE_CALL_BOUND_MS).toBeGreaterThanOrEqual(2 * attempt)
   })
 
-  it('a round polls for no more jobs than its budget covers, three a wave of 57 s after a 15 s poll and a 3 s margin', () => {
-    expect(jobsCovered(minimumRoundBudgetMs() - 1)).toBe(0)
-    expect(jobsCovered(minimumRoundBudgetMs())).toBe(3)
-    expect(jobsCovered(15_000 + 3_000 + 2 * 57_000 - 1)).toBe(3)
-    expect(jobsCovered(15_000 + 3_000 + 2 * 57_000)).toBe(6)
-    // The action's default budget, 300 s: four waves, more than the default batch of 10.
-    expect(jobsCovered(300_000)).toBe(12)
+  it('a round polls for no more jobs than its budget covers: three a wave of 57 s, after a poll of at least 10 s and a 3 s margin', () => {
+    expect(pollingBudgetMs()).toBe(70_000)
+    expect(jobsCovered(pollingBudgetMs() - 1)).toBe(0)
+    expect(jobsCovered(pollingBudgetMs())).toBe(3)
+    // The input's minimum, less what loading the SDK took, still polls.
+    expect(jobsCovered(minimumRoundBudgetMs() - 500)).toBe(3)
+    expect(jobsCovered(10_000 + 3_000 + 2 * 57_000 - 1)).toBe(3)
+    expect(jobsCovered(10_000 + 3_000 + 2 * 57_000)).toBe(6)
+    // The action's default budget, 300 s: five waves, more than the default batch of 10.
+    expect(jobsCovered(300_000)).toBe(15)
     expect(jobsCovered(0)).toBe(0)
     expect(jobsCovered(-5)).toBe(0)
+  })
+
+  it('the poll gets what the waves it asks for leave, at most the 15 s call bound', () => {
+    expect(pollBoundMs(75_000, 3)).toBe(15_000)
+    expect(pollBoundMs(74_500, 3)).toBe(14_500)
+    expect(pollBoundMs(300_000, 15)).toBe(300_000 - 5 * 57_000 - 3_000)
+    expect(pollBoundMs(300_000, 10)).toBe(15_000)
   })
 
   it('a dispatch leaves its own failure report and those of the jobs waiting behind it, three at a time', () => {
