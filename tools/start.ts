@@ -55,6 +55,9 @@ function timeline(): { hop(text: string): void; start(): void } {
   }
 }
 
+/** The pipeline execution of the sample job. */
+const EXECUTION_ID = '0f1e2d3c-0000-4000-8000-000000000002'
+
 /** CodePipeline's EventBridge event for a custom action starting, as a rule delivers it. */
 function startedEvent(emulator: Emulator, pipeline: string, stage: string, action: string): Record<string, unknown> {
   const { owner, category, provider, version } = DEFAULT_ACTION_TYPE_ID
@@ -69,7 +72,7 @@ function startedEvent(emulator: Emulator, pipeline: string, stage: string, actio
     resources: [`arn:aws:codepipeline:${emulator.region}:${emulator.accountId}:${pipeline}`],
     detail: {
       pipeline,
-      'execution-id': '0f1e2d3c-0000-4000-8000-000000000002',
+      'execution-id': EXECUTION_ID,
       stage,
       action,
       state: 'STARTED',
@@ -208,7 +211,13 @@ async function main(): Promise<number> {
       status: 'Queued',
       actionTypeId: DEFAULT_ACTION_TYPE_ID,
       configuration: { Repository: SAMPLE_REPOSITORY, Workflow: SAMPLE_WORKFLOW, Ref: 'main' },
-      pipelineContext: { pipelineName: pipeline, stage: { name: 'Build' } }
+      // The action execution the STARTED event below announces.
+      pipelineContext: {
+        pipelineName: pipeline,
+        stage: { name: 'Build' },
+        action: { name: 'GitHubActions', actionExecutionId: '0f1e2d3c-0000-4000-8000-000000000003' },
+        pipelineExecutionId: EXECUTION_ID
+      }
     })
     const event = startedEvent(emulator, pipeline, 'Build', 'GitHubActions')
     start()

@@ -39,12 +39,26 @@ export async function roundsUntilJobs(
 ): Promise<{ readonly round: DispatchRound; readonly polls: number }> {
   const end = now() + windowMs
   let polls = 0
+  let all: DispatchRound | undefined
   for (;;) {
     const result = await round()
     polls++
+    // A round may take other jobs before the event's own: every one of them counts.
+    all = all === undefined ? result : merge(all, result)
     const wait = retryDelayMs(polls - 1)
-    if (found(result) || now() + wait > end) return { round: result, polls }
+    if (found(result) || now() + wait > end) return { round: all, polls }
     await sleep(wait)
+  }
+}
+
+function merge(a: DispatchRound, b: DispatchRound): DispatchRound {
+  return {
+    seen: a.seen + b.seen,
+    dispatched: a.dispatched + b.dispatched,
+    skipped: a.skipped + b.skipped,
+    failed: a.failed + b.failed,
+    rateLimitWaits: a.rateLimitWaits + b.rateLimitWaits,
+    jobs: [...a.jobs, ...b.jobs]
   }
 }
 

@@ -57,12 +57,14 @@ describe('roundsUntilJobs', () => {
   it("keeps polling past a round that took other jobs, until the event's own job is found", async () => {
     const time = fakeTime()
     const answers = [1, 1, 2]
-    const { polls } = await roundsUntilJobs(async () => round(answers.shift() ?? 0), {
+    const { polls, round: all } = await roundsUntilJobs(async () => round(answers.shift() ?? 0), {
       windowMs: 10_000,
       found: r => r.seen === 2,
       ...time
     })
     expect(polls).toBe(3)
+    // What every round took is in the result, not only the last round's.
+    expect(all).toMatchObject({ seen: 4, dispatched: 4 })
   })
 
   it('waits 500 ms first, doubling, never more than 4 s', () => {
