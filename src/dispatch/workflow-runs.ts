@@ -150,7 +150,7 @@ export function createWorkflowRunsClient(
         per_page: perPage,
         ...(query.event ? { event: query.event } : {}),
         ...(query.status ? { status: query.status } : {}),
-        ...(query.createdSince ? { created: `>=${query.createdSince.toISOString()}` } : {})
+        ...(query.createdSince ? { created: `>=${searchDate(query.createdSince)}` } : {})
       }
       const runs: WorkflowRun[] = []
       for (let page = 1; page <= (query.maxPages ?? DEFAULT_MAX_PAGES); page++) {
@@ -203,6 +203,15 @@ export function createWorkflowRunsClient(
       )
     }
   }
+}
+
+/**
+ * A date as GitHub's search syntax takes it ("Understanding the search
+ * syntax": YYYY-MM-DDTHH:MM:SSZ, no fractions of a second), rounded down so
+ * that `>=` still includes the instant asked for.
+ */
+export function searchDate(date: Date): string {
+  return new Date(Math.floor(date.getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z')
 }
 
 /** A run from GitHub's JSON, or undefined when the item is not one. */

@@ -2,7 +2,7 @@
 // HTTP server whose runs tests move through their lives; and the fake's own
 // runs: titles from run-name, filters, pages, rate limits and lost answers.
 import { Deadline } from '../../../src/common/deadline.js'
-import { createWorkflowRunsClient, RunsCallError } from '../../../src/dispatch/workflow-runs.js'
+import { createWorkflowRunsClient, RunsCallError, searchDate } from '../../../src/dispatch/workflow-runs.js'
 import { parseRunTitle, RUN_NAME_LINE } from '../../../src/dispatch/run-title.js'
 import { startFakeGitHub, type FakeGitHub } from '../../helpers/fake-github.js'
 
@@ -85,7 +85,13 @@ describe('createWorkflowRunsClient', () => {
     expect(failed.map(r => [r.id, r.status, r.conclusion])).toEqual([[runs[1]?.id, 'completed', 'failure']])
     expect(await client().list({ repository: REPO, event: 'push' })).toEqual([])
     const query = github.calls.find(c => c.path.includes('created='))?.path ?? ''
-    expect(decodeURIComponent(query)).toMatch(/created=>=\d{4}-\d\d-\d\dT/)
+    // GitHub's search syntax for dates: whole seconds, UTC.
+    expect(decodeURIComponent(query)).toMatch(/created=>=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ(&|$)/)
+  })
+
+  it('writes dates in whole seconds, rounded down', () => {
+    expect(searchDate(new Date('2026-11-30T10:00:00.999Z'))).toBe('2026-11-30T10:00:00Z')
+    expect(searchDate(new Date('2026-11-30T10:00:01Z'))).toBe('2026-11-30T10:00:01Z')
   })
 
   it('reads one run and its title', async () => {
