@@ -71,6 +71,9 @@ function timeline(): { hop(text: string): void; start(): void } {
   }
 }
 
+/** The pipeline execution of the sample job. */
+const EXECUTION_ID = '0f1e2d3c-0000-4000-8000-000000000002'
+
 /** CodePipeline's EventBridge event for a custom action starting, as a rule delivers it. */
 /** CodePipeline's STARTED event for the job's own action execution (the same pipeline, execution, stage and action). */
 function startedEvent(emulator: Emulator, job: Job): Record<string, unknown> {
@@ -182,7 +185,10 @@ async function main(verbose: boolean): Promise<number> {
         })
       }
     })
-    github.addWorkflow(SAMPLE_REPOSITORY, SAMPLE_WORKFLOW)
+    // The sample workflow follows the run-title convention (docs/run-title.md), as the examples do.
+    github.addWorkflow(SAMPLE_REPOSITORY, SAMPLE_WORKFLOW, {
+      runName: 'Deploy · job ${{ inputs.job-id }} · pipeline ${{ inputs.pipeline-name }} · stage ${{ inputs.stage }}'
+    })
     github.addCommit(SAMPLE_REPOSITORY, {
       sha: SAMPLE_SHA,
       message: 'Add the image build to the pipeline',
@@ -240,7 +246,13 @@ async function main(verbose: boolean): Promise<number> {
       status: 'Queued',
       actionTypeId: DEFAULT_ACTION_TYPE_ID,
       configuration: { Repository: SAMPLE_REPOSITORY, Workflow: SAMPLE_WORKFLOW, Ref: 'main' },
-      pipelineContext: { pipelineName: pipeline, stage: { name: 'Build' } }
+      // The action execution the STARTED event below announces.
+      pipelineContext: {
+        pipelineName: pipeline,
+        stage: { name: 'Build' },
+        action: { name: 'GitHubActions', actionExecutionId: '0f1e2d3c-0000-4000-8000-000000000003' },
+        pipelineExecutionId: EXECUTION_ID
+      }
     })
     const event = startedEvent(emulator, job)
     start()

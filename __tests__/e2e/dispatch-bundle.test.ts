@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 
 import type { Env } from '../../src/common/env.js'
+import { RUN_NAME_LINE } from '../../src/dispatch/run-title.js'
 import { startEmulator, type Emulator } from '../../tools/emulator/index.js'
 import { startFakeGitHub, type FakeGitHub } from '../helpers/fake-github.js'
 import { RUN_ID, SHA } from '../helpers/constants.js'
@@ -14,6 +15,8 @@ import { htmlProblems } from '../helpers/html.js'
 import { bundleRuntime, describeRun, repoRoot, runAction, type ActionRun } from '../helpers/run-action.js'
 
 const ACTION_TYPE = { category: 'Build', owner: 'Custom', provider: 'GitHubActions', version: '1' }
+/** The run-name value of the documented line, as the fake GitHub fills it in. */
+const RUN_NAME = RUN_NAME_LINE.replace(/^run-name: "(.*)"$/, '$1')
 const ARTIFACT_SECRET = 'artifact-secret-must-not-leak'
 const SECRET_CONFIG = 'secret-config-must-not-leak'
 
@@ -40,7 +43,7 @@ let github: FakeGitHub
 beforeEach(async () => {
   emu = await startEmulator()
   github = await startFakeGitHub()
-  github.addWorkflow('octo-org/app', 'pipeline-job.yml')
+  github.addWorkflow('octo-org/app', 'pipeline-job.yml', { runName: RUN_NAME })
   // Checked after the servers start, so afterEach can always close them.
   for (const bundle of ['dist/index.js', 'dist/dispatch/index.js']) {
     if (!existsSync(path.join(repoRoot, bundle))) throw new Error(`${bundle} is missing: run npm run package`)
@@ -172,8 +175,8 @@ describe(`bundled dispatcher on ${bundleRuntime[0]}`, () => {
 // The same bundle against a GitHub that accepts connections and never answers.
 // Nothing is killed by hand: the step must end by itself within its time
 // budget, with every job it acknowledged either dispatched or reported as
-// failed, and every other job left unacknowledged for a later round.
-// The least the input allows: the poll and one job (docs/dispatch.md, "Time budget").
+// failed, and every other job left queued (never polled) for a later round.
+// The least the input allows: the poll and one wave of three jobs (docs/dispatch.md, "Time budget").
 const TIMEOUT_SECONDS = 75
 // Starting Node and loading the bundle, beyond the budget the step sets itself.
 const START_MARGIN_MS = 5_000
@@ -181,7 +184,7 @@ const START_MARGIN_MS = 5_000
 const jobIdOf = (body: unknown): string => (body as { jobId: string }).jobId
 
 describe(`bundled dispatcher on ${bundleRuntime[0]}, GitHub hanging`, () => {
-  it('ends within its budget; every acknowledged job is reported failed, the others stay unacknowledged', async () => {
+  it('ends within its budget; it polls only the jobs the budget covers, and every one is reported failed', async () => {
     const ids = Array.from({ length: 5 }, () => queuedJob({ Workflow: 'pipeline-job.yml' }))
     github.hang(/dispatches$/)
 
@@ -197,8 +200,11 @@ describe(`bundled dispatcher on ${bundleRuntime[0]}, GitHub hanging`, () => {
     expect({ code: run.code, story }).toEqual({ code: 0, story })
     expect(run.durationMs).toBeLessThan(TIMEOUT_SECONDS * 1000 + START_MARGIN_MS)
 
+    // The budget covers the poll and one wave of three jobs: PollForJobs is asked for three.
+    expect(
+      emu.calls.filter(c => c.operation === 'PollForJobs').map(c => (c.body as { maxBatchSize: number }).maxBatchSize)
+    ).toEqual([3])
     const acknowledged = new Set(emu.calls.filter(c => c.operation === 'AcknowledgeJob').map(c => jobIdOf(c.body)))
-    // Three at once, then too little budget for a fourth (a job can need 60 s; a hung dispatch takes 24-27 s).
     expect(acknowledged.size).toBe(3)
     for (const id of ids) {
       const job = emu.getJob(id)
@@ -210,25 +216,22 @@ describe(`bundled dispatcher on ${bundleRuntime[0]}, GitHub hanging`, () => {
         })
         expect(emu.results(id)).toHaveLength(1)
       } else {
-        // Polled, never acknowledged: CodePipeline hands it out again.
-        expect(job?.status).toBe('Dispatched')
+        // Never polled: still queued for a later round, not handed out and left.
+        expect(job?.status).toBe('Queued')
         expect(emu.results(id)).toEqual([])
       }
     }
     // Each acknowledged job: at most the policy's 4 attempts at GitHub.
     expect(github.calls.filter(c => c.path.endsWith('/dispatches')).length).toBeLessThanOrEqual(3 * 4)
 
-    expect(run.outputs).toMatchObject({ seen: '5', dispatched: '0', skipped: '0', failed: '3', deferred: '2' })
-    const jobs = JSON.parse(run.outputs.jobs ?? '[]') as { jobId: string; status: string }[]
-    expect(
-      jobs
-        .filter(j => j.status === 'deferred')
-        .map(j => j.jobId)
-        .sort()
-    ).toEqual(ids.filter(id => !acknowledged.has(id)).sort())
-    expect(run.warnings).toContainEqual(expect.stringMatching(/^2 job\(s\) left unacknowledged for a later round/))
-    expect(run.stdout).toContain('5 job(s) seen: 0 dispatched, 0 skipped, 3 failed, 2 deferred.')
-    expect(run.summary).toContain('⏳ Deferred')
+    expect(run.outputs).toMatchObject({
+      seen: '3',
+      dispatched: '0',
+      skipped: '0',
+      failed: '3',
+      'rate-limit-waits': '0'
+    })
+    expect(run.stdout).toContain('3 job(s) seen: 0 dispatched, 0 skipped, 3 failed.')
     expect(htmlProblems(run.summary)).toEqual([])
   }, 300_000)
 })
@@ -248,6 +251,68 @@ describe(`bundled dispatcher on ${bundleRuntime[0]}, foreign text in the log`, (
     const commandLines = run.stdout.split(/\r?\n/).filter(line => /^\s*(::|##\[)/.test(line))
     expect(commandLines.filter(line => !/^::(warning|debug|add-mask|set-output)/.test(line))).toEqual([])
     expect(run.errors).toEqual([])
+    expect(htmlProblems(run.summary)).toEqual([])
+  }, 60_000)
+})
+
+describe(`bundled dispatcher on ${bundleRuntime[0]}, rate limits and lost answers`, () => {
+  const runsOf = (jobId: string): typeof github.runs => github.runs.filter(r => r.inputs['job-id'] === jobId)
+
+  it('a secondary rate limit is waited out: the job is dispatched, not failed', async () => {
+    const jobId = queuedJob({ Workflow: 'pipeline-job.yml' })
+    github.rateLimitNext(/dispatches$/, 2)
+    const run = await runBundle('dist/dispatch/index.js', dispatcherInputs())
+    expect({ code: run.code, story: describeRun(run) }).toMatchObject({ code: 0 })
+    expect(run.outputs).toMatchObject({ seen: '1', dispatched: '1', failed: '0', 'rate-limit-waits': '1' })
+    expect(runsOf(jobId)).toHaveLength(1)
+    expect(emu.getJob(jobId)?.status).toBe('InProgress')
+    expect(run.stdout).toMatch(/rate limit is in force .*waiting 2 s, within the time budget/)
+    expect(run.summary).toMatch(/rate limit was waited out 1 time\(s\)/)
+  }, 60_000)
+
+  it('a rate limit longer than the budget covers fails the job once, without waiting', async () => {
+    const jobId = queuedJob({ Workflow: 'pipeline-job.yml' })
+    github.rateLimitNext(/dispatches$/, 3600)
+    const run = await runBundle('dist/dispatch/index.js', dispatcherInputs())
+    expect(run.code).toBe(0)
+    expect(run.durationMs).toBeLessThan(30_000)
+    expect(run.outputs).toMatchObject({ seen: '1', dispatched: '0', failed: '1', 'rate-limit-waits': '0' })
+    expect(emu.results(jobId)).toHaveLength(1)
+    expect(emu.getJob(jobId)?.result).toMatchObject({
+      failureDetails: { type: 'SystemUnavailable', message: expect.stringMatching(/could not cover waiting it out/) }
+    })
+  }, 60_000)
+
+  it('a dispatch that landed but whose answer was lost gives exactly one run, and the job is not failed', async () => {
+    const jobId = queuedJob({ Workflow: 'pipeline-job.yml' })
+    github.loseAnswers(/dispatches$/, 'reset')
+    const run = await runBundle('dist/dispatch/index.js', dispatcherInputs(), {
+      GITHUB_SERVER_URL: 'https://github.example'
+    })
+    expect(run.code).toBe(0)
+    expect(github.calls.filter(c => c.path.endsWith('/dispatches'))).toHaveLength(1)
+    expect(runsOf(jobId)).toHaveLength(1)
+    expect(emu.getJob(jobId)?.status).toBe('InProgress')
+    expect(emu.results(jobId)).toEqual([])
+    expect(JSON.parse(run.outputs.jobs ?? '[]')).toEqual([
+      expect.objectContaining({ jobId, status: 'dispatched', runUrl: runsOf(jobId)[0]?.htmlUrl })
+    ])
+  }, 60_000)
+
+  it('a workflow whose run title lacks the job ID gets a warning with the line to add, and the summary links the pipeline execution', async () => {
+    github.addWorkflow('octo-org/app', 'plain.yml')
+    queuedJob({ Workflow: 'plain.yml' })
+    const run = await runBundle('dist/dispatch/index.js', dispatcherInputs())
+    expect(run.code).toBe(0)
+    expect(run.warnings).toContainEqual(
+      expect.stringContaining(`.github/workflows/plain.yml in octo-org/app: ${RUN_NAME_LINE}`)
+    )
+    expect(run.summary).toContain('.github/workflows/plain.yml')
+    expect(run.summary).toContain('inputs.job-id')
+    const consoleUrl = `https://${emu.region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/app-pipeline/executions/`
+    expect(run.summary).toContain(`href="${consoleUrl}`)
+    expect(run.summary).toContain(`/timeline?region=${emu.region}"`)
+
     expect(htmlProblems(run.summary)).toEqual([])
   }, 60_000)
 })

@@ -5,7 +5,7 @@ import { PollForJobsCommand, type CodePipelineClient, type Job } from '@aws-sdk/
 import { startEmulator, type Emulator, type JobInit } from '../../tools/emulator/index.js'
 import { createCodePipelineClient } from '../../src/codepipeline/client.js'
 import { Deadline } from '../../src/common/deadline.js'
-import { CODEPIPELINE_CALL_BOUND_MS, jobBoundMs } from '../../src/dispatch/budget.js'
+import { CODEPIPELINE_CALL_BOUND_MS, minimumRoundBudgetMs, pollingBudgetMs } from '../../src/dispatch/budget.js'
 import {
   DISPATCH_CONCURRENCY,
   dispatchJobs,
@@ -20,11 +20,14 @@ import {
 } from '../../src/dispatch/github.js'
 import { validateDispatchInputs, type DispatchInputs } from '../../src/dispatch/inputs.js'
 import type { DispatchLog } from '../../src/dispatch/log.js'
+import { RUN_NAME_LINE } from '../../src/dispatch/run-title.js'
 import type { DispatchSettings } from '../../src/dispatch/settings.js'
 import type { DispatchTarget } from '../../src/dispatch/target.js'
 import { startFakeGitHub, type FakeGitHub } from '../helpers/fake-github.js'
 
 const ACTION_TYPE = { category: 'Build', owner: 'Custom', provider: 'GitHubActions', version: '1' } as const
+/** The run-name value of the documented line, as the fake GitHub fills it in. */
+const RUN_NAME = RUN_NAME_LINE.replace(/^run-name: "(.*)"$/, '$1')
 const ARTIFACT_SECRET = 'artifact-secret-must-not-leak'
 const SECRET_CONFIG = 'secret-config-must-not-leak'
 
@@ -45,7 +48,7 @@ afterAll(() => {
 beforeEach(async () => {
   emu = await startEmulator()
   github = await startFakeGitHub()
-  github.addWorkflow('octo/app', 'pipeline-job.yml')
+  github.addWorkflow('octo/app', 'pipeline-job.yml', { runName: RUN_NAME })
   process.env.AWS_ACCESS_KEY_ID = emu.credentials.accessKeyId
   process.env.AWS_SECRET_ACCESS_KEY = emu.credentials.secretAccessKey
 })
@@ -142,6 +145,10 @@ describe('dispatchJobs end to end', () => {
       jobId,
       status: 'dispatched',
       pipelineName: 'app-pipeline',
+      pipelineExecutionId: '11111111-2222-4333-8444-555555555555',
+      executionUrl:
+        'https://us-east-1.console.aws.amazon.com/codesuite/codepipeline/pipelines/app-pipeline/executions/11111111-2222-4333-8444-555555555555/timeline?region=us-east-1',
+      rateLimitWaits: 0,
       stage: 'Build',
       action: 'RunWorkflow',
       target: { repository: 'octo/app', workflow: 'pipeline-job.yml', ref: 'main' },
@@ -198,7 +205,7 @@ describe('dispatchJobs end to end', () => {
   })
 
   it('does nothing when no job is waiting', async () => {
-    expect(await round()).toEqual({ seen: 0, dispatched: 0, skipped: 0, failed: 0, deferred: 0, jobs: [] })
+    expect(await round()).toEqual({ seen: 0, dispatched: 0, skipped: 0, failed: 0, rateLimitWaits: 0, jobs: [] })
     expect(dispatches()).toEqual([])
   })
 })
@@ -372,6 +379,93 @@ describe('CodePipeline faults', () => {
   })
 })
 
+describe('one run per job', () => {
+  const runsOf = (jobId: string): typeof github.runs => github.runs.filter(r => r.inputs['job-id'] === jobId)
+
+  it('a dispatch whose connection is reset after it landed gives exactly one run, found by its title; the job is not failed', async () => {
+    const jobId = queued()
+    github.loseAnswers(/dispatches/, 'reset')
+    const log = recordingLog()
+    const result = await round(settingsFor(), log)
+    expect(dispatches()).toHaveLength(1)
+    expect(runsOf(jobId)).toHaveLength(1)
+    expect(result.jobs).toEqual([
+      expect.objectContaining({
+        jobId,
+        status: 'dispatched',
+        runUrl: runsOf(jobId)[0]?.htmlUrl,
+        message: expect.stringMatching(/answer to the dispatch was lost; the run it started was found by its title/)
+      })
+    ])
+    expect(emu.getJob(jobId)?.status).toBe('InProgress')
+    // The look: the workflow's runs, started by workflow_dispatch, created since shortly before the request.
+    const listed = github.calls.find(c => c.method === 'GET' && /\/workflows\/pipeline-job\.yml\/runs\?/.test(c.path))
+    expect(listed?.path).toMatch(/event=workflow_dispatch/)
+    expect(listed?.path).toMatch(/created=%3E%3D\d{4}-/)
+  })
+
+  it('a dispatch that hangs past its timeout after it landed is not sent again either', async () => {
+    const jobId = queued()
+    github.loseAnswers(/dispatches/, 'hang')
+    const log = recordingLog()
+    const quick = createGitHubDispatcher(settingsFor().github, {
+      log,
+      policy: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1000, requestTimeoutMs: 500 },
+      sleep: async () => undefined
+    })
+    const result = await dispatchJobs(settingsFor(), { log, github: quick })
+    expect(dispatches()).toHaveLength(1)
+    expect(runsOf(jobId)).toHaveLength(1)
+    expect(result).toMatchObject({ dispatched: 1, failed: 0 })
+  })
+
+  it('a lost answer whose request never landed (no run names the job after a few looks) is sent again: one run', async () => {
+    const jobId = queued()
+    // A scripted answer is not routed, so this request starts no run; then its answer is lost too.
+    github.answerNext(/dispatches/, { status: 204 })
+    github.loseAnswers(/dispatches/, 'reset')
+    const result = await round()
+    expect(dispatches()).toHaveLength(2)
+    expect(runsOf(jobId)).toHaveLength(1)
+    expect(result.jobs[0]).toMatchObject({ status: 'dispatched', runUrl: runsOf(jobId)[0]?.htmlUrl })
+    // Three looks before sending again.
+    expect(github.calls.filter(c => c.method === 'GET' && c.path.includes('/runs?'))).toHaveLength(3)
+  })
+
+  it('a title-less workflow: the run is reported with the line to add, and a lost answer is never sent again', async () => {
+    github.addWorkflow('octo/app', 'plain.yml')
+    const first = queued({ configuration: { Workflow: 'plain.yml' } })
+    const log = recordingLog()
+    const fast = createGitHubDispatcher(settingsFor().github, {
+      log,
+      policy: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1000, requestTimeoutMs: 5_000 },
+      sleep: async () => undefined
+    })
+    const one = await dispatchJobs(settingsFor(), { log, github: fast })
+    expect(one.jobs[0]).toMatchObject({
+      jobId: first,
+      status: 'dispatched',
+      titleWarning: expect.stringContaining(`.github/workflows/plain.yml in octo/app: ${RUN_NAME_LINE}`)
+    })
+    expect(log.warnings).toContainEqual(expect.stringContaining(RUN_NAME_LINE))
+
+    const second = queued({ configuration: { Workflow: 'plain.yml' } })
+    github.loseAnswers(/dispatches/, 'reset')
+    const two = await dispatchJobs(settingsFor(), { log, github: fast })
+    expect(runsOf(second)).toHaveLength(1)
+    expect(
+      dispatches().filter(c => (c.body as { inputs: Record<string, string> }).inputs['job-id'] === second)
+    ).toHaveLength(1)
+    expect(two.jobs[0]).toMatchObject({
+      status: 'dispatched',
+      unconfirmed: true,
+      message: expect.stringMatching(/do not name their job.*not sent again/)
+    })
+    // Not failed: the run may be working on it.
+    expect(emu.getJob(second)?.status).toBe('InProgress')
+  })
+})
+
 describe('the round budget', () => {
   /** A clock the test moves; the deadline reads it, the calls keep real time. */
   function fakeClock(): { now: () => number; advance: (ms: number) => void } {
@@ -399,61 +493,59 @@ describe('the round budget', () => {
     return github
   }
 
-  it('a budget that cannot cover one job does not even poll', async () => {
+  it('a budget that cannot cover its poll and one job does not even poll', async () => {
     const id = queued()
     const log = recordingLog()
-    const result = await round(settingsFor(), log, { deadline: new Deadline(jobBoundMs() - 1) })
-    expect(result).toEqual({ seen: 0, dispatched: 0, skipped: 0, failed: 0, deferred: 0, jobs: [] })
+    const result = await round(settingsFor(), log, { deadline: new Deadline(pollingBudgetMs() - 1) })
+    expect(result).toEqual({ seen: 0, dispatched: 0, skipped: 0, failed: 0, rateLimitWaits: 0, jobs: [] })
     expect(emu.calls).toEqual([])
     expect(emu.getJob(id)?.status).toBe('Queued')
     expect(log.warnings).toEqual([
-      expect.stringMatching(/^Not polling for .* jobs: 59 s of the round's time budget left/)
+      expect.stringMatching(/^Not polling for .* jobs: 69 s of the round's time budget left, .* 70 s/)
     ])
   })
 
-  it('a budget that runs out during the poll acknowledges nothing: every job is deferred and left for CodePipeline', async () => {
-    const ids = [queued(), queued()]
+  it('asks PollForJobs for no more jobs than the budget covers: the others stay queued, none is left Dispatched', async () => {
+    const ids = [queued(), queued(), queued(), queued(), queued()]
     const log = recordingLog()
-    const clock = fakeClock()
-    const deadline = new Deadline(jobBoundMs(), clock.now)
-    // The poll's own answer is what spends the time.
-    const codePipeline = await createCodePipelineClient(settingsFor().connection)
-    codePipeline.middlewareStack.add(
-      next => async args => {
-        const result = await next(args)
-        clock.advance(1)
-        return result
-      },
-      { step: 'deserialize', name: 'advanceFakeClock' }
+    // 80 s covers the poll and one wave of three jobs.
+    const result = await round(settingsFor(), log, { deadline: new Deadline(80_000) })
+    expect(operations('PollForJobs').map(c => (c.body as { maxBatchSize: number }).maxBatchSize)).toEqual([3])
+    expect(result).toMatchObject({ seen: 3, dispatched: 3 })
+    expect(log.lines).toContainEqual(
+      expect.stringMatching(/at most 3 job\(s\): the round's time budget covers no more/)
     )
-    const result = await round(settingsFor(), log, { deadline, codePipeline }).finally(() => codePipeline.destroy())
-    expect(result).toMatchObject({ seen: 2, dispatched: 0, failed: 0, skipped: 0, deferred: 2 })
-    expect(result.jobs.map(j => j.status)).toEqual(['deferred', 'deferred'])
-    expect(result.jobs.every(j => !j.needsAttention)).toBe(true)
-    expect(operations('AcknowledgeJob')).toEqual([])
-    expect(dispatches()).toEqual([])
-    for (const id of ids) expect(emu.getJob(id)?.status).toBe('Dispatched')
-    expect(log.warnings).toEqual([expect.stringMatching(/2 job\(s\) left unacknowledged for a later round/)])
+    const statuses = ids.map(id => emu.getJob(id)?.status)
+    expect(statuses.filter(s => s === 'InProgress')).toHaveLength(3)
+    expect(statuses.filter(s => s === 'Queued')).toHaveLength(2)
+    expect(statuses).not.toContain('Dispatched')
   })
 
-  it('acknowledges while the budget covers a whole job, then defers the rest', async () => {
+  it('acknowledges every job handed out before any dispatch; a job whose turn comes too late is reported failed, not left', async () => {
     const ids = [queued(), queued(), queued(), queued(), queued()]
     const clock = fakeClock()
-    // 80 s: the first three (in flight together) fit; after a dispatch has spent 30 s, 50 s is not enough.
-    const deadline = new Deadline(80_000, clock.now)
+    // 200 s covers three waves: all five jobs are polled.
+    const deadline = new Deadline(200_000, clock.now)
+    const acknowledgedAtFirstDispatch: number[] = []
     const github = scriptedGitHub(async () => {
-      clock.advance(30_000)
-      return { attempts: 1 }
+      acknowledgedAtFirstDispatch.push(operations('AcknowledgeJob').length)
+      // Each dispatch waits out a rate limit of a minute.
+      clock.advance(61_000)
+      return { attempts: 2, rateLimitWaits: 1 }
     })
     const result = await dispatchJobs(settingsFor(), { log: recordingLog(), github, deadline })
-    expect(result).toMatchObject({ seen: 5, dispatched: 3, deferred: 2 })
-    expect(result.jobs.filter(j => j.status === 'deferred')).toEqual([
-      expect.objectContaining({ message: expect.stringMatching(/50 s of the round's time budget left.*60 s/) }),
+    expect(acknowledgedAtFirstDispatch[0]).toBe(5)
+    expect(result).toMatchObject({ seen: 5, dispatched: 3, failed: 2, rateLimitWaits: 3 })
+    expect(result.jobs.filter(j => j.status === 'failed')).toEqual([
+      expect.objectContaining({
+        failureType: 'SystemUnavailable',
+        message: expect.stringMatching(/time budget ran out before workflow .* could be dispatched/),
+        needsAttention: false
+      }),
       expect.anything()
     ])
-    const acknowledged = new Set(operations('AcknowledgeJob').map(c => (c.body as { jobId: string }).jobId))
-    expect(acknowledged.size).toBe(3)
-    for (const id of ids) expect(emu.getJob(id)?.status).toBe(acknowledged.has(id) ? 'InProgress' : 'Dispatched')
+    const statuses = ids.map(id => emu.getJob(id)?.status).sort()
+    expect(statuses).toEqual(['Failed', 'Failed', 'InProgress', 'InProgress', 'InProgress'])
   })
 
   it('dispatches at most three jobs at once', async () => {
@@ -471,10 +563,10 @@ describe('the round budget', () => {
   it('a failure report that hangs is cut at the deadline, and the job flagged as needing attention', async () => {
     const jobId = queued()
     const clock = fakeClock()
-    const deadline = new Deadline(jobBoundMs(), clock.now)
+    const deadline = new Deadline(minimumRoundBudgetMs(), clock.now)
     const github = scriptedGitHub(async () => {
       // The dispatch spends all but a second of the budget, then fails.
-      clock.advance(jobBoundMs() - 1_000)
+      clock.advance(minimumRoundBudgetMs() - 1_000)
       throw new DispatchError({ status: 404, headers: {}, message: 'Not Found' }, 1)
     })
     for (let i = 0; i < 5; i++) emu.injectFault({ operation: 'PutJobFailureResult', kind: 'delay', ms: 60_000 })
@@ -488,7 +580,23 @@ describe('the round budget', () => {
     )
   })
 
-  it("GitHub's rate limit: the jobs in flight are reported, the others deferred rather than failed", async () => {
+  it('5 jobs, a budget for 3 and one 429: the limit is waited out, no job is left Dispatched, the next round takes the rest', async () => {
+    const ids = [queued(), queued(), queued(), queued(), queued()]
+    github.answerNext(/dispatches/, {
+      status: 429,
+      body: { message: 'API rate limit exceeded' },
+      headers: { 'retry-after': '1' }
+    })
+    const first = await round(settingsFor(), recordingLog(), { deadline: new Deadline(80_000) })
+    expect(first).toMatchObject({ seen: 3, dispatched: 3, failed: 0 })
+    expect(first.rateLimitWaits).toBeGreaterThanOrEqual(1)
+    expect(ids.map(id => emu.getJob(id)?.status)).not.toContain('Dispatched')
+    const second = await round()
+    expect(second).toMatchObject({ seen: 2, dispatched: 2 })
+    expect(ids.map(id => emu.getJob(id)?.status)).toEqual(Array(5).fill('InProgress'))
+  })
+
+  it('a rate limit the budget cannot cover fails every job once, and holds back the dispatches not yet sent', async () => {
     const ids = [queued(), queued(), queued(), queued(), queued()]
     for (let i = 0; i < 5; i++) {
       github.answerNext(/dispatches/, {
@@ -498,19 +606,13 @@ describe('the round budget', () => {
       })
     }
     const result = await round()
-    expect(result).toMatchObject({ seen: 5, failed: 3, deferred: 2, dispatched: 0 })
-    expect(result.jobs.filter(j => j.status === 'failed').every(j => j.failureType === 'SystemUnavailable')).toBe(true)
-    expect(result.jobs.filter(j => j.status === 'deferred')).toEqual([
-      expect.objectContaining({ message: expect.stringMatching(/rate limit/) }),
-      expect.objectContaining({ message: expect.stringMatching(/rate limit/) })
-    ])
-    expect(ids.map(id => emu.getJob(id)?.status).sort()).toEqual([
-      'Dispatched',
-      'Dispatched',
-      'Failed',
-      'Failed',
-      'Failed'
-    ])
+    expect(result).toMatchObject({ seen: 5, failed: 5, dispatched: 0, rateLimitWaits: 0 })
+    expect(result.jobs.every(j => j.failureType === 'SystemUnavailable' && !j.needsAttention)).toBe(true)
+    expect(result.jobs[0]?.message).toMatch(/could not cover waiting it out; it lifts in about 3600 s/)
+    // The three in flight met the limit; the two after them were not sent while it was in force.
+    expect(dispatches()).toHaveLength(3)
+    expect(ids.map(id => emu.getJob(id)?.status)).toEqual(Array(5).fill('Failed'))
+    for (const id of ids) expect(emu.results(id)).toHaveLength(1)
   })
 
   it('no foreign text starts a workflow command in any log line', async () => {

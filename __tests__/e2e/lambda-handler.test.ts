@@ -7,6 +7,7 @@ import { generateKeyPairSync } from 'node:crypto'
 
 import { jest } from '@jest/globals'
 
+import { RUN_NAME_LINE } from '../../src/dispatch/run-title.js'
 import { startEmulator, type Emulator } from '../../tools/emulator/index.js'
 import { startFakeSecretsManager, type FakeSecretsManager } from '../../tools/secrets-manager.js'
 import { startFakeGitHub, type FakeApp, type FakeGitHub } from '../helpers/fake-github.js'
@@ -17,6 +18,10 @@ const SECRET_ID = 'github-bridge'
 const APP_ID = '123456'
 const INSTALLATION_ID = '7890'
 const ARTIFACT_SECRET = 'artifact-secret-must-not-leak'
+/** The run-name value of the documented line, as the fake GitHub fills it in. */
+const RUN_NAME = RUN_NAME_LINE.replace(/^run-name: "(.*)"$/, '$1')
+/** The action execution the STARTED events below name; the queued jobs belong to it. */
+const EXECUTION_ID = 'e1e2e3e4-0000-4000-8000-000000000000'
 
 const appKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
 const PRIVATE_KEY = appKey.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()
@@ -36,7 +41,7 @@ beforeEach(async () => {
   emu = await startEmulator()
   github = await startFakeGitHub()
   secrets = await startFakeSecretsManager()
-  github.addWorkflow('octo-org/app', 'pipeline-job.yml')
+  github.addWorkflow('octo-org/app', 'pipeline-job.yml', { runName: RUN_NAME })
   app = github.addApp({ appId: APP_ID, installationId: INSTALLATION_ID, publicKey: PUBLIC_KEY })
   secrets.putSecret(SECRET_ID, appSecret)
 })
@@ -82,13 +87,18 @@ function queuedJob(options: { pollableAfterMs?: number; provider?: string; versi
       version: options.version ?? ACTION_TYPE.version
     },
     configuration: { ApiKey: 'config-secret-must-not-leak' },
-    pipelineContext: { pipelineName: 'app-pipeline', stage: { name: 'Build' } },
+    pipelineContext: {
+      pipelineName: 'app-pipeline',
+      stage: { name: 'Build' },
+      action: { name: 'GitHubActions', actionExecutionId: 'a1' },
+      pipelineExecutionId: EXECUTION_ID
+    },
     artifactCredentials: { accessKeyId: 'ASIAARTIFACT', secretAccessKey: ARTIFACT_SECRET, sessionToken: 'tok' },
     ...(options.pollableAfterMs === undefined ? {} : { pollableAfterMs: options.pollableAfterMs })
   }).id
 }
 
-/** A STARTED event as CodePipeline sends it (version as a number, as in AWS's examples). */
+/** A STARTED event as CodePipeline sends it (version as a number, as in AWS's examples), emitted just now. */
 function startedEvent(type: Record<string, unknown> = {}, state = 'STARTED'): Record<string, unknown> {
   return {
     version: '0',
@@ -96,12 +106,12 @@ function startedEvent(type: Record<string, unknown> = {}, state = 'STARTED'): Re
     'detail-type': 'CodePipeline Action Execution State Change',
     source: 'aws.codepipeline',
     account: emu.accountId,
-    time: '2026-01-01T00:00:00Z',
+    time: new Date().toISOString(),
     region: emu.region,
     resources: [`arn:aws:codepipeline:${emu.region}:${emu.accountId}:app-pipeline`],
     detail: {
       pipeline: 'app-pipeline',
-      'execution-id': 'e1e2e3e4-0000-0000-0000-000000000000',
+      'execution-id': EXECUTION_ID,
       stage: 'Build',
       action: 'GitHubActions',
       state,
@@ -216,6 +226,30 @@ describe(`Lambda handler bundle on ${lambdaNodeLabel}: events to dispatch`, () =
     expect(emu.getJob(jobId)?.status).toBe('InProgress')
   })
 
+  it('a burst of 20 STARTED events for 1 job, two at a time (the reserved concurrency), needs a handful of PollForJobs calls', async () => {
+    const jobId = queuedJob({ pollableAfterMs: 1_000 })
+    const pool = await Promise.all([coldStart(), coldStart()])
+    const event = startedEvent()
+    const waiting = Array.from({ length: 20 }, () => event)
+    const runs: Invocation[] = []
+    // Lambda queues the events beyond the reserved concurrency; each container takes the next one when free.
+    await Promise.all(
+      pool.map(async fn => {
+        for (let next = waiting.shift(); next; next = waiting.shift()) runs.push(await fn.invoke(next))
+      })
+    )
+    expect(runs).toHaveLength(20)
+    expect(runs.every(r => r.ok)).toBe(true)
+    expect(dispatches()).toHaveLength(1)
+    expect(emu.getJob(jobId)?.status).toBe('InProgress')
+    const polls = operations('PollForJobs')
+    // Measured: 7 or 8 (the container that took the job stops at once; the other polls out its window, 5 polls).
+    expect(polls).toBeLessThanOrEqual(8)
+    const skipped = runs.flatMap(r => jsonLines(r.logs)).filter(l => l.event === 'not polling')
+    expect(skipped.length).toBeGreaterThanOrEqual(20 - polls)
+    console.log(`burst of 20 events, 1 job, 2 containers: ${polls} PollForJobs calls`)
+  })
+
   it('ignores other action types, other states and unknown payloads without any call', async () => {
     const jobId = queuedJob()
     const fn = await coldStart()
@@ -244,16 +278,7 @@ describe(`Lambda handler bundle on ${lambdaNodeLabel}: events to dispatch`, () =
     queuedJob()
     const fn = await coldStart()
     const run = await fn.invoke(startedEvent({ version: '1' }))
-    expect(run.result).toEqual({
-      seen: 1,
-      dispatched: 1,
-      skipped: 0,
-      failed: 0,
-      deferred: 0,
-      reconciled: 0,
-      alreadyReported: 0,
-      cancelled: 0
-    })
+    expect(run.result).toEqual({ ...NO_RUNS, seen: 1, dispatched: 1, skipped: 0, failed: 0, rateLimitWaits: 0 })
   })
 
   it('a job that becomes pollable only after its event is found by polling again, then dispatched', async () => {
@@ -261,16 +286,7 @@ describe(`Lambda handler bundle on ${lambdaNodeLabel}: events to dispatch`, () =
     const fn = await coldStart()
     const run = await fn.invoke(startedEvent())
 
-    expect(run.result).toEqual({
-      seen: 1,
-      dispatched: 1,
-      skipped: 0,
-      failed: 0,
-      deferred: 0,
-      reconciled: 0,
-      alreadyReported: 0,
-      cancelled: 0
-    })
+    expect(run.result).toEqual({ ...NO_RUNS, seen: 1, dispatched: 1, skipped: 0, failed: 0, rateLimitWaits: 0 })
     expect(emu.getJob(jobId)?.status).toBe('InProgress')
     const polls = emu.calls.filter(c => c.operation === 'PollForJobs')
     // Several empty polls first (200 ms, then growing waits), the last one finding the job.
@@ -284,16 +300,7 @@ describe(`Lambda handler bundle on ${lambdaNodeLabel}: events to dispatch`, () =
     const fn = await coldStart()
     // 80 s timeout: a 77 s budget, of which a round needs 75 s, so a 2 s window.
     const run = await fn.invoke(startedEvent(), 80_000)
-    expect(run.result).toEqual({
-      seen: 0,
-      dispatched: 0,
-      skipped: 0,
-      failed: 0,
-      deferred: 0,
-      reconciled: 0,
-      alreadyReported: 0,
-      cancelled: 0
-    })
+    expect(run.result).toEqual({ ...NO_RUNS, seen: 0, dispatched: 0, skipped: 0, failed: 0, rateLimitWaits: 0 })
     const polls = operations('PollForJobs')
     expect(polls).toBeGreaterThanOrEqual(3)
     expect(polls).toBeLessThanOrEqual(8)
@@ -323,31 +330,13 @@ describe(`Lambda handler bundle on ${lambdaNodeLabel}: events to dispatch`, () =
     const jobs = [queuedJob(), queuedJob()]
     const fn = await coldStart()
     const scheduled = await fn.invoke(SCHEDULED_EVENT)
-    expect(scheduled.result).toEqual({
-      seen: 2,
-      dispatched: 2,
-      skipped: 0,
-      failed: 0,
-      deferred: 0,
-      reconciled: 0,
-      alreadyReported: 0,
-      cancelled: 0
-    })
+    expect(scheduled.result).toEqual({ ...NO_RUNS, seen: 2, dispatched: 2, skipped: 0, failed: 0, rateLimitWaits: 0 })
     expect(operations('PollForJobs')).toBe(1)
     expect(jobs.map(id => emu.getJob(id)?.status)).toEqual(['InProgress', 'InProgress'])
 
     const third = queuedJob()
     const sweep = await fn.invoke({ sweep: true })
-    expect(sweep.result).toEqual({
-      seen: 1,
-      dispatched: 1,
-      skipped: 0,
-      failed: 0,
-      deferred: 0,
-      reconciled: 0,
-      alreadyReported: 0,
-      cancelled: 0
-    })
+    expect(sweep.result).toEqual({ ...NO_RUNS, seen: 1, dispatched: 1, skipped: 0, failed: 0, rateLimitWaits: 0 })
     expect(operations('PollForJobs')).toBe(2)
     expect(emu.getJob(third)?.status).toBe('InProgress')
   })
@@ -359,16 +348,7 @@ describe(`Lambda handler bundle on ${lambdaNodeLabel}: GitHub credentials`, () =
     for (let i = 0; i < 3; i++) {
       queuedJob()
       const run = await fn.invoke(SCHEDULED_EVENT)
-      expect(run.result).toEqual({
-        seen: 1,
-        dispatched: 1,
-        skipped: 0,
-        failed: 0,
-        deferred: 0,
-        reconciled: 0,
-        alreadyReported: 0,
-        cancelled: 0
-      })
+      expect(run.result).toEqual({ ...NO_RUNS, seen: 1, dispatched: 1, skipped: 0, failed: 0, rateLimitWaits: 0 })
     }
     expect(github.minted).toHaveLength(1)
     expect(secrets.calls).toHaveLength(1)
@@ -478,7 +458,7 @@ describe(`Lambda handler bundle on ${lambdaNodeLabel}: revoked credentials, key 
     app.suspended = true
     const jobId = queuedJob()
     const run = await fn.invoke(SCHEDULED_EVENT)
-    expect(run.result).toEqual({ ...NO_RUNS, seen: 1, dispatched: 0, skipped: 0, failed: 1, deferred: 0 })
+    expect(run.result).toEqual({ ...NO_RUNS, seen: 1, dispatched: 0, skipped: 0, failed: 1, rateLimitWaits: 0 })
     const mints = github.calls.filter(c => c.path.endsWith('/access_tokens'))
     // One mint at the cold start, one after the 401 (refused: 403), no more.
     expect(mints).toHaveLength(2)
@@ -524,7 +504,7 @@ describe(`Lambda handler bundle on ${lambdaNodeLabel}: revoked credentials, key 
     queuedJob()
     github.answerNext(/\/dispatches$/, { status: 401, body: { message: 'Bad credentials' } })
     const run = await fn.invoke(SCHEDULED_EVENT)
-    expect(run.result).toEqual({ ...NO_RUNS, seen: 1, dispatched: 1, skipped: 0, failed: 0, deferred: 0 })
+    expect(run.result).toEqual({ ...NO_RUNS, seen: 1, dispatched: 1, skipped: 0, failed: 0, rateLimitWaits: 0 })
     expect(github.minted).toHaveLength(2)
     expect(dispatches().map(c => c.authorization)).toEqual(github.minted.map(t => `token ${t.token}`))
     expect(metricLines(run.logs).find(m => 'JobsSeen' in m.values)?.values).toMatchObject({
@@ -604,16 +584,7 @@ describe(`Lambda handler bundle on ${lambdaNodeLabel}: faults and configuration`
     const run: Invocation = await fn.invoke(startedEvent(), 90_000)
 
     expect(run.timedOut).toBe(false)
-    expect(run.result).toEqual({
-      seen: 1,
-      dispatched: 0,
-      skipped: 0,
-      failed: 1,
-      deferred: 0,
-      reconciled: 0,
-      alreadyReported: 0,
-      cancelled: 0
-    })
+    expect(run.result).toEqual({ ...NO_RUNS, seen: 1, dispatched: 0, skipped: 0, failed: 1, rateLimitWaits: 0 })
     expect(emu.getJob(jobId)?.status).toBe('Failed')
     expect(emu.results(jobId)).toHaveLength(1)
     expect(jsonLines(run.logs)).toContainEqual(expect.objectContaining({ event: 'job', jobId, outcome: 'failed' }))

@@ -778,6 +778,14 @@ describe('deploy/bridge.yml', () => {
     expect(template.Resources.ActionType?.DeletionPolicy).toBe('Retain')
   })
 
+  it('reserves the ReservedConcurrency parameter (default 2) for the function, or none with 0', () => {
+    expect(properties(stack(), 'DispatcherFunction').ReservedConcurrentExecutions).toBe('2')
+    expect(properties(stack({ ReservedConcurrency: '5' }), 'DispatcherFunction').ReservedConcurrentExecutions).toBe('5')
+    expect(properties(stack({ ReservedConcurrency: '0' }), 'DispatcherFunction')).not.toHaveProperty(
+      'ReservedConcurrentExecutions'
+    )
+  })
+
   it('stays small enough for `aws cloudformation deploy` to send it without an S3 bucket (51,200 bytes)', () => {
     expect(statSync(TEMPLATE_FILE).size).toBeLessThan(51_200)
   })

@@ -3,44 +3,38 @@ import { createCodePipelineClient } from '../codepipeline/client.js'
 import type { FailureType } from '../codepipeline/constraints.js'
 import { mapConcurrently } from '../common/concurrency.js'
 import { Deadline } from '../common/deadline.js'
+import { pipelineExecutionUrl } from '../common/console-link.js'
 import { errorMessage } from '../common/errors.js'
 import {
-  budgetCoversJob,
-  CODEPIPELINE_CALL_BOUND_MS,
   CODEPIPELINE_TIMEOUTS,
-  jobBoundMs,
+  JOB_CONCURRENCY,
   jobBounds,
+  jobsCovered,
+  pollBoundMs,
+  pollingBudgetMs,
+  reportReserveMs,
   type JobBounds
 } from './budget.js'
 import { reportDispatchFailure } from './failure.js'
 import { DispatchError, createGitHubDispatcher, type WorkflowDispatcher } from './github.js'
-import { explainDispatchFailure, isRateLimited, type DispatchFailure } from './github-errors.js'
+import { explainDispatchFailure, type DispatchFailure } from './github-errors.js'
 import { consoleLog, neutralizedLog, type DispatchLog } from './log.js'
 import type { PolledJob } from './job.js'
 import { acknowledgeJob, describeActionType, pollJobs } from './poll.js'
 import type { DispatchSettings } from './settings.js'
 import { resolveTarget, workflowInputs, type DispatchTarget } from './target.js'
 
-/**
- * `deferred`: not acknowledged, because the round's budget no longer covered
- * the job (or GitHub's rate limit was in force); CodePipeline hands it out again.
- */
-export type JobStatus = 'dispatched' | 'skipped' | 'failed' | 'deferred'
+export type JobStatus = 'dispatched' | 'skipped' | 'failed'
 
-/**
- * Jobs of one batch in flight at once. GitHub's secondary rate limits punish
- * bursts of content-creating requests (at most 80 a minute) and concurrent
- * requests; three at a time keeps a hung GitHub from serialising a batch
- * (three waits overlap instead of adding up) while staying far below those
- * limits for a batch of the default size.
- */
-export const DISPATCH_CONCURRENCY = 3
+/** Jobs of one batch in flight at once (see JOB_CONCURRENCY). */
+export const DISPATCH_CONCURRENCY = JOB_CONCURRENCY
 
 /** What became of one polled job. */
 export interface JobOutcome {
   readonly jobId: string
   readonly status: JobStatus
   readonly pipelineName?: string
+  readonly pipelineExecutionId?: string
   readonly stage?: string
   readonly action?: string
   readonly target?: DispatchTarget
@@ -51,18 +45,29 @@ export interface JobOutcome {
   readonly failureType?: FailureType
   /** Why the job was skipped or failed. */
   readonly message?: string
+  /** Rate limits its dispatch waited out. */
+  readonly rateLimitWaits?: number
+  /** The pipeline execution in the CodePipeline console (standard AWS partition only). */
+  readonly executionUrl?: string
+  /** Its run's title does not name the job: the warning, naming the line to add to the workflow. */
+  readonly titleWarning?: string
+  /**
+   * GitHub's answer to the dispatch was lost and whether a run started cannot
+   * be told: the request was not sent again (see `message`).
+   */
+  readonly unconfirmed?: boolean
   /** The job could not be reported and waits in the pipeline until it times out. */
   readonly needsAttention: boolean
 }
 
 export interface DispatchRound {
-  /** Jobs CodePipeline handed out: dispatched + skipped + failed + deferred. */
+  /** Jobs CodePipeline handed out: dispatched + skipped + failed. */
   readonly seen: number
   readonly dispatched: number
   readonly skipped: number
   readonly failed: number
-  /** Jobs left unacknowledged for a later round. */
-  readonly deferred: number
+  /** GitHub rate limits waited out by the round's dispatches. */
+  readonly rateLimitWaits: number
   readonly jobs: readonly JobOutcome[]
 }
 
@@ -71,12 +76,10 @@ export interface DispatchDeps {
   readonly github: WorkflowDispatcher
   readonly log: DispatchLog
   /**
-   * The round's time budget; by default `settings.roundBudgetMs` from now. A
-   * job is acknowledged only while the budget still covers its
-   * acknowledgement, its dispatch and, should that fail, its failure report
-   * (jobBoundMs), so the round ends within the budget with every job it took
-   * dispatched or reported. A Lambda handler passes its remaining time less a
-   * margin.
+   * The round's time budget; by default `settings.roundBudgetMs` from now. The
+   * round polls for no more jobs than the budget covers (jobsCovered), so it
+   * ends within the budget with every job it took dispatched or reported. A
+   * Lambda handler passes its remaining time less a margin.
    */
   readonly deadline: Deadline
 }
@@ -85,16 +88,18 @@ export interface DispatchDeps {
 interface JobContext extends DispatchDeps {
   readonly settings: DispatchSettings
   readonly bounds: JobBounds
-  /** Set once GitHub answers with a rate limit: later jobs of the round are deferred rather than failed. */
-  rateLimited: boolean
 }
 
+type Base = Pick<
+  JobOutcome,
+  'jobId' | 'pipelineName' | 'pipelineExecutionId' | 'stage' | 'action' | 'executionUrl' | 'needsAttention'
+>
+
 /**
- * One round: poll CodePipeline for the action type's jobs, claim each one and
- * start its workflow, reporting a failure for any job whose workflow cannot
- * be started. Jobs run DISPATCH_CONCURRENCY at a time, each acknowledged
- * only while the round's deadline covers its handling; the others are left
- * for CodePipeline to hand out again. Throws only when the poll itself fails.
+ * One round: poll CodePipeline for as many of the action type's jobs as the
+ * budget covers, acknowledge every one at once, then start each job's
+ * workflow, DISPATCH_CONCURRENCY at a time, reporting a failure for any job
+ * whose workflow cannot be started. Throws only when the poll itself fails.
  * Callable from the action, a Node process or a Lambda handler; missing deps
  * are created from the settings.
  */
@@ -112,52 +117,48 @@ export async function dispatchJobs(
     const { region } = settings.connection
     const type = describeActionType(settings.actionType)
     const bounds = jobBounds()
-    if (!budgetCoversJob(deadline, bounds)) {
-      // Polled jobs would only be deferred, and wait in CodePipeline before it hands them out again.
+    const batch = Math.min(settings.maxBatchSize, jobsCovered(deadline.remainingMs(), bounds))
+    if (batch === 0) {
       log.warning(
         `Not polling for ${type} jobs: ${seconds(deadline.remainingMs())} s of the round's time budget left, ` +
-          `and one job can take ${seconds(jobBoundMs(bounds))} s.`
+          `and polling and handling one job can take ${seconds(pollingBudgetMs(bounds))} s.`
       )
-      return { seen: 0, dispatched: 0, skipped: 0, failed: 0, deferred: 0, jobs: [] }
+      return { seen: 0, dispatched: 0, skipped: 0, failed: 0, rateLimitWaits: 0, jobs: [] }
     }
-    const abortSignal = deadline.signal(CODEPIPELINE_CALL_BOUND_MS)
-    const polled = await pollJobs(codePipeline, settings.actionType, settings.maxBatchSize, region, {
+    if (batch < settings.maxBatchSize) {
+      log.info(`Asking for at most ${batch} job(s): the round's time budget covers no more.`)
+    }
+    const abortSignal = deadline.signal(pollBoundMs(deadline.remainingMs(), batch, bounds))
+    const polled = await pollJobs(codePipeline, settings.actionType, batch, region, {
       abortSignal
     }).catch((error: unknown) => {
       if (!abortSignal.aborted) throw error
-      // Nothing was acknowledged: any job the poll handed out is handed out again later.
-      throw new Error(`Polling for ${type} jobs ${OUT_OF_TIME}: ${errorMessage(error)}`, { cause: error })
+      throw new Error(
+        `Polling for ${type} jobs ${OUT_OF_TIME}: ${errorMessage(error)}. Any job the poll handed out unseen ` +
+          'waits in its pipeline until CodePipeline times it out.',
+        { cause: error }
+      )
     })
     if (polled.unusable > 0) log.warning(`Ignoring ${polled.unusable} job(s) CodePipeline sent without an ID or nonce.`)
     log.info(`Polled ${polled.jobs.length} job(s) for ${type} in ${region}.`)
 
-    const context: JobContext = {
-      codePipeline,
-      github,
-      log,
-      deadline,
-      settings,
-      bounds,
-      rateLimited: false
-    }
-    const jobs = await mapConcurrently(polled.jobs, DISPATCH_CONCURRENCY, job => handleJob(job, context))
+    const context: JobContext = { codePipeline, github, log, deadline, settings, bounds }
+    // Claimed before any dispatch starts, so no job handed out waits unacknowledged behind a slow GitHub.
+    const claims = await mapConcurrently(polled.jobs, DISPATCH_CONCURRENCY, job => claimJob(job, context))
+    const claimed = claims.filter(c => c.outcome === undefined)
+    let started = 0
+    const dispatched = await mapConcurrently(claimed, DISPATCH_CONCURRENCY, claim =>
+      startJob(claim.job, claim.base, claimed.length - ++started, context)
+    )
+    const byId = new Map(dispatched.map(o => [o.jobId, o]))
+    const jobs = claims.map(c => c.outcome ?? byId.get(c.job.id) ?? unreachable(c.job.id))
     const count = (status: JobStatus): number => jobs.filter(j => j.status === status).length
-    const deferred = count('deferred')
-    if (deferred > 0) {
-      log.warning(
-        `${deferred} job(s) left unacknowledged for a later round; CodePipeline hands them out again: ` +
-          jobs
-            .filter(j => j.status === 'deferred')
-            .map(j => j.jobId)
-            .join(', ')
-      )
-    }
     return {
       seen: jobs.length,
       dispatched: count('dispatched'),
       skipped: count('skipped'),
       failed: count('failed'),
-      deferred,
+      rateLimitWaits: jobs.reduce((sum, j) => sum + (j.rateLimitWaits ?? 0), 0),
       jobs
     }
   } finally {
@@ -165,53 +166,98 @@ export async function dispatchJobs(
   }
 }
 
-async function handleJob(job: PolledJob, context: JobContext): Promise<JobOutcome> {
-  const { log, settings, deadline } = context
-  const base = {
+function unreachable(jobId: string): never {
+  throw new Error(`Job ${jobId} was claimed but has no outcome`)
+}
+
+interface Claim {
+  readonly job: PolledJob
+  readonly base: Base
+  /** Set when the job ends here: taken by another worker, or not acknowledged. */
+  readonly outcome?: JobOutcome
+}
+
+async function claimJob(job: PolledJob, { codePipeline, deadline, bounds, log, settings }: JobContext): Promise<Claim> {
+  const executionUrl = pipelineExecutionUrl(settings.connection.region, job.pipelineName, job.pipelineExecutionId)
+  const base: Base = {
     jobId: job.id,
     pipelineName: job.pipelineName,
+    pipelineExecutionId: job.pipelineExecutionId,
     stage: job.stage,
     action: job.action,
+    ...(executionUrl ? { executionUrl } : {}),
     needsAttention: false
   }
-
-  const deferral = deferralReason(context)
-  if (deferral) {
-    log.info(`Job ${job.id}: not acknowledged, left for a later round (${deferral}).`)
-    return { ...base, status: 'deferred', message: `Left for a later round: ${deferral}.` }
-  }
-
-  let ack
-  const abortSignal = deadline.signal(context.bounds.acknowledgeMs)
+  const abortSignal = deadline.signal(bounds.acknowledgeMs)
   try {
-    ack = await acknowledgeJob(context.codePipeline, job, { abortSignal })
+    const ack = await acknowledgeJob(codePipeline, job, { abortSignal })
+    if (ack.kind === 'taken') {
+      log.info(`Job ${job.id}: another worker acknowledged it first; skipping.`)
+      return {
+        job,
+        base,
+        outcome: { ...base, status: 'skipped', message: 'Another worker acknowledged the job first.' }
+      }
+    }
+    if (ack.warning) log.warning(ack.warning)
+    return { job, base }
   } catch (error) {
     const cut = abortSignal.aborted ? ` (${OUT_OF_TIME})` : ''
     const message = `${errorMessage(error)}${cut}. The job was not started and could not be reported.`
     log.warning(message)
-    return { ...base, status: 'failed', message, needsAttention: true }
+    return { job, base, outcome: { ...base, status: 'failed', message, needsAttention: true } }
   }
-  if (ack.kind === 'taken') {
-    log.info(`Job ${job.id}: another worker acknowledged it first; skipping.`)
-    return { ...base, status: 'skipped', message: 'Another worker acknowledged the job first.' }
-  }
-  if (ack.warning) log.warning(ack.warning)
+}
 
+/** Dispatches an acknowledged job; `waiting` jobs are still to start after it and may need their failure reports. */
+async function startJob(job: PolledJob, base: Base, waiting: number, context: JobContext): Promise<JobOutcome> {
+  const { log, settings, deadline, bounds } = context
   const resolved = resolveTarget(job, settings.defaults)
   if (!resolved.ok)
     return reportJobFailure(job, base, { failureType: 'ConfigurationError', message: resolved.problem }, context)
   const target = resolved.value
   const located = { ...base, target, workflowUrl: workflowUrl(settings.github.serverUrl, target) }
 
+  // The dispatch may use the round's time, rate-limit waits included, but not what the failure reports need.
+  const dispatchMs = deadline.remainingMs() - reportReserveMs(waiting, bounds)
+  if (dispatchMs < MIN_DISPATCH_MS) {
+    const failure: DispatchFailure = {
+      failureType: 'SystemUnavailable',
+      message:
+        `The dispatcher's time budget ran out before workflow ${target.workflow} in ${target.repository} could be ` +
+        'dispatched (earlier jobs of the round waited out GitHub rate limits). Retry the stage.'
+    }
+    return reportJobFailure(job, located, failure, context)
+  }
   const inputs = workflowInputs(job)
   log.info(`Job ${job.id}: dispatching workflow ${target.workflow} in ${target.repository} at ${target.ref}.`)
   log.debug(`Workflow inputs for job ${job.id}: ${JSON.stringify(inputs)}`)
   try {
-    const answer = await context.github.dispatch(target, inputs)
+    const answer = await context.github.dispatch(target, inputs, { deadline: new Deadline(dispatchMs) })
+    const outcome: JobOutcome = {
+      ...located,
+      status: 'dispatched',
+      runUrl: answer.runUrl,
+      rateLimitWaits: answer.rateLimitWaits ?? 0,
+      ...(answer.titleWarning ? { titleWarning: answer.titleWarning } : {})
+    }
+    if (answer.unconfirmed) {
+      const message =
+        `${answer.unconfirmed}, so the workflow runs at most once. If it did not start, the job waits in the pipeline ` +
+        'until CodePipeline times it out: give the workflow the run-name line (docs/run-title.md) so that a lost answer can be checked.'
+      log.warning(`Job ${job.id}: ${message}`)
+      return { ...outcome, unconfirmed: true, message }
+    }
+    if (answer.foundAfterLostAnswer) {
+      log.info(`Job ${job.id}: GitHub's answer was lost; its run was found by its title: ${answer.runUrl ?? ''}.`)
+      return {
+        ...outcome,
+        message: "GitHub's answer to the dispatch was lost; the run it started was found by its title."
+      }
+    }
     log.info(`Job ${job.id}: started ${answer.runUrl ?? located.workflowUrl}.`)
-    return { ...located, status: 'dispatched', runUrl: answer.runUrl }
+    return outcome
   } catch (error) {
-    if (error instanceof DispatchError && isRateLimited(error.failure)) context.rateLimited = true
     const failure =
       error instanceof DispatchError
         ? explainDispatchFailure(error.failure, target, error.attempts, settings.github.credentialSource)
@@ -219,21 +265,13 @@ async function handleJob(job: PolledJob, context: JobContext): Promise<JobOutcom
             failureType: 'JobFailed' as const,
             message: `Could not dispatch the GitHub workflow: ${errorMessage(error)}`
           }
-    return reportJobFailure(job, located, failure, context)
+    const waits = error instanceof DispatchError ? error.rateLimitWaits : 0
+    return reportJobFailure(job, { ...located, rateLimitWaits: waits }, failure, context)
   }
 }
 
-/** Why a job must not be acknowledged now, if it must not. */
-function deferralReason({ deadline, bounds, rateLimited }: JobContext): string | undefined {
-  if (rateLimited) return "GitHub's rate limit stopped an earlier dispatch of this round"
-  if (!budgetCoversJob(deadline, bounds)) {
-    return (
-      `${seconds(deadline.remainingMs())} s of the round's time budget left; ` +
-      `acknowledging, dispatching and reporting a job can take ${seconds(jobBoundMs(bounds))} s`
-    )
-  }
-  return undefined
-}
+/** Less than this for a dispatch is not worth an attempt: the job is failed (and reported) instead. */
+const MIN_DISPATCH_MS = 2_000
 
 async function reportJobFailure(
   job: PolledJob,

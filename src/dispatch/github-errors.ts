@@ -12,6 +12,8 @@ export interface HttpFailure {
   readonly headers: Readonly<Record<string, string>>
   /** GitHub's own message, or the client's. */
   readonly message: string
+  /** The network error's code when no answer came (ECONNREFUSED, ECONNRESET...), from the error's causes. */
+  readonly code?: string
 }
 
 export function httpFailureOf(error: unknown): HttpFailure {
@@ -27,7 +29,18 @@ export function httpFailureOf(error: unknown): HttpFailure {
   const message = isRecord(data) && typeof data.message === 'string' ? data.message : errorMessage(error)
   // Octokit gives a network failure status 500 but no response; keep "no answer" apart from a real 500.
   const status = response && typeof error.status === 'number' ? error.status : undefined
-  return { status, headers, message }
+  const code = status === undefined ? networkCode(error) : undefined
+  return { status, headers, message, ...(code ? { code } : {}) }
+}
+
+/** The first `code` along an error's chain of causes (fetch puts the socket's error a level or two down). */
+function networkCode(error: unknown): string | undefined {
+  let current: unknown = error
+  for (let depth = 0; depth < 5 && isRecord(current); depth++) {
+    if (typeof current.code === 'string') return current.code
+    current = current.cause
+  }
+  return undefined
 }
 
 export interface RetryPolicy {
@@ -35,7 +48,7 @@ export interface RetryPolicy {
   readonly attempts: number
   /** First backoff after a 5xx or network error; doubles each time. */
   readonly baseDelayMs: number
-  /** No single wait is longer; a rate limit that lasts longer ends the retries. */
+  /** No single wait is longer (a dispatch bounds its rate-limit waits by its deadline instead). */
   readonly maxDelayMs: number
   /**
    * One attempt gets no longer to answer. A dispatch normally answers within a
@@ -57,7 +70,14 @@ export function backoffCapMs(failedAttempt: number, policy: RetryPolicy): number
   return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (failedAttempt - 1))
 }
 
-// GitHub's advice for a secondary rate limit that names no wait.
+/**
+ * GitHub's documented waits ("Rate limits for the REST API", section
+ * "Exceeding the rate limit",
+ * https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit):
+ * honour `retry-after`; else, with `x-ratelimit-remaining` 0, wait until
+ * `x-ratelimit-reset`; else wait at least a minute, longer each time the
+ * secondary limit is hit again.
+ */
 const SECONDARY_LIMIT_WAIT_MS = 60_000
 
 /** A primary or secondary rate limit, as GitHub signals them. */
@@ -71,19 +91,23 @@ export function isRateLimited(failure: HttpFailure): boolean {
   )
 }
 
-/** How long GitHub asks us to wait, in ms. */
-export function rateLimitWaitMs(failure: HttpFailure, now = Date.now()): number {
+/**
+ * How long GitHub asks us to wait, in ms. `hit` counts the rate limits met in
+ * a row: a secondary limit that names no wait gets 1, 2, 4... minutes.
+ */
+export function rateLimitWaitMs(failure: HttpFailure, now = Date.now(), hit = 1): number {
   const retryAfter = Number(failure.headers['retry-after'])
   if (failure.headers['retry-after'] !== undefined && Number.isFinite(retryAfter)) return Math.max(0, retryAfter * 1000)
   const reset = Number(failure.headers['x-ratelimit-reset'])
   if (failure.headers['x-ratelimit-remaining'] === '0' && Number.isFinite(reset)) return Math.max(0, reset * 1000 - now)
-  return SECONDARY_LIMIT_WAIT_MS
+  return SECONDARY_LIMIT_WAIT_MS * 2 ** (Math.max(1, hit) - 1)
 }
 
 /**
  * The wait before the next attempt, or undefined when the failure is final:
- * 5xx and network errors back off exponentially; rate limits wait as GitHub
- * asks, unless that is longer than the policy allows.
+ * 5xx and network errors back off exponentially; a rate limit waits as GitHub
+ * asks, unless that is longer than the policy allows. (A dispatch waits rate
+ * limits out itself, within its own deadline: see createGitHubDispatcher.)
  */
 export function retryDelayMs(
   failure: HttpFailure,
@@ -146,7 +170,8 @@ export function explainDispatchFailure(
   failure: HttpFailure,
   target: DispatchTarget,
   attempts: number,
-  source: CredentialSource = TOKEN_INPUT
+  source: CredentialSource = TOKEN_INPUT,
+  now = Date.now()
 ): DispatchFailure {
   const { repository, workflow, ref } = target
   const advice = credentialAdvice(source, repository)
@@ -154,10 +179,10 @@ export function explainDispatchFailure(
     failure.status === undefined ? failure.message : `GitHub answered ${failure.status}: ${failure.message}`
   const tail = ` (${github})`
   if (isRateLimited(failure)) {
-    const wait = Math.ceil(rateLimitWaitMs(failure) / 1000)
+    const wait = Math.ceil(rateLimitWaitMs(failure, now) / 1000)
     return {
       failureType: 'SystemUnavailable',
-      message: `GitHub's API rate limit stopped the dispatch of workflow ${workflow} in ${repository}; it lifts in about ${wait} s. Retry the stage then${tail}.`
+      message: `GitHub's API rate limit stopped the dispatch of workflow ${workflow} in ${repository}, and the dispatcher's time budget could not cover waiting it out; it lifts in about ${wait} s. Retry the stage then${tail}.`
     }
   }
   if (failure.status === undefined || failure.status >= 500) {

@@ -24,8 +24,8 @@ export async function run(): Promise<void> {
     const deadline = new Deadline(settings.roundBudgetMs - (performance.now() - started))
     const round = await dispatchJobs(settings, { log: core, deadline })
     core.info(
-      `${round.seen} job(s) seen: ${round.dispatched} dispatched, ${round.skipped} skipped, ${round.failed} failed, ` +
-        `${round.deferred} deferred.`
+      `${round.seen} job(s) seen: ${round.dispatched} dispatched, ${round.skipped} skipped, ${round.failed} failed` +
+        (round.rateLimitWaits > 0 ? `; ${round.rateLimitWaits} rate limit(s) waited out.` : '.')
     )
     // Then the runs that can no longer report their jobs: what is left of the budget is enough, and a
     // round that ran out leaves them to the next (the window covers a missed round).

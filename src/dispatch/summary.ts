@@ -8,8 +8,7 @@ import type { ActionType } from './settings.js'
 const STATUS_TEXT: Record<JobStatus, string> = {
   dispatched: '✅ Dispatched',
   skipped: '⏭️ Skipped',
-  failed: '❌ Failed',
-  deferred: '⏳ Deferred'
+  failed: '❌ Failed'
 }
 
 /** The `jobs` output: one entry per job, links included, no credentials or configuration values. */
@@ -26,6 +25,7 @@ export function jobsJson(round: DispatchRound): string {
       ref: j.target?.ref,
       runUrl: j.runUrl,
       workflowUrl: j.workflowUrl,
+      executionUrl: j.executionUrl,
       failureType: j.failureType,
       message: j.message
     }))
@@ -37,7 +37,7 @@ export function setDispatchOutputs(round: DispatchRound, reconciled: ReconcileRe
   core.setOutput('dispatched', round.dispatched)
   core.setOutput('skipped', round.skipped)
   core.setOutput('failed', round.failed)
-  core.setOutput('deferred', round.deferred)
+  core.setOutput('rate-limit-waits', round.rateLimitWaits)
   core.setOutput('jobs', jobsJson(round))
   core.setOutput('reconciled', reconciled.reconciled)
   core.setOutput('already-reported', reconciled.alreadyReported)
@@ -53,16 +53,17 @@ export async function writeDispatchSummary(
     .addHeading('CodePipeline jobs dispatched', 2)
     .addRaw(
       `<p>Action type <code>${escapeHtml(describeActionType(actionType))}</code>: ${round.seen} seen, ` +
-        `${round.dispatched} dispatched, ${round.skipped} skipped, ${round.failed} failed, ${round.deferred} deferred.</p>\n`,
+        `${round.dispatched} dispatched, ${round.skipped} skipped, ${round.failed} failed.</p>\n`,
       true
     )
-  if (round.deferred > 0) {
+  if (round.rateLimitWaits > 0) {
     summary.addRaw(
-      '<p>Deferred jobs were not acknowledged: the time budget left could not cover them, or GitHub rate-limited ' +
-        'the round. CodePipeline hands them out again to a later round.</p>\n',
+      `<p>GitHub's rate limit was waited out ${round.rateLimitWaits} time(s), within the round's time budget.</p>\n`,
       true
     )
   }
+  const warnings = [...new Set(round.jobs.map(j => j.titleWarning).filter(w => w !== undefined))]
+  for (const warning of warnings) summary.addRaw(`\n> [!WARNING]\n> ${escapeHtml(warning)}\n`, true)
   if (round.jobs.length > 0) {
     summary.addRaw(
       htmlTable([
@@ -100,14 +101,15 @@ function runRow(run: RunOutcome): string[] {
 }
 
 function row(job: JobOutcome): string[] {
-  const where = [job.pipelineName, job.stage, job.action].filter(Boolean).join(' / ')
+  const where = link(job.executionUrl, [job.pipelineName, job.stage, job.action].filter(Boolean).join(' / '))
   const workflow = job.target
     ? link(job.runUrl ?? job.workflowUrl, `${job.target.repository} ${job.target.workflow}@${job.target.ref}`)
     : ''
   const details = job.failureType
     ? `<code>${escapeHtml(job.failureType)}</code> ${escapeHtml(job.message ?? '')}`
     : escapeHtml(job.message ?? '')
-  return [`<code>${escapeHtml(job.jobId)}</code>`, escapeHtml(where), STATUS_TEXT[job.status], workflow, details]
+  const status = job.unconfirmed ? '❔ Sent, unconfirmed' : STATUS_TEXT[job.status]
+  return [`<code>${escapeHtml(job.jobId)}</code>`, where, status, workflow, details]
 }
 
 function link(url: string | undefined, text: string): string {

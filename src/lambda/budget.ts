@@ -14,8 +14,9 @@ export interface TimeContext {
  */
 export const REPORT_MARGIN_MS = 3_000
 
-/** How long a STARTED event waits at most for its job to become pollable. */
-export const POLL_WINDOW_MS = 10_000
+import { POLL_WINDOW_MS } from './started-jobs.js'
+
+export { POLL_WINDOW_MS }
 
 /** The invocation's time budget, as a Deadline the dispatch round honours. */
 export function invocationDeadline(context: TimeContext, now?: () => number): Deadline {

@@ -28,6 +28,8 @@ export interface StartedAction {
   readonly executionId?: string
   readonly stage?: string
   readonly action?: string
+  /** The event's `time` (when CodePipeline emitted it), epoch ms; undefined when missing or not a date. */
+  readonly emittedAt?: number
 }
 
 /** What an invocation does with its event. */
@@ -107,7 +109,9 @@ export function classifyEvent(event: unknown, actionType: SettingsWithoutToken['
       pipeline: text(detail.pipeline),
       executionId: text(detail['execution-id']),
       stage: text(detail.stage),
-      action: text(detail.action)
+      action: text(detail.action),
+      emittedAt:
+        typeof event.time === 'string' && Number.isFinite(Date.parse(event.time)) ? Date.parse(event.time) : undefined
     }
   }
 }

@@ -14,6 +14,7 @@ import type { GitHubToken, GitHubTokenSource } from './github-token.js'
 import type { InvocationContext, LambdaLog } from './log.js'
 import type { BridgeMetrics } from './metrics.js'
 import { createRefreshingDispatcher, type DispatchStats } from './refreshing-dispatcher.js'
+import { StartedJobs } from './started-jobs.js'
 import { roundsUntilJobs } from './wait-for-jobs.js'
 
 /** What an invocation returns: the round's counts. */
@@ -22,8 +23,8 @@ export interface HandlerResult {
   readonly dispatched: number
   readonly skipped: number
   readonly failed: number
-  /** Jobs left unacknowledged because the invocation's time could not cover them; handed out again later. */
-  readonly deferred: number
+  /** GitHub rate limits waited out within the invocation's time. */
+  readonly rateLimitWaits: number
   /** Ended runs (sweeps only) whose job had not been reported: failed now. */
   readonly reconciled: number
   /** Ended runs whose job had been reported already. */
@@ -50,7 +51,7 @@ const NOTHING: HandlerResult = {
   dispatched: 0,
   skipped: 0,
   failed: 0,
-  deferred: 0,
+  rateLimitWaits: 0,
   reconciled: 0,
   alreadyReported: 0,
   cancelled: 0
@@ -61,6 +62,8 @@ export function createHandler(container: Container): Handler {
   let codePipeline: Promise<CodePipelineClient> | undefined
   // The runs this warm container has settled: a run is acted on once though two or three sweeps see it.
   const handled = new HandledRuns()
+  // The action executions whose jobs this warm container took: a repeated or late STARTED event polls no more.
+  const startedJobs = new StartedJobs()
 
   return async (event, context) => {
     log.startInvocation({ ...context, awsRequestId: context.awsRequestId ?? 'unknown' })
@@ -73,7 +76,16 @@ export function createHandler(container: Container): Handler {
       log.line('info', { event: 'ignored', reason: plan.reason })
       return NOTHING
     }
-    if (plan.kind === 'started') log.appendKeys(definedStrings({ ...plan.started }))
+    if (plan.kind === 'started') {
+      // Every line of the invocation names the action execution (its time of emission is the event's, not a key).
+      const { pipeline, executionId, stage, action } = plan.started
+      log.appendKeys(definedStrings({ pipeline, executionId, stage, action }))
+    }
+    const started = plan.kind === 'started' ? startedJobs.plan(plan.started) : undefined
+    if (started?.kind === 'skip') {
+      log.line('info', { event: 'not polling', reason: started.reason })
+      return NOTHING
+    }
     const deadline = invocationDeadline(context)
     try {
       // Credentials first: if the secret or GitHub's token endpoint fails, no job is acknowledged.
@@ -105,10 +117,18 @@ export function createHandler(container: Container): Handler {
       const stats: DispatchStats = { dispatchedAt: [], credentialFailures: 0 }
       const github = createRefreshingDispatcher({ github: settings.github, token, tokens, deadline, log, stats })
       const deps = { codePipeline: await codePipeline, github, log, deadline }
-      const runRound = (): Promise<DispatchRound> => dispatchJobs(settings, deps)
+      const runRound = async (): Promise<DispatchRound> => {
+        const startedAt = Date.now()
+        const round = await dispatchJobs(settings, deps)
+        startedJobs.record(round, startedAt)
+        return round
+      }
       const { round, polls } =
         plan.kind === 'started'
-          ? await roundsUntilJobs(runRound, { windowMs: pollWindowMs(deadline) })
+          ? await roundsUntilJobs(runRound, {
+              windowMs: Math.min(started?.kind === 'poll' ? started.windowMs : 0, pollWindowMs(deadline)),
+              found: r => startedJobs.found(plan.started, r)
+            })
           : { round: await runRound(), polls: 1 }
       metrics.round(round, stats, plan.kind === 'started' ? eventTime(event) : undefined)
       // Sweeps also close the jobs of dead runs; a STARTED event has its own job to hurry.
@@ -180,21 +200,22 @@ function finish(
       action: job.action,
       outcome: job.status,
       runUrl: job.runUrl ?? job.workflowUrl,
+      executionUrl: job.executionUrl,
+      ...(job.unconfirmed ? { unconfirmed: true } : {}),
       failureType: job.failureType,
       message: job.message
     })
   }
-  const { seen, dispatched, skipped, failed, deferred } = round
+  const { seen, dispatched, skipped, failed, rateLimitWaits } = round
   log.line('info', {
     event: 'round',
     trigger: plan.kind === 'started' ? 'started event' : plan.origin,
-    ...(plan.kind === 'started' ? { pipeline: plan.started.pipeline, stage: plan.started.stage } : {}),
     polls,
     seen,
     dispatched,
     skipped,
     failed,
-    deferred,
+    rateLimitWaits,
     reconciled: reconciled.reconciled,
     alreadyReported: reconciled.alreadyReported,
     cancelled: reconciled.cancelled
@@ -212,7 +233,7 @@ function finish(
     dispatched,
     skipped,
     failed,
-    deferred,
+    rateLimitWaits,
     reconciled: reconciled.reconciled,
     alreadyReported: reconciled.alreadyReported,
     cancelled: reconciled.cancelled

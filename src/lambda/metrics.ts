@@ -14,15 +14,14 @@ export const ACTION_TYPE_DIMENSION = 'ActionType'
 export const FAILURE_TYPE_DIMENSION = 'FailureType'
 
 /**
- * A round's counts and the metric each becomes. A new count of the round
- * (reconciled, cancelled, rate-limit waits...) is one line here.
+ * A round's counts and the metric each becomes. A new count of the round is one line here.
  */
 export const ROUND_METRICS = {
   seen: 'JobsSeen',
   dispatched: 'JobsDispatched',
   skipped: 'JobsSkipped',
   failed: 'JobsFailed',
-  deferred: 'JobsDeferred'
+  rateLimitWaits: 'GitHubRateLimitWaits'
 } as const satisfies Partial<Record<keyof DispatchRound, string>>
 
 /**

@@ -48,10 +48,10 @@ export function createRefreshingDispatcher(options: RefreshingDispatcherOptions)
     ))
 
   return {
-    async dispatch(target, inputs) {
+    async dispatch(target, inputs, dispatchOptions) {
       const used = current
       try {
-        const answer = await used.dispatch(target, inputs)
+        const answer = await used.dispatch(target, inputs, dispatchOptions)
         stats.dispatchedAt.push(Date.now())
         return answer
       } catch (error) {
@@ -67,7 +67,7 @@ export function createRefreshingDispatcher(options: RefreshingDispatcherOptions)
         }
         log.info('GitHub refused the token (401): dispatching again with a new one.')
         try {
-          const answer = await fresh.dispatch(target, inputs)
+          const answer = await fresh.dispatch(target, inputs, dispatchOptions)
           stats.dispatchedAt.push(Date.now())
           return answer
         } catch (again) {

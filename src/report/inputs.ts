@@ -12,6 +12,8 @@ export const INPUT_NAMES = [
   'revision-summary',
   'continuation-token',
   'external-execution-id',
+  'pipeline-name',
+  'pipeline-execution-id',
   'summary',
   'percent-complete',
   'failure-type',

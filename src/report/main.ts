@@ -53,7 +53,7 @@ export async function run(): Promise<void> {
 
     if (outcome.warning) core.warning(outcome.warning)
     core.info(`CodePipeline recorded job ${settings.jobId} as ${outcome.result} (${outcome.attempts} attempt(s)).`)
-    await publish(request, outcome)
+    await publish(request, outcome, settings.executionUrl)
     if (step.failure) throw new Error(`${step.failure} (reported to CodePipeline as a failure)`)
     // The failure is recorded; the step still fails so that the inputs get fixed.
     if (deferred.length > 0) {
@@ -77,7 +77,7 @@ async function buildRequest(settings: Settings, ctx: WorkflowContext, deadline: 
  * Outputs and summary come after the result is recorded. A failure here must
  * not fail the step: a re-run would then report the job a second time.
  */
-async function publish(request: JobResultRequest, outcome: ReportOutcome): Promise<void> {
+async function publish(request: JobResultRequest, outcome: ReportOutcome, executionUrl?: string): Promise<void> {
   const variables = request.operation === 'PutJobSuccessResult' ? (request.input.outputVariables ?? {}) : {}
   await warnOnFailure('The result is recorded, but the step outputs could not be written', () => {
     core.setOutput('job-id', request.input.jobId)
@@ -85,6 +85,6 @@ async function publish(request: JobResultRequest, outcome: ReportOutcome): Promi
     core.setOutput('output-variables', JSON.stringify(variables))
   })
   await warnOnFailure('The result is recorded, but the job summary could not be written', () =>
-    writeJobSummary(request, outcome.result, outcome.warning)
+    writeJobSummary(request, outcome.result, outcome.warning, executionUrl)
   )
 }

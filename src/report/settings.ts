@@ -11,6 +11,8 @@ export interface CommonSettings {
   readonly timeoutSeconds: number
   readonly externalExecutionId?: string
   readonly githubToken?: string
+  /** The pipeline execution in the CodePipeline console, for the job summary. */
+  readonly executionUrl?: string
 }
 
 export interface RevisionSettings {

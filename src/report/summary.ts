@@ -13,13 +13,15 @@ const RESULT_TEXT: Record<ReportResult, string> = {
 export async function writeJobSummary(
   request: JobResultRequest,
   result: ReportResult,
-  warning?: string
+  warning?: string,
+  executionUrl?: string
 ): Promise<void> {
   const { input } = request
   const rows: [string, string][] = [
     ['Job ID', code(input.jobId ?? '')],
     ['Result', RESULT_TEXT[result]]
   ]
+  if (executionUrl) rows.push(['Pipeline execution', `<a href="${escapeHtml(executionUrl)}">CodePipeline console</a>`])
   if (request.operation === 'PutJobSuccessResult') {
     const revision = request.input.currentRevision
     if (revision?.revision) rows.push(['Revision', code(revision.revision)])

@@ -1,5 +1,6 @@
 import { checkConnection } from '../codepipeline/connection.js'
 import { checkJobId } from '../codepipeline/job-id.js'
+import { pipelineLinkFrom } from './pipeline-link.js'
 import { FAILURE_TYPES, LENGTHS, PERCENTAGE_RANGE } from '../codepipeline/constraints.js'
 import type { Env } from '../common/env.js'
 import { InputChecker } from '../common/input-checker.js'
@@ -65,6 +66,9 @@ export function validateReportInputs(raw: RawInputs, ctx: WorkflowContext, env: 
   const connection = checkConnection(check, env)
   const timeoutSeconds = check.integer('timeout-seconds', TIMEOUT_SECONDS) ?? TIMEOUT_SECONDS.default
   const githubToken = raw['github-token'] || undefined
+  const link = pipelineLinkFrom(raw['pipeline-name'], raw['pipeline-execution-id'], connection.region)
+  link.notes.forEach(n => check.note(n.level, n.message))
+  const executionUrl = link.executionUrl
   // Failure inputs are checked on every run, so a typo shows on the first
   // green build instead of waiting for the first red one.
   const failure = checkFailureInputs(new InputChecker(raw, given), ctx, status)
@@ -77,7 +81,7 @@ export function validateReportInputs(raw: RawInputs, ctx: WorkflowContext, env: 
     // when something does, every problem is listed at once.
     if (check.problems.length > 0) failure.problems.forEach(p => check.problem(p))
     const proven = check.finish({ jobId })
-    const settings = { ...proven, connection, timeoutSeconds, githubToken, status, ...failure.parts }
+    const settings = { ...proven, connection, timeoutSeconds, githubToken, executionUrl, status, ...failure.parts }
     return { settings, notes: [...check.notes, ...failure.notes], deferred: failure.problems }
   }
   // With an unknown status the success inputs are still checked, so one run lists every problem.
@@ -85,7 +89,7 @@ export function validateReportInputs(raw: RawInputs, ctx: WorkflowContext, env: 
   const success = checkSuccessInputs(check, ctx, workspace)
   const proven = check.finish({ jobId, status })
   const { externalExecutionId } = failure.parts
-  const settings = { ...proven, connection, timeoutSeconds, externalExecutionId, githubToken, ...success }
+  const settings = { ...proven, connection, timeoutSeconds, externalExecutionId, githubToken, executionUrl, ...success }
   return { settings, notes: [...check.notes, ...failure.notes], deferred: [] }
 }
 

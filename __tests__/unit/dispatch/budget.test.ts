@@ -1,16 +1,18 @@
 // The round's time arithmetic: the bounds each part of a job's handling gets,
 // derived from the retry policy and the CodePipeline call bound, and when a
-// job may still be acknowledged. docs/dispatch.md ("Time budget") documents
+// round may poll for. docs/dispatch.md ("Time budget") documents
 // these numbers.
-import { Deadline } from '../../../src/common/deadline.js'
 import {
-  budgetCoversJob,
   CODEPIPELINE_CALL_BOUND_MS,
   CODEPIPELINE_TIMEOUTS,
   dispatchBoundMs,
   jobBoundMs,
   jobBounds,
-  minimumRoundBudgetMs
+  jobsCovered,
+  minimumRoundBudgetMs,
+  pollBoundMs,
+  pollingBudgetMs,
+  reportReserveMs
 } from '../../../src/dispatch/budget.js'
 import { DEFAULT_RETRY_POLICY } from '../../../src/dispatch/github-errors.js'
 
@@ -49,15 +51,31 @@ describe('a job and a round', () => {
     expect(CODEPIPELINE_CALL_BOUND_MS).toBeGreaterThanOrEqual(2 * attempt)
   })
 
-  it('a job is acknowledged only while the budget left covers the whole job', () => {
-    let now = 0
-    const deadline = new Deadline(100_000, () => now)
-    expect(budgetCoversJob(deadline)).toBe(true)
-    now = 40_000 // 60 s left: exactly one job
-    expect(budgetCoversJob(deadline)).toBe(true)
-    now = 40_001
-    expect(budgetCoversJob(deadline)).toBe(false)
-    now = 200_000
-    expect(budgetCoversJob(deadline)).toBe(false)
+  it('a round polls for no more jobs than its budget covers: three a wave of 57 s, after a poll of at least 10 s and a 3 s margin', () => {
+    expect(pollingBudgetMs()).toBe(70_000)
+    expect(jobsCovered(pollingBudgetMs() - 1)).toBe(0)
+    expect(jobsCovered(pollingBudgetMs())).toBe(3)
+    // The input's minimum, less what loading the SDK took, still polls.
+    expect(jobsCovered(minimumRoundBudgetMs() - 500)).toBe(3)
+    expect(jobsCovered(10_000 + 3_000 + 2 * 57_000 - 1)).toBe(3)
+    expect(jobsCovered(10_000 + 3_000 + 2 * 57_000)).toBe(6)
+    // The action's default budget, 300 s: five waves, more than the default batch of 10.
+    expect(jobsCovered(300_000)).toBe(15)
+    expect(jobsCovered(0)).toBe(0)
+    expect(jobsCovered(-5)).toBe(0)
+  })
+
+  it('the poll gets what the waves it asks for leave, at most the 15 s call bound', () => {
+    expect(pollBoundMs(75_000, 3)).toBe(15_000)
+    expect(pollBoundMs(74_500, 3)).toBe(14_500)
+    expect(pollBoundMs(300_000, 15)).toBe(300_000 - 5 * 57_000 - 3_000)
+    expect(pollBoundMs(300_000, 10)).toBe(15_000)
+  })
+
+  it('a dispatch leaves its own failure report and those of the jobs waiting behind it, three at a time', () => {
+    expect(reportReserveMs(0)).toBe(3_000 + 15_000)
+    expect(reportReserveMs(1)).toBe(3_000 + 2 * 15_000)
+    expect(reportReserveMs(3)).toBe(3_000 + 2 * 15_000)
+    expect(reportReserveMs(4)).toBe(3_000 + 3 * 15_000)
   })
 })

@@ -3,20 +3,26 @@
 // Octokit-based dispatcher against the local fake GitHub API.
 import { jest } from '@jest/globals'
 
+import { Deadline } from '../../../src/common/deadline.js'
 import { DispatchError, createGitHubDispatcher } from '../../../src/dispatch/github.js'
 import {
   explainDispatchFailure,
   httpFailureOf,
   isRateLimited,
+  rateLimitWaitMs,
   retryDelayMs,
   type HttpFailure,
   type RetryPolicy
 } from '../../../src/dispatch/github-errors.js'
 import type { DispatchLog } from '../../../src/dispatch/log.js'
+import { RUN_NAME_LINE } from '../../../src/dispatch/run-title.js'
 import { startFakeGitHub, type FakeGitHub } from '../../helpers/fake-github.js'
 
 const POLICY: RetryPolicy = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 60_000, requestTimeoutMs: 5_000 }
 const TARGET = { repository: 'octo/app', workflow: 'ship.yml', ref: 'main' }
+const JOB_ID = '0f0e0d0c-0b0a-4909-8807-060504030201'
+/** The run-name value of the documented line, as the fake GitHub fills it in. */
+const RUN_NAME = RUN_NAME_LINE.replace(/^run-name: "(.*)"$/, '$1')
 const half = (): number => 0 // jitter at its low end: half the backoff
 
 function failure(status: number | undefined, message = 'x', headers: Record<string, string> = {}): HttpFailure {
@@ -32,18 +38,7 @@ describe('retryDelayMs', () => {
 
   it('waits as long as a rate limit asks, within the bound', () => {
     expect(retryDelayMs(failure(429, 'slow down', { 'retry-after': '3' }), 1, POLICY)).toBe(3000)
-    expect(retryDelayMs(failure(403, 'secondary rate limit', { 'retry-after': '0' }), 1, POLICY)).toBe(0)
-    const now = 1_700_000_000_000
-    const primary = failure(403, 'API rate limit exceeded', {
-      'x-ratelimit-remaining': '0',
-      'x-ratelimit-reset': String(now / 1000 + 20)
-    })
-    expect(retryDelayMs(primary, 1, POLICY, half, now)).toBe(20_000)
-    // A secondary limit without a wait: GitHub says wait a minute.
     expect(retryDelayMs(failure(403, 'You have exceeded a secondary rate limit'), 1, POLICY)).toBe(60_000)
-  })
-
-  it('gives up on a rate limit that lasts longer than the bound', () => {
     expect(retryDelayMs(failure(429, 'x', { 'retry-after': '3600' }), 1, POLICY)).toBeUndefined()
   })
 
@@ -54,6 +49,23 @@ describe('retryDelayMs', () => {
   it('tells a permission 403 from a rate-limit 403', () => {
     expect(isRateLimited(failure(403, 'Resource not accessible by integration'))).toBe(false)
     expect(isRateLimited(failure(403, 'x', { 'x-ratelimit-remaining': '0' }))).toBe(true)
+  })
+})
+
+describe('rateLimitWaitMs', () => {
+  it('waits as GitHub documents: retry-after, else x-ratelimit-reset, else a minute, doubling on repeats', () => {
+    expect(rateLimitWaitMs(failure(429, 'slow down', { 'retry-after': '3' }))).toBe(3000)
+    expect(rateLimitWaitMs(failure(403, 'secondary rate limit', { 'retry-after': '0' }))).toBe(0)
+    const now = 1_700_000_000_000
+    const primary = failure(403, 'API rate limit exceeded', {
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': String(now / 1000 + 20)
+    })
+    expect(rateLimitWaitMs(primary, now)).toBe(20_000)
+    const secondary = failure(403, 'You have exceeded a secondary rate limit')
+    expect([1, 2, 3].map(hit => rateLimitWaitMs(secondary, now, hit))).toEqual([60_000, 120_000, 240_000])
+    // retry-after wins even on a repeat: GitHub named the wait.
+    expect(rateLimitWaitMs(failure(429, 'x', { 'retry-after': '5' }), now, 3)).toBe(5000)
   })
 })
 
@@ -103,7 +115,10 @@ describe('explainDispatchFailure', () => {
 
   it('reports a lasting rate limit as the system being unavailable, with the wait', () => {
     const explained = explainDispatchFailure(failure(429, 'slow', { 'retry-after': '900' }), TARGET, 1)
-    expect(explained).toEqual({ failureType: 'SystemUnavailable', message: expect.stringMatching(/about 900 s/) })
+    expect(explained).toEqual({
+      failureType: 'SystemUnavailable',
+      message: expect.stringMatching(/time budget could not cover waiting it out; it lifts in about 900 s/)
+    })
   })
 })
 
@@ -143,20 +158,24 @@ describe('createGitHubDispatcher against the fake GitHub API', () => {
 
   beforeEach(async () => {
     github = await startFakeGitHub()
-    github.addWorkflow('octo/app', 'ship.yml')
+    github.addWorkflow('octo/app', 'ship.yml', { runName: RUN_NAME })
     sleeps.length = 0
   })
   afterEach(() => github.close())
 
   it('posts ref and inputs with the token, and returns the run GitHub started', async () => {
-    const answer = await dispatcher().dispatch(TARGET, { 'job-id': 'j' })
-    expect(answer).toEqual({ runUrl: 'https://github.example/octo/app/actions/runs/1001', attempts: 1 })
+    const answer = await dispatcher().dispatch(TARGET, { 'job-id': JOB_ID })
+    expect(answer).toEqual({
+      runUrl: 'https://github.example/octo/app/actions/runs/1001',
+      attempts: 1,
+      rateLimitWaits: 0
+    })
     expect(dispatches()).toEqual([
       {
         method: 'POST',
         path: '/repos/octo/app/actions/workflows/ship.yml/dispatches',
         authorization: 'token ghs_secret',
-        body: { ref: 'main', inputs: { 'job-id': 'j' }, return_run_details: true }
+        body: { ref: 'main', inputs: { 'job-id': JOB_ID }, return_run_details: true }
       }
     ])
   })
@@ -168,11 +187,45 @@ describe('createGitHubDispatcher against the fake GitHub API', () => {
       body: { message: 'You have exceeded a secondary rate limit' },
       headers: { 'retry-after': '2' }
     })
-    const answer = await dispatcher().dispatch(TARGET, { 'job-id': 'j' })
-    expect(answer.attempts).toBe(3)
+    const answer = await dispatcher().dispatch(TARGET, { 'job-id': JOB_ID })
+    expect(answer).toMatchObject({ attempts: 3, rateLimitWaits: 1 })
     expect(dispatches()).toHaveLength(3)
     expect(sleeps[0]).toBeGreaterThanOrEqual(5)
-    expect(sleeps[1]).toBe(2000)
+    expect(sleeps[1]).toBeGreaterThan(1_900)
+    expect(sleeps[1]).toBeLessThanOrEqual(2_000)
+  })
+
+  it('waits out a secondary limit that names no wait (a minute) when the deadline covers it', async () => {
+    github.answerNext(/dispatches/, { status: 403, body: { message: 'You have exceeded a secondary rate limit' } })
+    const answer = await dispatcher().dispatch(TARGET, {}, { deadline: new Deadline(120_000) })
+    expect(answer).toMatchObject({ attempts: 2, rateLimitWaits: 1 })
+    expect(sleeps).toHaveLength(1)
+    expect(sleeps[0]).toBeGreaterThan(59_000)
+    expect(log.info).toHaveBeenCalledWith(
+      expect.stringMatching(/rate limit is in force .*waiting 60 s, within the time budget/)
+    )
+  })
+
+  it('fails at once, without waiting, a rate limit longer than its deadline covers', async () => {
+    github.answerNext(/dispatches/, { status: 429, body: { message: 'slow down' }, headers: { 'retry-after': '90' } })
+    const error = await dispatcher()
+      .dispatch(TARGET, {}, { deadline: new Deadline(60_000) })
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(DispatchError)
+    expect(error).toMatchObject({ attempts: 1, rateLimitWaits: 0, failure: { status: 429 } })
+    expect(sleeps).toEqual([])
+    expect(dispatches()).toHaveLength(1)
+  })
+
+  it("a limit one dispatch met holds the dispatcher's other dispatches back until it lifts", async () => {
+    const shared = dispatcher()
+    github.answerNext(/dispatches/, { status: 429, body: { message: 'slow down' }, headers: { 'retry-after': '30' } })
+    await shared.dispatch(TARGET, {}, { deadline: new Deadline(120_000) })
+    // The fake sleep returned at once, so the limit is still in force for the next dispatch: it waits before sending.
+    const second = await shared.dispatch(TARGET, {}, { deadline: new Deadline(120_000) })
+    expect(second).toMatchObject({ attempts: 1, rateLimitWaits: 1 })
+    expect(dispatches()).toHaveLength(3)
+    expect(sleeps).toHaveLength(2)
   })
 
   it('stops after the attempt limit and says how many attempts were made', async () => {
@@ -198,11 +251,11 @@ describe('createGitHubDispatcher against the fake GitHub API', () => {
       status: 422,
       body: { message: 'Invalid request. "return_run_details" is not a permitted key.' }
     })
-    const answer = await dispatcher().dispatch(TARGET, { 'job-id': 'j' })
-    expect(answer).toEqual({ runUrl: undefined, attempts: 1 })
+    const answer = await dispatcher().dispatch(TARGET, { 'job-id': JOB_ID })
+    expect(answer).toEqual({ runUrl: undefined, attempts: 1, rateLimitWaits: 0 })
     expect(dispatches().map(c => c.body)).toEqual([
-      { ref: 'main', inputs: { 'job-id': 'j' }, return_run_details: true },
-      { ref: 'main', inputs: { 'job-id': 'j' } }
+      { ref: 'main', inputs: { 'job-id': JOB_ID }, return_run_details: true },
+      { ref: 'main', inputs: { 'job-id': JOB_ID } }
     ])
   })
 
@@ -244,12 +297,15 @@ describe('createGitHubDispatcher against the fake GitHub API', () => {
     expect(message).not.toContain('\n')
   })
 
-  it('retries when GitHub cannot be reached at all', async () => {
+  it('retries when GitHub cannot be reached at all: a refused connection sent nothing, so no run is looked for', async () => {
     await github.close()
     const error = await dispatcher()
-      .dispatch(TARGET, {})
+      .dispatch(TARGET, { 'job-id': JOB_ID })
       .catch((e: unknown) => e)
-    expect(error).toMatchObject({ attempts: 3, failure: { status: undefined } })
+    expect(error).toMatchObject({
+      attempts: 3,
+      failure: { status: undefined, code: 'ECONNREFUSED' }
+    })
     expect(sleeps).toHaveLength(2)
   })
 })

@@ -1,6 +1,6 @@
 // The dispatcher's job summary, written by the real @actions/core into a step
 // summary file and read back with an HTML parser: every element is closed,
-// whatever the jobs hold (empty values, failures, skipped, deferred).
+// whatever the jobs hold (empty values, failures, skipped, rate-limit waits).
 import type { DispatchRound, JobOutcome } from '../../../src/dispatch/dispatcher.js'
 import { writeDispatchSummary } from '../../../src/dispatch/summary.js'
 import { htmlProblems } from '../../helpers/html.js'
@@ -17,7 +17,7 @@ function roundOf(jobs: JobOutcome[]): DispatchRound {
     dispatched: count('dispatched'),
     skipped: count('skipped'),
     failed: count('failed'),
-    deferred: count('deferred'),
+    rateLimitWaits: jobs.reduce((sum, j) => sum + (j.rateLimitWaits ?? 0), 0),
     jobs
   }
 }
@@ -34,7 +34,7 @@ describe('writeDispatchSummary', () => {
     expect(htmlProblems(html)).toEqual([])
   })
 
-  it('is well-formed for dispatched, failed, skipped and deferred jobs together', async () => {
+  it('is well-formed for dispatched, failed and skipped jobs together, and counts rate-limit waits', async () => {
     const html = await summaryOf([
       {
         jobId: 'job-1',
@@ -65,18 +65,17 @@ describe('writeDispatchSummary', () => {
       },
       {
         jobId: 'job-4',
-        status: 'deferred',
+        status: 'dispatched',
         stage: 'Deploy',
-        message: "Left for a later round: 40 s of the round's time budget left.",
+        rateLimitWaits: 2,
         needsAttention: false
       },
       { jobId: 'job-5', status: 'failed', failureType: 'JobFailed', message: '', needsAttention: true }
     ])
     expect(htmlProblems(html)).toEqual([])
     for (const id of ['job-1', 'job-2', 'job-3', 'job-4', 'job-5']) expect(html).toContain(id)
-    expect(html).toContain('5 seen, 1 dispatched, 1 skipped, 2 failed, 1 deferred')
-    expect(html).toContain('⏳ Deferred')
-    expect(html).toMatch(/hands them out again/)
+    expect(html).toContain('5 seen, 2 dispatched, 1 skipped, 2 failed.')
+    expect(html).toMatch(/rate limit was waited out 2 time\(s\)/)
     // Foreign text is shown as text.
     expect(html).toContain('&#60;ship&#62;.yml')
     expect(html).not.toContain('<ship>')

@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals'
 
 import type { DispatchRound } from '../../../src/dispatch/api.js'
-import { actionTypeDimension, BridgeMetrics, ROUND_METRICS } from '../../../src/lambda/metrics.js'
+import { actionTypeDimension, BridgeMetrics, RECONCILE_METRICS, ROUND_METRICS } from '../../../src/lambda/metrics.js'
 
 type Line = Record<string, unknown> & {
   _aws: {
@@ -23,14 +23,14 @@ afterEach(() => jest.restoreAllMocks())
 
 const TYPE = actionTypeDimension({ category: 'Deploy', provider: 'Octo', version: '3' })
 
-function round(jobs: DispatchRound['jobs']): DispatchRound {
+function round(jobs: DispatchRound['jobs'], rateLimitWaits = 0): DispatchRound {
   const count = (status: string) => jobs.filter(j => j.status === status).length
   return {
     seen: jobs.length,
     dispatched: count('dispatched'),
     skipped: count('skipped'),
     failed: count('failed'),
-    deferred: count('deferred'),
+    rateLimitWaits,
     jobs
   }
 }
@@ -41,11 +41,14 @@ describe('BridgeMetrics', () => {
     const metrics = new BridgeMetrics(TYPE)
     const sent = Date.parse('2026-11-30T12:00:00Z')
     metrics.round(
-      round([
-        { jobId: 'a', status: 'dispatched', needsAttention: false },
-        { jobId: 'b', status: 'dispatched', needsAttention: false },
-        { jobId: 'c', status: 'failed', failureType: 'ConfigurationError', needsAttention: false }
-      ]),
+      round(
+        [
+          { jobId: 'a', status: 'dispatched', needsAttention: false },
+          { jobId: 'b', status: 'dispatched', needsAttention: false },
+          { jobId: 'c', status: 'failed', failureType: 'ConfigurationError', needsAttention: false }
+        ],
+        2
+      ),
       { dispatchedAt: [sent + 1_500, sent + 2_250], credentialFailures: 0 },
       '2026-11-30T12:00:00Z'
     )
@@ -73,10 +76,26 @@ describe('BridgeMetrics', () => {
       JobsDispatched: 2,
       JobsFailed: 1,
       JobsSkipped: 0,
-      JobsDeferred: 0,
+      GitHubRateLimitWaits: 2,
       CredentialFailures: 0,
       DispatchLatency: [1500, 2250]
     })
+  })
+
+  it("writes a sweep's reconcile counts, and a stop's cancelled runs, under the same dimensions", () => {
+    const lines = capture()
+    const metrics = new BridgeMetrics(TYPE)
+    metrics.reconcile({ reconciled: 2, alreadyReported: 1, cancelled: 0 })
+    metrics.flush()
+    metrics.cancelled(3)
+    metrics.flush()
+    expect(lines).toHaveLength(2)
+    expect(lines[0]).toMatchObject({ ActionType: TYPE, JobsReconciled: 2, RunsAlreadyReported: 1, RunsCancelled: 0 })
+    expect(lines[0]?._aws.CloudWatchMetrics[0]?.Metrics.map(m => m.Name).sort()).toEqual(
+      Object.values(RECONCILE_METRICS).sort()
+    )
+    expect(lines[1]).toMatchObject({ ActionType: TYPE, RunsCancelled: 3 })
+    expect(lines[1]?._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([['service', 'ActionType']])
   })
 
   it('writes no latency without an event time, a credential failure alone, and nothing when nothing was added', () => {

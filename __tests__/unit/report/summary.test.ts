@@ -30,6 +30,15 @@ describe('writeJobSummary', () => {
     expect(htmlProblems(html)).toEqual([])
   })
 
+  it('links the pipeline execution in the console when the settings carry its URL', async () => {
+    const url =
+      'https://us-east-1.console.aws.amazon.com/codesuite/codepipeline/pipelines/app/executions/11111111-2222-4333-8444-555555555555/timeline?region=us-east-1'
+    await writeJobSummary(successRequest({ jobId: JOB_ID }), 'succeeded', undefined, url)
+    const html = written()
+    expect(html).toContain(`<a href="${url}">CodePipeline console</a>`)
+    expect(htmlProblems(html)).toEqual([])
+  })
+
   it('a success with nothing but the job ID', async () => {
     const html = await summaryOf(successRequest({ jobId: JOB_ID }), 'succeeded')
     expect(html).toContain(JOB_ID)

@@ -372,3 +372,26 @@ describe('timeout-seconds', () => {
     ])
   })
 })
+
+describe('pipeline-name and pipeline-execution-id', () => {
+  const EXECUTION = '11111111-2222-4333-8444-555555555555'
+
+  it('give the job summary a link to the pipeline execution in the console', () => {
+    const settings = success({ 'pipeline-name': 'app', 'pipeline-execution-id': EXECUTION })
+    expect(settings.executionUrl).toMatch(
+      new RegExp(
+        `^https://[a-z0-9-]+\\.console\\.aws\\.amazon\\.com/codesuite/codepipeline/pipelines/app/executions/${EXECUTION}/timeline\\?region=`
+      )
+    )
+  })
+
+  it('a bad value is a warning naming the input, and the report goes ahead without the link', () => {
+    const { settings, notes } = validateReportInputs(
+      rawInputs({ 'pipeline-name': 'my pipeline', 'pipeline-execution-id': EXECUTION }),
+      CONTEXT,
+      NO_ENV
+    )
+    expect(settings.executionUrl).toBeUndefined()
+    expect(notes).toContainEqual({ level: 'warning', message: expect.stringContaining('"pipeline-name" must be') })
+  })
+})
