@@ -44,8 +44,6 @@ const STATUSES: readonly Status[] = ['success', 'failure', 'cancelled']
 const SUCCESS_ONLY: readonly InputName[] = [
   'output-variables',
   'output-artifacts',
-  'output-artifacts-elsewhere',
-  'artifact-timeout-seconds',
   'continuation-token',
   'percent-complete',
   'summary',
