@@ -1,7 +1,6 @@
 import * as core from '@actions/core'
 import type { CodePipelineClient } from '@aws-sdk/client-codepipeline'
 import { LENGTHS } from '../codepipeline/constraints.js'
-import { getJobArtifacts } from '../codepipeline/job-details.js'
 import { failureRequest, type JobResultRequest } from '../codepipeline/job-result.js'
 import type { Deadline } from '../common/deadline.js'
 import { namedErrorMessage } from '../common/errors.js'
@@ -70,6 +69,8 @@ async function checkNoDeclaredOutputs(
 ): Promise<ArtifactFailure | undefined> {
   let outputs
   try {
+    // Loaded with the SDK it needs, which the report loads anyway: the entry bundle stays small.
+    const { getJobArtifacts } = await import('../codepipeline/job-details.js')
     outputs = (await getJobArtifacts(client, jobId, signal)).outputs
   } catch (error) {
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error
