@@ -255,6 +255,16 @@ describe('a job that declares output artifacts', () => {
     expect(run.errors.join('\n')).toContain('BuildOutput, Reports')
   }, 60_000)
 
+  it('is not checked for a continuation: the outputs come with the final result', async () => {
+    const job = await createArtifactJob(emu, store, { outputs: ['BuildOutput'] })
+    const run = await report(job, { 'continuation-token': 'step-2' })
+    expect(run.code).toBe(0)
+    expect(onlyResult(job, run).operation).toBe('PutJobSuccessResult')
+    expect(emu.calls.filter(c => c.operation === 'GetJobDetails' && JSON.stringify(c.body).includes(job.id))).toEqual(
+      []
+    )
+  }, 60_000)
+
   it('succeeds as asked with "output-artifacts-elsewhere: true", without even reading the job', async () => {
     const job = await createArtifactJob(emu, store, { outputs: ['BuildOutput'] })
     const run = await report(job, { 'output-artifacts-elsewhere': 'true' })

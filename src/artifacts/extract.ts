@@ -1,8 +1,9 @@
-import { constants } from 'node:fs'
+import { closeSync, constants, createReadStream, fstatSync, futimesSync, openSync, readSync, writeSync } from 'node:fs'
 import { lstat, mkdir, open, symlink, utimes } from 'node:fs/promises'
 import path from 'node:path'
 import { Transform, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+import { inflateRawSync } from 'node:zlib'
 import yauzl, { type Entry, type ZipFile } from 'yauzl'
 import { crc32 } from './crc32.js'
 import { walkLinkTarget } from './link-path.js'
@@ -56,7 +57,7 @@ export async function scanArchive(
   file: string,
   limits: ExtractLimits
 ): Promise<{ links: Map<string, Link>; files: number }> {
-  const zip = await openZip(file)
+  const { zip, fd } = await openZip(file)
   try {
     if (zip.entryCount > limits.maxEntries) {
       throw new UnsafeArchiveError(
@@ -73,7 +74,7 @@ export async function scanArchive(
       if (kind === 'file') files++
       if (kind !== 'symlink') continue
       if (targets.has(name)) throw new UnsafeArchiveError(`symlink ${JSON.stringify(name)} appears twice`)
-      targets.set(name, await readLinkTarget(zip, entry))
+      targets.set(name, readLinkTarget(fd, entry))
     }
     const charged = declared + zip.entryCount * ENTRY_COST_BYTES
     if (charged > limits.maxBytes) {
@@ -112,7 +113,7 @@ export async function writeArchive(
   links: ReadonlyMap<string, Link>,
   maxBytes: number
 ): Promise<number> {
-  const zip = await openZip(file)
+  const { zip, fd } = await openZip(file)
   let bytes = 0
   const count = (n: number): void => {
     bytes += n
@@ -135,7 +136,7 @@ export async function writeArchive(
         await mkdir(parent, { recursive: true })
         lastFolder = parent
       }
-      await writeEntry(zip, entry, name, destination, count)
+      await writeEntry(zip, fd, entry, name, destination, count)
     }
   } finally {
     zip.close()
@@ -162,6 +163,7 @@ export async function writeArchive(
 
 async function writeEntry(
   zip: ZipFile,
+  fd: number,
   entry: Entry,
   name: string,
   destination: string,
@@ -170,6 +172,25 @@ async function writeEntry(
   const unixMode = (entry.externalFileAttributes >>> 16) & 0xffff
   // Only permission bits, and at least owner read-write so the workflow can use the file.
   const mode = (unixMode & 0o777 || 0o644) | 0o600
+  if (isSmall(entry)) {
+    const data = readSmallEntry(fd, entry, name)
+    count(data.length)
+    let out: number
+    try {
+      out = openSync(destination, CREATE_FLAGS, mode)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      throw new UnsafeArchiveError(`entry ${JSON.stringify(name)} appears twice`)
+    }
+    try {
+      for (let done = 0; done < data.length;) done += writeSync(out, data, done, data.length - done)
+      const modified = entry.getLastModDate()
+      futimesSync(out, modified, modified)
+    } finally {
+      closeSync(out)
+    }
+    return
+  }
   const source = (await zip.openReadStreamPromise(entry)) as Readable
   let handle
   try {
@@ -185,8 +206,121 @@ async function writeEntry(
   await utimes(destination, modified, modified)
 }
 
-function openZip(file: string): Promise<ZipFile> {
-  return yauzl.openPromise(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true })
+/**
+ * Reads the archive with plain synchronous reads. yauzl's own file reader
+ * makes two thread-pool round trips per entry just to list the archive;
+ * with tens of thousands of small entries those round trips were most of the
+ * time. A step does nothing else meanwhile, so blocking is fine.
+ */
+class SyncFileReader extends yauzl.RandomAccessReader {
+  constructor(readonly fd: number) {
+    super()
+  }
+
+  override _readStreamForRange(start: number, end: number): Readable {
+    return createReadStream('', { fd: this.fd, start, end: end - 1, autoClose: false })
+  }
+
+  override read(
+    buffer: Buffer,
+    offset: number,
+    length: number,
+    position: number,
+    callback: (err: Error | null) => void
+  ): void {
+    try {
+      readFully(this.fd, buffer, offset, length, position)
+    } catch (error) {
+      callback(error as Error)
+      return
+    }
+    callback(null)
+  }
+
+  override close(callback: (err: Error | null) => void): void {
+    try {
+      closeSync(this.fd)
+    } catch (error) {
+      callback(error as Error)
+      return
+    }
+    callback(null)
+  }
+}
+
+function readFully(fd: number, buffer: Buffer, offset: number, length: number, position: number): void {
+  for (let done = 0; done < length;) {
+    const n = readSync(fd, buffer, offset + done, length - done, position + done)
+    if (n === 0) throw new UnsafeArchiveError('the archive ends early')
+    done += n
+  }
+}
+
+interface OpenZip {
+  readonly zip: ZipFile
+  readonly fd: number
+}
+
+async function openZip(file: string): Promise<OpenZip> {
+  const fd = openSync(file, 'r')
+  try {
+    const zip = await yauzl.fromRandomAccessReaderPromise(new SyncFileReader(fd), fstatSync(fd).size, {
+      lazyEntries: true,
+      autoClose: false,
+      validateEntrySizes: true
+    })
+    return { zip, fd }
+  } catch (error) {
+    closeSync(fd)
+    throw new UnsafeArchiveError(error instanceof Error ? error.message : String(error))
+  }
+}
+
+/** Entries up to this size are read, checked and written in one piece, with synchronous calls. */
+const SMALL_ENTRY_BYTES = 1024 * 1024
+const STORED = 0
+const DEFLATED = 8
+
+function isSmall(entry: Entry): boolean {
+  return (
+    entry.compressedSize <= SMALL_ENTRY_BYTES &&
+    entry.uncompressedSize <= SMALL_ENTRY_BYTES &&
+    !entry.isEncrypted() &&
+    (entry.compressionMethod === STORED || entry.compressionMethod === DEFLATED)
+  )
+}
+
+/** A small entry's bytes, read straight from its local header, inflated and CRC-checked. */
+function readSmallEntry(fd: number, entry: Entry, name: string): Buffer {
+  const header = Buffer.alloc(30)
+  readFully(fd, header, 0, 30, entry.relativeOffsetOfLocalHeader)
+  if (header.readUInt32LE(0) !== 0x04034b50) {
+    throw new UnsafeArchiveError(`entry ${JSON.stringify(name)} has no local file header where the directory says`)
+  }
+  const start = entry.relativeOffsetOfLocalHeader + 30 + header.readUInt16LE(26) + header.readUInt16LE(28)
+  const raw = Buffer.alloc(entry.compressedSize)
+  readFully(fd, raw, 0, entry.compressedSize, start)
+  let data: Buffer
+  try {
+    data =
+      entry.compressionMethod === STORED
+        ? raw
+        : inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.uncompressedSize + 1) })
+  } catch (error) {
+    throw new UnsafeArchiveError(`entry ${JSON.stringify(name)} cannot be inflated: ${(error as Error).message}`)
+  }
+  if (data.length !== entry.uncompressedSize) {
+    throw new UnsafeArchiveError(
+      `entry ${JSON.stringify(name)} holds ${data.length} bytes, the archive says ${entry.uncompressedSize}`
+    )
+  }
+  const crc = crc32(data)
+  if (crc >>> 0 !== entry.crc32 >>> 0) {
+    throw new UnsafeArchiveError(
+      `entry ${JSON.stringify(name)} is corrupt: its CRC-32 is ${hex(crc)}, the archive says ${hex(entry.crc32)}`
+    )
+  }
+  return data
 }
 
 /** The archive's entries, one at a time; yauzl's own refusals (`../`, absolute names) become UnsafeArchiveErrors. */
@@ -259,19 +393,11 @@ function insideLink(name: string, links: ReadonlyMap<string, Link>): void {
   }
 }
 
-async function readLinkTarget(zip: ZipFile, entry: Entry): Promise<string> {
-  if (entry.uncompressedSize > MAX_LINK_TARGET_BYTES) {
+function readLinkTarget(fd: number, entry: Entry): string {
+  if (entry.uncompressedSize > MAX_LINK_TARGET_BYTES || !isSmall(entry)) {
     throw new UnsafeArchiveError(`symlink entry ${JSON.stringify(entry.fileName)} is too long to be a path`)
   }
-  const chunks: Buffer[] = []
-  for await (const chunk of (await zip.openReadStreamPromise(entry)) as Readable) chunks.push(chunk as Buffer)
-  const data = Buffer.concat(chunks)
-  if (crc32(data) >>> 0 !== entry.crc32 >>> 0) {
-    throw new UnsafeArchiveError(
-      `entry ${JSON.stringify(entry.fileName)} is corrupt: its CRC-32 is ${hex(crc32(data))}, the archive says ${hex(entry.crc32)}`
-    )
-  }
-  return data.toString('utf8')
+  return readSmallEntry(fd, entry, entry.fileName).toString('utf8')
 }
 
 /** Passes an entry's bytes on, counting them and checking its CRC-32 at the end. */

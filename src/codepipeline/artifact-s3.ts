@@ -88,7 +88,7 @@ export async function downloadArtifact(
   let size: number | undefined
   let received = 0
   for (let attempt = 1; ; attempt++) {
-    const resume = etag !== undefined && received > 0
+    let resume = etag !== undefined && received > 0
     try {
       const answer = await client.send(
         new GetObjectCommand({
@@ -98,6 +98,8 @@ export async function downloadArtifact(
         })
       )
       if (!answer.Body) throw new Error(`S3 returned no body for artifact ${artifact.name}`)
+      // An answer without Content-Range is the whole object again: start the file over.
+      if (resume && answer.ContentRange === undefined) resume = false
       if (!resume) {
         etag = answer.ETag
         size = answer.ContentLength
@@ -117,7 +119,9 @@ export async function downloadArtifact(
         const where = size === undefined ? '' : ` after ${received} of ${size} bytes`
         const why = cut
           ? `the connection dropped${where}, ${attempt} attempt(s) (max-attempts)`
-          : namedErrorMessage(error)
+          : error instanceof Error && error.name === 'PreconditionFailed'
+            ? `the object was replaced while it was being downloaded (its ETag changed${where}); run the step again`
+            : namedErrorMessage(error)
         throw new Error(`download failed: ${why}`, { cause: error })
       }
       onResume(

@@ -42,7 +42,8 @@ export async function withOutputArtifacts(
       detailsSignal: deadline.signal(deadline.remainingMs() / 2),
       uploadSeconds: settings.artifactTimeoutSeconds ?? 3600
     })
-  } else if (!settings.outputArtifactsElsewhere) {
+  } else if (!settings.outputArtifactsElsewhere && settings.continuationToken === undefined) {
+    // With a continuation token the job goes on in a new job: outputs come with the final result.
     failure = await checkNoDeclaredOutputs(client, settings.jobId, deadline.signal(deadline.remainingMs() / 2))
   }
   if (!failure) return { request: planned }
