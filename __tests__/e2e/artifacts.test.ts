@@ -368,6 +368,27 @@ describe('content checks', () => {
     expect(existsSync(path.join(workspace(), 'Bad'))).toBe(false)
   })
 
+  it('streams entries over 1 MiB, byte for byte, and checks their CRC-32 too', async () => {
+    const big = Buffer.from(Array.from({ length: 3 * 1024 * 1024 }, (_, i) => (i * 7) % 251))
+    const archive = craftZip([
+      { name: 'a.bin', data: big },
+      { name: 'b.bin', data: big }
+    ])
+    const j = await job({ inputs: [{ name: 'Large', content: archive }] })
+    const result = await run(j)
+    if (result.code !== 0) throw new Error(describeRun(result))
+    expect(readFileSync(path.join(workspace(), 'Large', 'b.bin')).equals(big)).toBe(true)
+
+    const corrupt = Buffer.from(archive)
+    const at = corrupt.lastIndexOf(big.subarray(0, 64)) + 1_000_000
+    corrupt[at] = corrupt[at]! ^ 0xff
+    const j2 = await job({ inputs: [{ name: 'Broken', content: corrupt }] })
+    const refused = await run(j2)
+    expect(refused.code).toBe(1)
+    expect(refused.errors.join('\n')).toContain('Input artifact Broken: entry "b.bin" is corrupt')
+    expect(existsSync(path.join(workspace(), 'Broken'))).toBe(false)
+  }, 60_000)
+
   it('refuses an archive with more entries than max-entries, before writing', async () => {
     const many = craftZip([1, 2, 3].map(n => ({ name: `f${n}.txt`, data: `${n}` })))
     const j = await job({ inputs: [{ name: 'Many', content: many }] })

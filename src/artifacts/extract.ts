@@ -96,6 +96,7 @@ export async function scanArchive(
     return { links, files }
   } finally {
     zip.close()
+    closeSync(fd)
   }
 }
 
@@ -140,6 +141,7 @@ export async function writeArchive(
     }
   } finally {
     zip.close()
+    closeSync(fd)
   }
   for (const [name, link] of links) {
     const destination = path.join(folder, ...name.split('/'))
@@ -213,12 +215,16 @@ async function writeEntry(
  * time. A step does nothing else meanwhile, so blocking is fine.
  */
 class SyncFileReader extends yauzl.RandomAccessReader {
-  constructor(readonly fd: number) {
+  constructor(
+    readonly fd: number,
+    readonly file: string
+  ) {
     super()
   }
 
+  /** Large entries stream through a file descriptor of their own: a shared one could be closed under the others. */
   override _readStreamForRange(start: number, end: number): Readable {
-    return createReadStream('', { fd: this.fd, start, end: end - 1, autoClose: false })
+    return createReadStream(this.file, { start, end: end - 1 })
   }
 
   override read(
@@ -237,13 +243,8 @@ class SyncFileReader extends yauzl.RandomAccessReader {
     callback(null)
   }
 
+  /** The fd is closed by whoever opened it (see openZip), once yauzl is done. */
   override close(callback: (err: Error | null) => void): void {
-    try {
-      closeSync(this.fd)
-    } catch (error) {
-      callback(error as Error)
-      return
-    }
     callback(null)
   }
 }
@@ -261,10 +262,11 @@ interface OpenZip {
   readonly fd: number
 }
 
+/** The caller closes `fd` after `zip.close()`: yauzl may ask the reader to close early when it reads synchronously. */
 async function openZip(file: string): Promise<OpenZip> {
   const fd = openSync(file, 'r')
   try {
-    const zip = await yauzl.fromRandomAccessReaderPromise(new SyncFileReader(fd), fstatSync(fd).size, {
+    const zip = await yauzl.fromRandomAccessReaderPromise(new SyncFileReader(fd, file), fstatSync(fd).size, {
       lazyEntries: true,
       autoClose: false,
       validateEntrySizes: true
