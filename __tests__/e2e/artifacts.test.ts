@@ -380,7 +380,8 @@ describe('content checks', () => {
     expect(readFileSync(path.join(workspace(), 'Large', 'b.bin')).equals(big)).toBe(true)
 
     const corrupt = Buffer.from(archive)
-    const at = corrupt.lastIndexOf(big.subarray(0, 64)) + 1_000_000
+    // b.bin's data follows a.bin's local header (30 bytes + name), a.bin's data and its own header.
+    const at = 2 * (30 + 'a.bin'.length) + big.length + 1_000_000
     corrupt[at] = corrupt[at]! ^ 0xff
     const j2 = await job({ inputs: [{ name: 'Broken', content: corrupt }] })
     const refused = await run(j2)
