@@ -2,7 +2,18 @@
 // run as a runner runs it, against the CodePipeline emulator and the local S3
 // artifact store. Assertions are on the files it leaves, its outputs, its log
 // and what the store saw on the wire.
-import { existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -155,7 +166,31 @@ describe('unsafe archives are refused and leave nothing outside the folder', () 
         { name: 'sub/x', data: 'x' },
         { name: 'sub/out', data: '../here/..', mode: 0o120777 }
       ],
-      'symlink "sub/out" resolves outside the target folder ("../here/..")'
+      'symlink "sub/out" passes through the symlink "here" ("../here/..")'
+    ],
+    [
+      'a dangling chain of links (y -> ., build.log -> y/y/y/../../../ESCAPED)',
+      [
+        { name: 'y', data: '.', mode: 0o120777 },
+        { name: 'build.log', data: 'y/y/y/../../../ESCAPED', mode: 0o120777 }
+      ],
+      'symlink "build.log" passes through the symlink "y" ("y/y/y/../../../ESCAPED")'
+    ],
+    [
+      'a dangling link',
+      [
+        { name: 'ok.txt', data: 'ok' },
+        { name: 'later', data: 'not-there/file', mode: 0o120777 }
+      ],
+      'symlink "later" dangles ("not-there/file")'
+    ],
+    [
+      'an entry written through a link of the archive',
+      [
+        { name: 'y', data: '.', mode: 0o120777 },
+        { name: 'y/ok.txt', data: 'ok' }
+      ],
+      'entry "y/ok.txt" would be written through the symlink "y"'
     ]
   ])('%s', async (_label, entries, message) => {
     const j = await job({ inputs: [{ name: 'Evil', content: craftZip(entries) }] })
@@ -183,7 +218,7 @@ describe('the size limit', () => {
     const result = await run(j, { 'max-extracted-mb': '1' })
     expect(result.code).toBe(1)
     expect(result.errors.join('\n')).toContain(
-      `Input artifact Big: it declares ${2 * MB} bytes uncompressed, over the limit of ${MB} bytes`
+      `Input artifact Big: it declares ${2 * MB} bytes uncompressed in 2 entries, ${2 * MB + 2 * 4096} bytes counting 4096 per entry, over the limit of ${MB} bytes`
     )
     expect(existsSync(path.join(workspace(), 'Big', 'a.bin'))).toBe(false)
   })
@@ -224,7 +259,8 @@ it('explains a job CodePipeline does not know', async () => {
   const result = await runAction({
     script: 'dist/artifacts/index.js',
     emulator: emu,
-    inputs: { 'job-id': '00000000-0000-4000-8000-000000000000', path: workspace(), 'endpoint-url': emu.url }
+    inputs: { 'job-id': '00000000-0000-4000-8000-000000000000', path: workspace(), 'endpoint-url': emu.url },
+    env: { GITHUB_WORKSPACE: workspace() }
   })
   expect(result.code).toBe(1)
   expect(result.errors.join('\n')).toContain(
@@ -232,3 +268,182 @@ it('explains a job CodePipeline does not know', async () => {
   )
   if (result.code !== 1) throw new Error(describeRun(result))
 })
+
+/** Every path under a folder with its bytes (or link target), for "left exactly as it was" checks. */
+function snapshot(folder: string, prefix = ''): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const entry of readdirSync(path.join(folder, prefix), { withFileTypes: true })) {
+    const name = prefix ? `${prefix}/${entry.name}` : entry.name
+    const full = path.join(folder, name)
+    if (entry.isSymbolicLink()) out[name] = `-> ${readFileSync(full, 'utf8')}`
+    else if (entry.isDirectory()) Object.assign(out, { [`${name}/`]: '' }, snapshot(folder, name))
+    else out[name] = readFileSync(full).toString('base64')
+  }
+  return out
+}
+
+describe('pre-existing files are kept byte for byte', () => {
+  function checkout(): Record<string, string> {
+    mkdirSync(path.join(workspace(), 'src'), { recursive: true })
+    writeFileSync(path.join(workspace(), 'README.md'), '# mine\n')
+    writeFileSync(path.join(workspace(), 'src', 'main.c'), 'int mine;\n')
+    return snapshot(workspace())
+  }
+
+  it('a refused archive over a checkout changes nothing, not even an empty folder', async () => {
+    const before = checkout()
+    const bad = craftZip([
+      { name: 'README.md', data: '# theirs\n' },
+      { name: 'src/main.c', data: 'int theirs;\n' },
+      { name: 'new/deep/file.txt', data: 'x' },
+      { name: 'bad', data: '../../outside', mode: 0o120777 }
+    ])
+    const j = await job({ inputs: [{ name: 'Src', content: bad }] })
+    const result = await run(j, { 'extract-into-path': 'true' })
+    expect(result.code).toBe(1)
+    expect(result.errors.join('\n')).toContain('symlink "bad" points outside the target folder')
+    expect(snapshot(workspace())).toEqual(before)
+  })
+
+  it('an archive that would replace files is refused without "overwrite", and replaces them with it', async () => {
+    const before = checkout()
+    const archive = craftZip([
+      { name: 'README.md', data: '# theirs\n' },
+      { name: 'docs/new.md', data: 'new' }
+    ])
+    const j = await job({ inputs: [{ name: 'Src', content: archive }] })
+    const refused = await run(j, { 'extract-into-path': 'true' })
+    expect(refused.code).toBe(1)
+    expect(refused.errors.join('\n')).toContain('it would replace 1 existing item(s)')
+    expect(refused.errors.join('\n')).toContain('"README.md"')
+    expect(snapshot(workspace())).toEqual(before)
+
+    const j2 = await job({ inputs: [{ name: 'Src', content: archive }] })
+    const allowed = await run(j2, { 'extract-into-path': 'true', overwrite: 'true' })
+    expect(allowed.code).toBe(0)
+    expect(readFileSync(path.join(workspace(), 'README.md'), 'utf8')).toBe('# theirs\n')
+    expect(readFileSync(path.join(workspace(), 'docs', 'new.md'), 'utf8')).toBe('new')
+    expect(readFileSync(path.join(workspace(), 'src', 'main.c'), 'utf8')).toBe('int mine;\n')
+    expect(readdirSync(workspace()).filter(n => n.startsWith('.codepipeline-artifact-'))).toEqual([])
+  })
+})
+
+describe('symlinks already in the workspace', () => {
+  it('a link at <path>/<name> leading out is refused, and nothing lands outside', async () => {
+    const outside = path.join(temp, 'outside')
+    mkdirSync(outside)
+    mkdirSync(workspace())
+    symlinkSync(outside, path.join(workspace(), 'Src'))
+    const j = await job({ inputs: [{ name: 'Src', content: SOURCE }] })
+    const result = await run(j)
+    expect(result.code).toBe(1)
+    expect(result.errors.join('\n')).toContain('is outside the workspace')
+    expect(readdirSync(outside)).toEqual([])
+  })
+
+  it('"path" outside the workspace is an input error before any call', async () => {
+    const j = await job({ inputs: [{ name: 'Src', content: SOURCE }] })
+    const calls = emu.calls.length
+    const result = await run(j, { path: path.join(temp, 'elsewhere') })
+    expect(result.code).toBe(1)
+    expect(result.errors.join('\n')).toContain('"path" must be inside the workspace')
+    expect(emu.calls.length).toBe(calls)
+  })
+})
+
+describe('content checks', () => {
+  it('a corrupted entry (CRC-32 mismatch) fails the step and leaves nothing behind', async () => {
+    const good = craftZip([
+      { name: 'a.txt', data: 'first' },
+      { name: 'b.txt', data: 'second entry' }
+    ])
+    // Flip one byte of b.txt's data: headers (and so sizes) stay right, the CRC no longer matches.
+    const corrupt = Buffer.from(good)
+    const at = corrupt.indexOf('second entry')
+    corrupt[at] = corrupt[at]! ^ 0xff
+    const j = await job({ inputs: [{ name: 'Bad', content: corrupt }] })
+    const result = await run(j)
+    expect(result.code).toBe(1)
+    expect(result.errors.join('\n')).toMatch(/Input artifact Bad: entry "b.txt" is corrupt: its CRC-32 is [0-9a-f]{8}/)
+    expect(existsSync(path.join(workspace(), 'Bad'))).toBe(false)
+  })
+
+  it('streams entries over 1 MiB, byte for byte, and checks their CRC-32 too', async () => {
+    const big = Buffer.from(Array.from({ length: 3 * 1024 * 1024 }, (_, i) => (i * 7) % 251))
+    const archive = craftZip([
+      { name: 'a.bin', data: big },
+      { name: 'b.bin', data: big }
+    ])
+    const j = await job({ inputs: [{ name: 'Large', content: archive }] })
+    const result = await run(j)
+    if (result.code !== 0) throw new Error(describeRun(result))
+    expect(readFileSync(path.join(workspace(), 'Large', 'b.bin')).equals(big)).toBe(true)
+
+    const corrupt = Buffer.from(archive)
+    // b.bin's data follows a.bin's local header (30 bytes + name), a.bin's data and its own header.
+    const at = 2 * (30 + 'a.bin'.length) + big.length + 1_000_000
+    corrupt[at] = corrupt[at]! ^ 0xff
+    const j2 = await job({ inputs: [{ name: 'Broken', content: corrupt }] })
+    const refused = await run(j2)
+    expect(refused.code).toBe(1)
+    expect(refused.errors.join('\n')).toContain('Input artifact Broken: entry "b.bin" is corrupt')
+    expect(existsSync(path.join(workspace(), 'Broken'))).toBe(false)
+  }, 60_000)
+
+  it('refuses an archive with more entries than max-entries, before writing', async () => {
+    const many = craftZip([1, 2, 3].map(n => ({ name: `f${n}.txt`, data: `${n}` })))
+    const j = await job({ inputs: [{ name: 'Many', content: many }] })
+    const result = await run(j, { 'max-entries': '2' })
+    expect(result.code).toBe(1)
+    expect(result.errors.join('\n')).toContain(
+      'Input artifact Many: it has 3 entries, over the limit of 2 ("max-entries")'
+    )
+    expect(existsSync(path.join(workspace(), 'Many'))).toBe(false)
+  })
+
+  it("keeps each file's modification time from the zip", async () => {
+    const j = await job({ inputs: [{ name: 'SourceOutput', content: SOURCE }] })
+    const result = await run(j)
+    expect(result.code).toBe(0)
+    // craftZip writes DOS date and time 0, which reads as about 1980: far from now.
+    const mtime = statSync(path.join(workspace(), 'SourceOutput', 'README.md')).mtime
+    expect(mtime.getTime()).toBeLessThan(new Date(1981, 0, 1).getTime())
+  })
+})
+
+it('a download cut mid-body resumes with a ranged GET pinned to the ETag', async () => {
+  const big = craftZip([{ name: 'data.bin', data: Buffer.alloc(300_000, 7) }])
+  const j = await job({ inputs: [{ name: 'Big', content: big }] })
+  const before = store.requests.length
+  let cuts = 0
+  store.cut(r => (r.method === 'GET' && cuts++ < 2 ? 100_000 : undefined))
+  try {
+    const result = await run(j, { 'max-attempts': '5' })
+    if (result.code !== 0) throw new Error(describeRun(result))
+    expect(readFileSync(path.join(workspace(), 'Big', 'data.bin')).equals(Buffer.alloc(300_000, 7))).toBe(true)
+    const gets = store.requests.slice(before).filter(r => r.method === 'GET')
+    expect(gets.map(g => g.status)).toEqual([-1, -1, 206])
+    expect(gets[0]?.range).toBeUndefined()
+    expect(gets[1]?.range).toMatch(/^bytes=\d+-$/)
+    expect(gets[2]?.ifMatch).toMatch(/^"/)
+    expect(result.stdout).toContain('resuming (attempt 2 of 5)')
+  } finally {
+    store.cut(undefined)
+  }
+}, 60_000)
+
+it('a download cut more often than max-attempts fails saying so', async () => {
+  const big = craftZip([{ name: 'data.bin', data: Buffer.alloc(300_000, 7) }])
+  const j = await job({ inputs: [{ name: 'Big', content: big }] })
+  store.cut(r => (r.method === 'GET' ? 50_000 : undefined))
+  try {
+    const result = await run(j, { 'max-attempts': '2' })
+    expect(result.code).toBe(1)
+    expect(result.errors.join('\n')).toMatch(
+      /Input artifact Big: download failed: the connection dropped after \d+ of \d+ bytes, 2 attempt\(s\) \(max-attempts\)/
+    )
+    expect(existsSync(path.join(workspace(), 'Big'))).toBe(false)
+  } finally {
+    store.cut(undefined)
+  }
+}, 60_000)

@@ -4,7 +4,8 @@
 // and reports. Then the next stage's view: the uploaded zip, read back from
 // the S3 store and compared byte for byte. And every way it can go wrong:
 // missing or extra artifacts, an upload the store refuses, a failure report.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -125,7 +126,7 @@ it('source zip in, build folder out: the next stage reads the build byte for byt
   expectNoSecrets(job, run)
 }, 90_000)
 
-it('uploads a .zip file as it is, without encryption headers when the store has no key', async () => {
+it('uploads a .zip file as it is, with aws:kms and no key ID when the store has no key', async () => {
   const job = await createArtifactJob(emu, store, { outputs: ['Package'] })
   const zip = craftZip([{ name: 'a.txt', data: 'a' }])
   writeFileSync(path.join(workspace, 'package.zip'), zip)
@@ -134,7 +135,9 @@ it('uploads a .zip file as it is, without encryption headers when the store has 
   expect(run.code).toBe(0)
   expect(onlyResult(job, run).operation).toBe('PutJobSuccessResult')
   expect((await getObject(store, outputKey(job, 'Package')))?.equals(zip)).toBe(true)
-  expect(storeWrites(since, outputKey(job, 'Package'))[0]?.encryption).toEqual({})
+  expect(storeWrites(since, outputKey(job, 'Package'))[0]?.encryption).toEqual({
+    'x-amz-server-side-encryption': 'aws:kms'
+  })
 }, 60_000)
 
 describe('names must be exactly the declared output artifacts, checked before any upload', () => {
@@ -220,3 +223,133 @@ it('refuses paths outside the workspace before any call', async () => {
   expect(run.errors.join('\n')).toContain('"output-artifacts" path of Other must be relative to the workspace')
   expect(emu.calls.length).toBe(calls)
 }, 60_000)
+
+it('every write carries aws:kms, the multipart create included, when the store has no key', async () => {
+  const job = await createArtifactJob(emu, store, { outputs: ['BuildOutput'] })
+  mkdirSync(path.join(workspace, 'out'))
+  // Incompressible and over one 8 MiB part: a multipart upload.
+  writeFileSync(path.join(workspace, 'out', 'blob'), randomBytes(12 * 1024 * 1024))
+  const since = store.requests.length
+  const run = await report(job, { 'output-artifacts': 'BuildOutput=out' })
+  expect(run.code).toBe(0)
+  const writes = storeWrites(since, outputKey(job, 'BuildOutput'))
+  const create = writes.filter(w => w.method === 'POST' && w.url.includes('uploads') && !w.url.includes('uploadId'))
+  expect(create).toHaveLength(1)
+  // S3 takes the encryption settings of a multipart upload from its create; parts carry none.
+  const puts = writes.filter(w => w.method === 'PUT' && !w.url.includes('partNumber'))
+  for (const w of [...create, ...puts]) expect(w.encryption).toEqual({ 'x-amz-server-side-encryption': 'aws:kms' })
+}, 90_000)
+
+describe('a job that declares output artifacts', () => {
+  it('fails listing them when "output-artifacts" is left out', async () => {
+    const job = await createArtifactJob(emu, store, { outputs: ['BuildOutput', 'Reports'] })
+    const run = await report(job, {})
+    expect(run.code).toBe(1)
+    const result = onlyResult(job, run)
+    expect(result.operation).toBe('PutJobFailureResult')
+    const details = (result.body as { failureDetails: { type: string; message: string } }).failureDetails
+    expect(details.type).toBe('ConfigurationError')
+    expect(details.message).toContain(
+      'The job declares output artifacts BuildOutput, Reports, but "output-artifacts" is not given'
+    )
+    expect(run.errors.join('\n')).toContain('BuildOutput, Reports')
+  }, 60_000)
+
+  it('is not checked for a continuation: the outputs come with the final result', async () => {
+    const job = await createArtifactJob(emu, store, { outputs: ['BuildOutput'] })
+    const run = await report(job, { 'continuation-token': 'step-2' })
+    expect(run.code).toBe(0)
+    expect(onlyResult(job, run).operation).toBe('PutJobSuccessResult')
+    expect(emu.calls.filter(c => c.operation === 'GetJobDetails' && JSON.stringify(c.body).includes(job.id))).toEqual(
+      []
+    )
+  }, 60_000)
+
+  it('succeeds as asked with "output-artifacts-elsewhere: true", without even reading the job', async () => {
+    const job = await createArtifactJob(emu, store, { outputs: ['BuildOutput'] })
+    const run = await report(job, { 'output-artifacts-elsewhere': 'true' })
+    expect(run.code).toBe(0)
+    expect(onlyResult(job, run).operation).toBe('PutJobSuccessResult')
+    expect(emu.calls.filter(c => c.operation === 'GetJobDetails' && JSON.stringify(c.body).includes(job.id))).toEqual(
+      []
+    )
+  }, 60_000)
+
+  it('a GetJobDetails that hangs stays inside "timeout-seconds": a warning, then the report as asked', async () => {
+    const job = await createArtifactJob(emu, store, { outputs: [] })
+    // One hang: the check gives up at its share of the budget and is not retried.
+    emu.injectFault({ operation: 'GetJobDetails', kind: 'delay', ms: 120_000 })
+    const started = Date.now()
+    const run = await report(job, { 'timeout-seconds': '6' })
+    const took = Date.now() - started
+    if (run.code !== 0) throw new Error(describeRun(run))
+    expect(onlyResult(job, run).operation).toBe('PutJobSuccessResult')
+    expect(run.warnings.join('\n')).toContain("Could not check the job's declared output artifacts")
+    // Half the budget for the check, the rest for the report: well under the 120 s the hang would take.
+    expect(took).toBeLessThan(30_000)
+  }, 60_000)
+})
+
+describe('output paths that lead out of the workspace through a symlink are refused, nothing uploaded', () => {
+  let outside: string
+  beforeEach(() => {
+    outside = mkdtempSync(path.join(os.tmpdir(), 'outside-'))
+    mkdirSync(path.join(outside, '.aws'))
+    writeFileSync(path.join(outside, '.aws', 'credentials'), 'secret')
+    writeFileSync(path.join(outside, 'secret.zip'), craftZip([{ name: 'credentials', data: 'secret' }]))
+  })
+  afterEach(() => rmSync(outside, { recursive: true, force: true }))
+
+  it.each([
+    [
+      'a folder link (dist -> outside)',
+      () => symlinkSync(outside, path.join(workspace, 'dist')),
+      'dist',
+      'leads outside the workspace'
+    ],
+    [
+      'a link above the path (build -> outside, build/.aws)',
+      () => symlinkSync(outside, path.join(workspace, 'build')),
+      'build/.aws',
+      'leads outside the workspace'
+    ],
+    [
+      'a zip link (out.zip -> outside/secret.zip)',
+      () => symlinkSync(path.join(outside, 'secret.zip'), path.join(workspace, 'out.zip')),
+      'out.zip',
+      'leads outside the workspace'
+    ],
+    [
+      'a chain of links inside the folder (y -> ., x -> y/..)',
+      () => {
+        mkdirSync(path.join(workspace, 'out'))
+        symlinkSync('.', path.join(workspace, 'out', 'y'))
+        symlinkSync('y/..', path.join(workspace, 'out', 'x'))
+      },
+      'out',
+      'x is a symlink that passes through the symlink'
+    ],
+    [
+      'a dangling link inside the folder',
+      () => {
+        mkdirSync(path.join(workspace, 'out'))
+        symlinkSync('nothing', path.join(workspace, 'out', 'gone'))
+      },
+      'out',
+      'gone is a symlink whose target does not exist'
+    ]
+  ])(
+    '%s',
+    async (_label, arrange, given, problem) => {
+      arrange()
+      const job = await createArtifactJob(emu, store, { outputs: ['Out'] })
+      const run = await report(job, { 'output-artifacts': `Out=${given}` })
+      expect(run.code).toBe(1)
+      const result = onlyResult(job, run)
+      expect(result.operation).toBe('PutJobFailureResult')
+      expect(JSON.stringify(result.body)).toContain(problem)
+      expect(await getObject(store, outputKey(job, 'Out'))).toBeUndefined()
+    },
+    60_000
+  )
+})

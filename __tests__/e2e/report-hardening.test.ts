@@ -37,7 +37,12 @@ function run(
   extra: Omit<RunActionOptions, 'inputs' | 'emulator'> = {},
   target: Emulator = emu
 ): Promise<ActionRun> {
-  return runAction({ emulator: target, ...extra, inputs: { 'endpoint-url': target.url, ...inputs } })
+  // The declared-outputs check has its own tests (report-artifacts.test.ts); these cover the report itself.
+  return runAction({
+    emulator: target,
+    ...extra,
+    inputs: { 'endpoint-url': target.url, 'output-artifacts-elsewhere': 'true', ...inputs }
+  })
 }
 
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {

@@ -41,7 +41,14 @@ function report(
     emulator: emu,
     event: options.event ?? PUSH_EVENT,
     env: { GITHUB_EVENT_NAME: 'push', ...options.env },
-    inputs: { 'job-id': jobId, 'endpoint-url': emu.url, 'output-variables': 'BUILD=ok', ...inputs }
+    // The declared-outputs check has its own tests (report-artifacts.test.ts); these cover the report itself.
+    inputs: {
+      'job-id': jobId,
+      'endpoint-url': emu.url,
+      'output-variables': 'BUILD=ok',
+      'output-artifacts-elsewhere': 'true',
+      ...inputs
+    }
   })
 }
 

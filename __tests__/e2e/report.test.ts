@@ -69,7 +69,8 @@ function run(
     event: PUSH_EVENT,
     ...extra,
     env: { GITHUB_EVENT_NAME: extra.event === undefined ? 'push' : 'workflow_dispatch', ...extra.env },
-    inputs: { 'endpoint-url': emu.url, ...inputs }
+    // The declared-outputs check has its own tests (report-artifacts.test.ts); these cover the report itself.
+    inputs: { 'endpoint-url': emu.url, 'output-artifacts-elsewhere': 'true', ...inputs }
   })
 }
 

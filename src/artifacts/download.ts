@@ -6,7 +6,9 @@ import { createArtifactS3Client, downloadArtifact } from '../codepipeline/artifa
 import type { ConnectionSettings } from '../codepipeline/connection.js'
 import type { JobArtifacts } from '../codepipeline/job-details.js'
 import { namedErrorMessage } from '../common/errors.js'
-import { extractZip } from './extract.js'
+import { withCleanup } from './cleanup.js'
+import { scanArchive, writeArchive, type Extracted } from './extract.js'
+import { placeStaged, prepareStaging } from './place.js'
 
 export interface DownloadedArtifact {
   readonly name: string
@@ -16,8 +18,11 @@ export interface DownloadedArtifact {
 
 export interface DownloadOptions {
   readonly path: string
+  readonly workspace: string
   readonly extractIntoPath: boolean
   readonly maxExtractedBytes: number
+  readonly maxEntries: number
+  readonly overwrite: boolean
   readonly connection: ConnectionSettings
 }
 
@@ -39,26 +44,53 @@ export async function downloadInputArtifacts(
   }
   const s3 = await createArtifactS3Client(job.credentials, options.connection, env)
   const temp = await mkdtemp(path.join(env.RUNNER_TEMP || os.tmpdir(), 'codepipeline-artifacts-'))
-  try {
-    const done: DownloadedArtifact[] = []
-    for (const artifact of job.inputs) {
-      const folder = options.extractIntoPath ? options.path : path.join(options.path, artifact.name)
-      const zip = path.join(temp, `${artifact.name}.zip`)
-      core.info(`Downloading input artifact ${artifact.name} (s3://${artifact.bucket}/${artifact.key})`)
-      try {
-        await downloadArtifact(s3, artifact, zip)
-        const { files, bytes } = await extractZip(zip, folder, options.maxExtractedBytes)
-        core.info(`Extracted ${artifact.name}: ${files} files, ${bytes} bytes, into ${folder}`)
-      } catch (error) {
-        throw new Error(`Input artifact ${artifact.name}: ${namedErrorMessage(error)}`, { cause: error })
-      } finally {
-        await rm(zip, { force: true })
+  return withCleanup(
+    async () => {
+      const done: DownloadedArtifact[] = []
+      for (const artifact of job.inputs) {
+        const folder = options.extractIntoPath ? options.path : path.join(options.path, artifact.name)
+        const zip = path.join(temp, `${artifact.name}.zip`)
+        core.info(`Downloading input artifact ${artifact.name} (s3://${artifact.bucket}/${artifact.key})`)
+        try {
+          await downloadArtifact(s3, artifact, zip, options.connection.maxAttempts, message => core.info(message))
+          const { files, bytes } = await extractZip(zip, folder, options)
+          core.info(`Extracted ${artifact.name}: ${files} files, ${bytes} bytes, into ${folder}`)
+        } catch (error) {
+          throw new Error(`Input artifact ${artifact.name}: ${namedErrorMessage(error)}`, { cause: error })
+        }
+        done.push({ name: artifact.name, folder, ...(artifact.revision ? { revision: artifact.revision } : {}) })
       }
-      done.push({ name: artifact.name, folder, ...(artifact.revision ? { revision: artifact.revision } : {}) })
-    }
-    return done
-  } finally {
-    s3.destroy()
-    await rm(temp, { recursive: true, force: true })
-  }
+      return done
+    },
+    async () => {
+      s3.destroy()
+      await rm(temp, { recursive: true, force: true })
+    },
+    message => core.warning(message)
+  )
+}
+
+/**
+ * Checks the whole archive, writes it into a staging folder beside the
+ * target, then moves it into place. Whatever is refused, at any stage, the
+ * target is left exactly as it was: the staging folder is all there is to
+ * remove.
+ */
+export async function extractZip(
+  zip: string,
+  folder: string,
+  options: Omit<DownloadOptions, 'connection' | 'path' | 'extractIntoPath'>
+): Promise<Extracted> {
+  const limits = { maxBytes: options.maxExtractedBytes, maxEntries: options.maxEntries }
+  const { links, files } = await scanArchive(zip, limits)
+  const staging = await prepareStaging(folder, options.workspace)
+  return withCleanup(
+    async () => {
+      const bytes = await writeArchive(zip, staging.folder, links, limits.maxBytes)
+      await placeStaged(staging, options.overwrite)
+      return { files, bytes }
+    },
+    () => rm(staging.folder, { recursive: true, force: true }),
+    message => core.warning(message)
+  )
 }

@@ -6,6 +6,8 @@ export const INPUT_NAMES = [
   'path',
   'extract-into-path',
   'max-extracted-mb',
+  'max-entries',
+  'overwrite',
   'aws-region',
   'endpoint-url',
   'max-attempts'

@@ -8,6 +8,12 @@ import type { InputName, RawInputs } from './inputs.js'
 /** 10 GiB: far above a usual build input, far below a runner's free disk. */
 export const DEFAULT_MAX_EXTRACTED_MB = 10_240
 const MAX_EXTRACTED_MB_RANGE = { min: 1, max: 1_048_576 }
+/**
+ * 100,000 entries: a large monorepo checkout (the Linux kernel has about
+ * 90,000 files) fits; a zip bomb of a million empty entries does not.
+ */
+export const DEFAULT_MAX_ENTRIES = 100_000
+const MAX_ENTRIES_RANGE = { min: 1, max: 10_000_000 }
 const MB = 1024 * 1024
 
 export interface ArtifactsSettings {
@@ -17,6 +23,11 @@ export interface ArtifactsSettings {
   /** With one input artifact: straight into `path` instead of `path/<name>`. */
   readonly extractIntoPath: boolean
   readonly maxExtractedBytes: number
+  readonly maxEntries: number
+  /** Whether an artifact may replace files already in its folder. */
+  readonly overwrite: boolean
+  /** The workspace, which `path` and everything extracted must stay inside. */
+  readonly workspace: string
   readonly connection: ConnectionSettings
 }
 
@@ -27,13 +38,23 @@ export function validateArtifactsInputs(raw: RawInputs, env: Env = process.env):
   const connection = checkConnection(check, env)
   const flat = check.oneOf('extract-into-path', ['true', 'false'] as const, 'false')
   const maxMb = check.integer('max-extracted-mb', MAX_EXTRACTED_MB_RANGE) ?? DEFAULT_MAX_EXTRACTED_MB
-  const workspace = env.GITHUB_WORKSPACE || process.cwd()
-  const proven = check.finish({ jobId, flat })
+  const maxEntries = check.integer('max-entries', MAX_ENTRIES_RANGE) ?? DEFAULT_MAX_ENTRIES
+  const overwrite = check.oneOf('overwrite', ['true', 'false'] as const, 'false')
+  const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd())
+  const target = path.resolve(workspace, raw.path || '.')
+  const relative = path.relative(workspace, target)
+  if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
+    check.problem(`"path" must be inside the workspace (${workspace}); got ${JSON.stringify(raw.path)}`)
+  }
+  const proven = check.finish({ jobId, flat, overwrite })
   return {
     jobId: proven.jobId,
-    path: path.resolve(workspace, raw.path || '.'),
+    path: target,
     extractIntoPath: proven.flat === 'true',
     maxExtractedBytes: maxMb * MB,
+    maxEntries,
+    overwrite: proven.overwrite === 'true',
+    workspace,
     connection
   }
 }

@@ -1,21 +1,42 @@
 import { createWriteStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import type { Env } from '../common/env.js'
+import { namedErrorMessage } from '../common/errors.js'
 import { USER_AGENT } from '../common/version.js'
-import { REQUEST_TIMEOUT_MS, proxyAgents } from './client.js'
+import { REQUEST_TIMEOUT_MS, dnsSuffix, proxyAgents } from './client.js'
 import type { ConnectionSettings } from './connection.js'
 import type { ArtifactCredentials, ArtifactLocation } from './job-details.js'
 
 /**
- * Multipart parts of 8 MiB, 4 in flight: an upload holds a few dozen MiB of
- * its artifact in memory whatever the artifact's size (measured in
- * `npm run bench`), and 10,000 parts allow artifacts up to 78 GiB.
+ * S3's multipart limits: at most 10,000 parts, each from 5 MiB to 5 GiB, and
+ * objects up to 5 TiB ("Amazon S3 multipart upload limits", S3 User Guide).
  */
-export const PART_SIZE = 8 * 1024 * 1024
-const QUEUE_SIZE = 4
+export const S3_MAX_PARTS = 10_000
+export const S3_MAX_PART_SIZE = 5 * 1024 * 1024 * 1024
+/**
+ * The part size when S3's limit does not ask for more: 10,000 parts of 8 MiB
+ * reach 78 GiB. Two parts in flight plus the one being filled keep an upload
+ * to a few dozen MiB of memory (measured in `npm run bench`).
+ */
+export const DEFAULT_PART_SIZE = 8 * 1024 * 1024
+const QUEUE_SIZE = 2
+const MiB = 1024 * 1024
+
+/**
+ * Part size for an upload of `size` bytes (exact, or an upper bound for a
+ * folder zipped on the fly): the default, or the smallest whole number of
+ * MiB that keeps the upload within S3's 10,000 parts. Only artifacts past
+ * 78 GiB need bigger parts, and memory grows with them.
+ */
+export function partSizeFor(size?: number): number {
+  if (size === undefined) return DEFAULT_PART_SIZE
+  const needed = Math.ceil(size / S3_MAX_PARTS / MiB) * MiB
+  return Math.min(S3_MAX_PART_SIZE, Math.max(DEFAULT_PART_SIZE, needed))
+}
 
 /**
  * An S3 client signed with the job's artifact credentials, never the
@@ -26,10 +47,13 @@ const QUEUE_SIZE = 4
 export async function createArtifactS3Client(
   credentials: ArtifactCredentials,
   connection: ConnectionSettings,
-  env: Env = process.env
+  env: Env = process.env,
+  budgetMs = Number.POSITIVE_INFINITY
 ): Promise<S3Client> {
   const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL
-  const agents = await proxyAgents(new URL(endpoint ?? `https://s3.${connection.region}.amazonaws.com`))
+  const agents = await proxyAgents(
+    new URL(endpoint ?? `https://s3.${connection.region}.${dnsSuffix(connection.region)}`)
+  )
   return new S3Client({
     region: connection.region,
     credentials,
@@ -38,31 +62,107 @@ export async function createArtifactS3Client(
     customUserAgent: [USER_AGENT],
     // A local store answers on an address, not on bucket subdomains.
     forcePathStyle: endpoint !== undefined,
-    requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true, ...agents }
+    requestHandler: {
+      requestTimeout: Math.max(1, Math.ceil(Math.min(REQUEST_TIMEOUT_MS, budgetMs))),
+      throwOnRequestTimeout: true,
+      ...agents
+    }
   })
 }
 
-/** Streams one artifact from S3 to a file: never more than a socket's buffer in memory. */
-export async function downloadArtifact(client: S3Client, artifact: ArtifactLocation, file: string): Promise<void> {
-  const answer = await client.send(new GetObjectCommand({ Bucket: artifact.bucket, Key: artifact.key }))
-  if (!answer.Body) throw new Error(`S3 returned no body for artifact ${artifact.name}`)
-  await pipeline(answer.Body as Readable, createWriteStream(file))
+/**
+ * Streams one artifact from S3 to a file: never more than a socket's buffer
+ * in memory. A connection dropped mid-body is resumed where the file ends,
+ * with a ranged GET pinned by If-Match to the ETag of the first answer (so a
+ * replaced object is never stitched onto the old one), up to `maxAttempts`
+ * GETs in all. The SDK's own retries cover a request that fails before its body.
+ */
+export async function downloadArtifact(
+  client: S3Client,
+  artifact: ArtifactLocation,
+  file: string,
+  maxAttempts: number,
+  onResume: (message: string) => void = () => undefined
+): Promise<void> {
+  let etag: string | undefined
+  let size: number | undefined
+  let received = 0
+  for (let attempt = 1; ; attempt++) {
+    let resume = etag !== undefined && received > 0
+    try {
+      const answer = await client.send(
+        new GetObjectCommand({
+          Bucket: artifact.bucket,
+          Key: artifact.key,
+          ...(resume ? { Range: `bytes=${received}-`, IfMatch: etag } : {})
+        })
+      )
+      if (!answer.Body) throw new Error(`S3 returned no body for artifact ${artifact.name}`)
+      // An answer without Content-Range is the whole object again: start the file over.
+      if (resume && answer.ContentRange === undefined) resume = false
+      if (!resume) {
+        etag = answer.ETag
+        size = answer.ContentLength
+        received = 0
+      }
+      await pipeline(answer.Body as Readable, createWriteStream(file, { flags: resume ? 'a' : 'w' }))
+      received = (await stat(file)).size
+      if (size !== undefined && received !== size) throw new Error(`the body ended after ${received} of ${size} bytes`)
+      return
+    } catch (error) {
+      received = await stat(file).then(
+        s => s.size,
+        () => 0
+      )
+      const cut = isCutShort(error)
+      if (!cut || attempt >= maxAttempts || etag === undefined) {
+        const where = size === undefined ? '' : ` after ${received} of ${size} bytes`
+        const why = cut
+          ? `the connection dropped${where}, ${attempt} attempt(s) (max-attempts)`
+          : error instanceof Error && error.name === 'PreconditionFailed'
+            ? `the object was replaced while it was being downloaded (its ETag changed${where}); run the step again`
+            : namedErrorMessage(error)
+        throw new Error(`download failed: ${why}`, { cause: error })
+      }
+      onResume(
+        `The download of ${artifact.name} dropped after ${received} of ${size ?? '?'} bytes; resuming (attempt ${attempt + 1} of ${maxAttempts}).`
+      )
+    }
+  }
+}
+
+/** A body that stopped before its end: worth resuming. Answers such as 412 (object replaced) or 403 are not. */
+function isCutShort(error: unknown): boolean {
+  if (!(error instanceof Error)) return false
+  const code = (error as NodeJS.ErrnoException).code
+  return (
+    error.message === 'aborted' ||
+    error.message.startsWith('the body ended') ||
+    code === 'ECONNRESET' ||
+    code === 'ERR_STREAM_PREMATURE_CLOSE' ||
+    error.name === 'TimeoutError'
+  )
 }
 
 /**
  * Streams a body to the artifact's S3 location (multipart past one part),
- * encrypted under the job's KMS key when the artifact store has one. A failed
- * upload is aborted, so no partial object is left behind.
+ * always with SSE-KMS: the bucket policy of CodePipeline's default artifact
+ * store denies PutObject without `aws:kms` (CodePipeline User Guide, "Configure
+ * server-side encryption for artifacts stored in Amazon S3"), and the key ID
+ * goes along only when the job names a customer key (without it S3 uses the
+ * AWS managed key). A failed upload is aborted, so no partial object is left.
  */
 export async function uploadArtifact(
   client: S3Client,
   artifact: ArtifactLocation,
   body: Readable,
-  kmsKeyId?: string
+  kmsKeyId?: string,
+  size?: number,
+  abortSignal?: AbortSignal
 ): Promise<void> {
   const upload = new Upload({
     client,
-    partSize: PART_SIZE,
+    partSize: partSizeFor(size),
     queueSize: QUEUE_SIZE,
     leavePartsOnError: false,
     params: {
@@ -70,8 +170,15 @@ export async function uploadArtifact(
       Key: artifact.key,
       Body: body,
       ContentType: 'application/zip',
-      ...(kmsKeyId === undefined ? {} : { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: kmsKeyId })
+      ServerSideEncryption: 'aws:kms',
+      ...(kmsKeyId === undefined ? {} : { SSEKMSKeyId: kmsKeyId })
     }
   })
-  await upload.done()
+  const abort = (): void => void upload.abort()
+  abortSignal?.addEventListener('abort', abort, { once: true })
+  try {
+    await upload.done()
+  } finally {
+    abortSignal?.removeEventListener('abort', abort)
+  }
 }

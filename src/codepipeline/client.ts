@@ -60,8 +60,12 @@ export async function createCodePipelineClient(
 export function serviceUrl(connection: ConnectionSettings, env: Env = process.env): URL {
   const configured = connection.endpointUrl ?? env.AWS_ENDPOINT_URL_CODEPIPELINE ?? env.AWS_ENDPOINT_URL
   if (configured) return new URL(configured)
-  const suffix = connection.region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'
-  return new URL(`https://codepipeline.${connection.region}.${suffix}`)
+  return new URL(`https://codepipeline.${connection.region}.${dnsSuffix(connection.region)}`)
+}
+
+/** The partition's DNS suffix: China Regions (cn-north-1, cn-northwest-1) answer under amazonaws.com.cn. */
+export function dnsSuffix(region: string): string {
+  return region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'
 }
 
 /**

@@ -33,10 +33,14 @@ export interface JobArtifacts {
  * ID are masked before anything else happens with the answer, so no later
  * log line (debug included) can show them.
  */
-export async function getJobArtifacts(client: CodePipelineClient, jobId: string): Promise<JobArtifacts> {
+export async function getJobArtifacts(
+  client: CodePipelineClient,
+  jobId: string,
+  abortSignal?: AbortSignal
+): Promise<JobArtifacts> {
   let data
   try {
-    data = (await client.send(new GetJobDetailsCommand({ jobId }))).jobDetails?.data
+    data = (await client.send(new GetJobDetailsCommand({ jobId }), abortSignal ? { abortSignal } : {})).jobDetails?.data
   } catch (error) {
     throw new Error(`GetJobDetails failed for job ${jobId}: ${namedErrorMessage(error)}`, { cause: error })
   }

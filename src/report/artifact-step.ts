@@ -2,8 +2,11 @@ import * as core from '@actions/core'
 import type { CodePipelineClient } from '@aws-sdk/client-codepipeline'
 import { LENGTHS } from '../codepipeline/constraints.js'
 import { failureRequest, type JobResultRequest } from '../codepipeline/job-result.js'
+import type { Deadline } from '../common/deadline.js'
+import { namedErrorMessage } from '../common/errors.js'
 import { truncateCodePoints } from '../common/text.js'
 import type { Settings } from './settings.js'
+import type { ArtifactFailure } from './upload-artifacts.js'
 
 export interface ArtifactStep {
   /** What to report: the planned request, or a failure when an artifact did not make it. */
@@ -18,20 +21,31 @@ export function movesOutputArtifacts(settings: Settings): boolean {
 }
 
 /**
- * Moves the output artifacts before a success is reported. Nothing is
- * uploaded for a failure report or when none are given, and the S3 and zip
- * code is loaded only when there is something to upload, so a plain report
- * starts as fast as ever.
+ * Before a success is reported: uploads the output artifacts, or, when none
+ * are given, checks that the job declares none (a job whose outputs are
+ * missing would fail in the next stage, far from the cause). The check is one
+ * GetJobDetails on the report's own client and within half of its budget;
+ * the S3 and zip code is loaded only when there is something to upload.
  */
 export async function withOutputArtifacts(
   client: CodePipelineClient,
   settings: Settings,
-  planned: JobResultRequest
+  planned: JobResultRequest,
+  deadline: Deadline
 ): Promise<ArtifactStep> {
-  const artifacts = settings.status === 'success' ? settings.outputArtifacts : undefined
-  if (!artifacts?.length) return { request: planned }
-  const { uploadOutputArtifacts } = await import('./upload-artifacts.js')
-  const failure = await uploadOutputArtifacts(client, settings.jobId, artifacts, settings.connection)
+  if (settings.status !== 'success') return { request: planned }
+  const artifacts = settings.outputArtifacts ?? []
+  let failure: ArtifactFailure | undefined
+  if (artifacts.length > 0) {
+    const { uploadOutputArtifacts } = await import('./upload-artifacts.js')
+    failure = await uploadOutputArtifacts(client, settings.jobId, artifacts, settings.connection, {
+      detailsSignal: deadline.signal(deadline.remainingMs() / 2),
+      uploadSeconds: settings.artifactTimeoutSeconds ?? 3600
+    })
+  } else if (!settings.outputArtifactsElsewhere && settings.continuationToken === undefined) {
+    // With a continuation token the job goes on in a new job: outputs come with the final result.
+    failure = await checkNoDeclaredOutputs(client, settings.jobId, deadline.signal(deadline.remainingMs() / 2))
+  }
   if (!failure) return { request: planned }
   core.error(failure.message)
   const request = failureRequest({
@@ -41,4 +55,40 @@ export async function withOutputArtifacts(
     externalExecutionId: settings.externalExecutionId
   })
   return { request, failure: failure.message }
+}
+
+/**
+ * The failure to report when the job declares output artifacts and none are
+ * given. A role that may not call GetJobDetails (the minimal policy for
+ * reporting alone) or an answer that does not come in time only gets a
+ * warning: the report goes ahead as asked.
+ */
+async function checkNoDeclaredOutputs(
+  client: CodePipelineClient,
+  jobId: string,
+  signal: AbortSignal
+): Promise<ArtifactFailure | undefined> {
+  let outputs
+  try {
+    // Loaded with the SDK it needs, which the report loads anyway: the entry bundle stays small.
+    const { getJobArtifacts } = await import('../codepipeline/job-details.js')
+    outputs = (await getJobArtifacts(client, jobId, signal)).outputs
+  } catch (error) {
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error
+    const why =
+      cause instanceof Error && cause.name === 'AccessDeniedException'
+        ? 'the role may not call codepipeline:GetJobDetails'
+        : namedErrorMessage(error)
+    core.warning(
+      `Could not check the job's declared output artifacts (${why}); reporting as asked. ` +
+        'Set "output-artifacts-elsewhere: true" to skip this check.'
+    )
+    return undefined
+  }
+  if (outputs.length === 0) return undefined
+  const message =
+    `The job declares output artifacts ${outputs.map(o => o.name).join(', ')}, but "output-artifacts" is not given: ` +
+    'the next stage would find them missing. Give them as NAME=path lines, or set ' +
+    '"output-artifacts-elsewhere: true" if the workflow uploads them another way.'
+  return { failureType: 'ConfigurationError', message }
 }

@@ -6,6 +6,8 @@ export const INPUT_NAMES = [
   'status',
   'output-variables',
   'output-artifacts',
+  'output-artifacts-elsewhere',
+  'artifact-timeout-seconds',
   'revision',
   'change-identifier',
   'revision-created',

@@ -34,22 +34,29 @@ export async function run(): Promise<void> {
       import('../codepipeline/client.js'),
       import('../codepipeline/send-job-result.js')
     ])
-    let step: ArtifactStep = { request: planned }
+    // One client for the declared-outputs check and the report: one connection, inside `timeout-seconds`.
+    const client = await createCodePipelineClient(settings.connection, process.env, { deadline })
+    let sendClient = client
     let sendDeadline = deadline
-    if (movesOutputArtifacts(settings)) {
-      const artifactClient = await createCodePipelineClient(settings.connection)
-      step = await withOutputArtifacts(artifactClient, settings, planned).finally(() => artifactClient.destroy())
-      // Uploads take as long as the artifacts need; the report's own budget starts once they are done.
-      sendDeadline = new Deadline(settings.timeoutSeconds * 1000)
+    let step: ArtifactStep = { request: planned }
+    let outcome: ReportOutcome
+    try {
+      step = await withOutputArtifacts(client, settings, planned, deadline)
+      if (movesOutputArtifacts(settings)) {
+        // Uploads have their own budget; the report's own starts once they are done.
+        sendDeadline = new Deadline(settings.timeoutSeconds * 1000)
+        sendClient = await createCodePipelineClient(settings.connection, process.env, { deadline: sendDeadline })
+      }
+      const { request } = step
+      core.info(`Reporting job ${settings.jobId} with ${request.operation} in ${settings.connection.region}.`)
+      core.debug(`${request.operation} request: ${JSON.stringify(request.input)}`)
+      outcome = await sendJobResult(sendClient, request, settings.connection.region, { deadline: sendDeadline })
+    } finally {
+      // Destroyed on every path: kept-alive sockets would hold the process open.
+      client.destroy()
+      sendClient.destroy()
     }
     const { request } = step
-    core.info(`Reporting job ${settings.jobId} with ${request.operation} in ${settings.connection.region}.`)
-    core.debug(`${request.operation} request: ${JSON.stringify(request.input)}`)
-    const client = await createCodePipelineClient(settings.connection, process.env, { deadline: sendDeadline })
-    // Destroyed on every path: kept-alive sockets would hold the process open.
-    const outcome = await sendJobResult(client, request, settings.connection.region, {
-      deadline: sendDeadline
-    }).finally(() => client.destroy())
 
     if (outcome.warning) core.warning(outcome.warning)
     core.info(`CodePipeline recorded job ${settings.jobId} as ${outcome.result} (${outcome.attempts} attempt(s)).`)

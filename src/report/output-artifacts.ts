@@ -8,8 +8,10 @@ export interface OutputArtifact {
   readonly name: string
   /** As the user wrote it, for messages. */
   readonly given: string
-  /** Absolute, inside the workspace. */
+  /** Absolute, inside the workspace (lexically; real paths are checked before reading). */
   readonly path: string
+  /** The workspace the path must stay inside, symlinks resolved. */
+  readonly workspace: string
 }
 
 export interface ParsedOutputArtifacts {
@@ -47,7 +49,7 @@ export function parseOutputArtifacts(text: string, workspace: string): ParsedOut
       problems.push(`${INPUT} path of ${name} must be relative to the workspace and inside it; got ${preview(given)}`)
       continue
     }
-    artifacts.push({ name, given, path: resolved })
+    artifacts.push({ name, given, path: resolved, workspace })
   }
   return { artifacts, problems }
 }

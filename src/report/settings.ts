@@ -29,6 +29,10 @@ export interface SuccessSettings extends CommonSettings {
   readonly outputVariables: OutputVariables
   /** Uploaded before the success is reported; empty when none. */
   readonly outputArtifacts?: readonly OutputArtifact[]
+  /** The workflow uploads the job's declared output artifacts itself: skip the check that they are given. */
+  readonly outputArtifactsElsewhere?: boolean
+  /** The uploads' own time budget (`artifact-timeout-seconds`), apart from the report's. */
+  readonly artifactTimeoutSeconds?: number
   readonly continuationToken?: string
   readonly percentComplete?: number
   readonly summary: string

@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { open, realpath, stat } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import * as core from '@actions/core'
 import type { CodePipelineClient } from '@aws-sdk/client-codepipeline'
@@ -7,9 +7,17 @@ import { createArtifactS3Client, uploadArtifact } from '../codepipeline/artifact
 import type { ConnectionSettings } from '../codepipeline/connection.js'
 import { getJobArtifacts, type ArtifactLocation } from '../codepipeline/job-details.js'
 import type { FailureType } from '../codepipeline/constraints.js'
+import { isInside } from '../artifacts/real-path.js'
+import { Deadline } from '../common/deadline.js'
 import { namedErrorMessage } from '../common/errors.js'
 import type { OutputArtifact } from './output-artifacts.js'
 import { zipFolder } from './zip-folder.js'
+
+/** How long the calls may take: GetJobDetails within the report's budget, the uploads within their own. */
+export interface UploadBounds {
+  readonly detailsSignal: AbortSignal
+  readonly uploadSeconds: number
+}
 
 /** Why the job cannot succeed: reported to CodePipeline instead of the success. */
 export interface ArtifactFailure {
@@ -28,11 +36,12 @@ export async function uploadOutputArtifacts(
   client: CodePipelineClient,
   jobId: string,
   given: readonly OutputArtifact[],
-  connection: ConnectionSettings
+  connection: ConnectionSettings,
+  bounds: UploadBounds
 ): Promise<ArtifactFailure | undefined> {
   let job
   try {
-    job = await getJobArtifacts(client, jobId)
+    job = await getJobArtifacts(client, jobId, bounds.detailsSignal)
   } catch (error) {
     // Left unreported, the job would wait for its timeout: report why instead.
     const denied =
@@ -42,7 +51,9 @@ export async function uploadOutputArtifacts(
   const mismatch = nameMismatch(given, job.outputs)
   if (mismatch) return { failureType: 'ConfigurationError', message: mismatch }
 
-  const s3 = await createArtifactS3Client(job.credentials, connection)
+  // Uploads have their own budget (`artifact-timeout-seconds`): an artifact takes as long as its size needs.
+  const deadline = new Deadline(bounds.uploadSeconds * 1000)
+  const s3 = await createArtifactS3Client(job.credentials, connection, process.env, deadline.remainingMs())
   try {
     for (const artifact of given) {
       const target = job.outputs.find(o => o.name === artifact.name) as ArtifactLocation
@@ -51,11 +62,15 @@ export async function uploadOutputArtifacts(
         core.info(
           `Uploading output artifact ${artifact.name} from ${artifact.given} to s3://${target.bucket}/${target.key}`
         )
-        await uploadArtifact(s3, target, body, job.kmsKeyId)
+        await uploadArtifact(s3, target, body.stream, job.kmsKeyId, body.size, deadline.signal())
+        if (deadline.expired()) throw new Error(`"artifact-timeout-seconds" (${bounds.uploadSeconds}) ran out`)
       } catch (error) {
+        const why = deadline.expired()
+          ? `"artifact-timeout-seconds" (${bounds.uploadSeconds}) ran out`
+          : namedErrorMessage(error)
         return {
           failureType: 'JobFailed',
-          message: `Output artifact ${artifact.name} could not be uploaded: ${namedErrorMessage(error)}`
+          message: `Output artifact ${artifact.name} could not be uploaded: ${why}`
         }
       }
     }
@@ -79,11 +94,27 @@ function nameMismatch(given: readonly OutputArtifact[], declared: readonly Artif
   return `"output-artifacts" does not match the job's output artifacts (${parts.join('; ')}): ${wants}`
 }
 
-/** A folder is zipped on the fly; a .zip file goes as it is. */
-async function artifactBody(artifact: OutputArtifact): Promise<Readable> {
-  const info = await stat(artifact.path).catch(() => undefined)
-  if (info?.isDirectory()) return zipFolder(artifact.path)
-  if (info?.isFile() && artifact.path.toLowerCase().endsWith('.zip')) return createReadStream(artifact.path)
-  if (info === undefined) throw new Error(`${artifact.given} does not exist in the workspace`)
+/**
+ * A folder is zipped on the fly; a .zip file goes as it is. The real path
+ * (every symlink resolved) must be inside the workspace's real path: a link
+ * at or above the given path must not carry a runner's files into the
+ * pipeline. The file is then opened without following a final link.
+ */
+async function artifactBody(artifact: OutputArtifact): Promise<{ stream: Readable; size: number }> {
+  const real = await realpath(artifact.path).catch(() => undefined)
+  if (real === undefined) throw new Error(`${artifact.given} does not exist in the workspace`)
+  const workspace = await realpath(artifact.workspace)
+  if (!isInside(workspace, real)) {
+    throw new Error(`${artifact.given} leads outside the workspace through a symlink (to ${real})`)
+  }
+  const info = await stat(real)
+  if (info.isDirectory()) {
+    const zipped = await zipFolder(real)
+    return { stream: zipped.stream, size: zipped.sizeBound }
+  }
+  if (info.isFile() && artifact.path.toLowerCase().endsWith('.zip')) {
+    const handle = await open(real, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0))
+    return { stream: handle.createReadStream() as unknown as Readable, size: info.size }
+  }
   throw new Error(`${artifact.given} must be a folder or a .zip file`)
 }

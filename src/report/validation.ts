@@ -29,7 +29,14 @@ export interface Validated {
 type Status = Settings['status']
 type SuccessParts = Pick<
   SuccessSettings,
-  'outputVariables' | 'outputArtifacts' | 'continuationToken' | 'percentComplete' | 'summary' | 'revision'
+  | 'outputVariables'
+  | 'outputArtifacts'
+  | 'outputArtifactsElsewhere'
+  | 'artifactTimeoutSeconds'
+  | 'continuationToken'
+  | 'percentComplete'
+  | 'summary'
+  | 'revision'
 >
 type FailureParts = Pick<FailureSettings, 'failureType' | 'failureMessage' | 'externalExecutionId'>
 
@@ -49,6 +56,8 @@ const SUCCESS_ONLY: readonly InputName[] = [
 
 /** The whole report's time budget, in seconds. */
 export const TIMEOUT_SECONDS = { min: 1, max: 3600, default: 120 } as const
+/** Uploads get a budget of their own: an hour moves tens of GiB; six hours is a GitHub-hosted job's limit. */
+export const ARTIFACT_TIMEOUT_SECONDS = { min: 1, max: 21_600, default: 3600 } as const
 
 /**
  * Checks every input of the reporting action against the API's constraints
@@ -128,6 +137,9 @@ function checkSuccessInputs(check: InputChecker<InputName>, ctx: WorkflowContext
   return {
     outputVariables: parsed.variables,
     outputArtifacts: artifacts.artifacts,
+    outputArtifactsElsewhere: check.oneOf('output-artifacts-elsewhere', ['true', 'false'] as const, 'false') === 'true',
+    artifactTimeoutSeconds:
+      check.integer('artifact-timeout-seconds', ARTIFACT_TIMEOUT_SECONDS) ?? ARTIFACT_TIMEOUT_SECONDS.default,
     continuationToken,
     percentComplete: check.integer('percent-complete', PERCENTAGE_RANGE),
     summary: check.prose('summary', LENGTHS.ExecutionSummary, defaultSummary(ctx, continuationToken !== undefined)),

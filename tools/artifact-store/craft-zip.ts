@@ -48,11 +48,27 @@ export function craftZip(entries: readonly CraftedEntry[]): Buffer {
     offset += local.length + name.length + data.length
   }
   const directory = Buffer.concat(centrals)
+  // Past 65,535 entries the count lives in the zip64 end records; the classic record says 0xffff.
+  const zip64 = entries.length > 0xffff
   const end = Buffer.alloc(22)
   end.writeUInt32LE(0x06054b50, 0)
-  end.writeUInt16LE(entries.length, 8)
-  end.writeUInt16LE(entries.length, 10)
+  end.writeUInt16LE(zip64 ? 0xffff : entries.length, 8)
+  end.writeUInt16LE(zip64 ? 0xffff : entries.length, 10)
   end.writeUInt32LE(directory.length, 12)
   end.writeUInt32LE(offset, 16)
-  return Buffer.concat([...locals, directory, end])
+  if (!zip64) return Buffer.concat([...locals, directory, end])
+  const record = Buffer.alloc(56)
+  record.writeUInt32LE(0x06064b50, 0)
+  record.writeBigUInt64LE(44n, 4) // size of the rest of the record
+  record.writeUInt16LE(45, 12) // made by
+  record.writeUInt16LE(45, 14) // needed
+  record.writeBigUInt64LE(BigInt(entries.length), 24)
+  record.writeBigUInt64LE(BigInt(entries.length), 32)
+  record.writeBigUInt64LE(BigInt(directory.length), 40)
+  record.writeBigUInt64LE(BigInt(offset), 48)
+  const locator = Buffer.alloc(20)
+  locator.writeUInt32LE(0x07064b50, 0)
+  locator.writeBigUInt64LE(BigInt(offset + directory.length), 8)
+  locator.writeUInt32LE(1, 16) // disks
+  return Buffer.concat([...locals, directory, record, locator, end])
 }

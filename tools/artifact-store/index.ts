@@ -29,7 +29,10 @@ export interface StoreRequest {
   accessKeyId: string
   /** Every `x-amz-server-side-encryption*` header, lower-case names. */
   encryption: Record<string, string>
-  /** Status the store answered. */
+  /** `Range` and `If-Match` headers, when sent. */
+  range?: string
+  ifMatch?: string
+  /** Status the store answered; -1 when the connection was cut on purpose (see `cut`). */
   status: number
   /** Epoch milliseconds when the answer was complete (0 until then). */
   at: number
@@ -37,6 +40,9 @@ export interface StoreRequest {
 
 /** Decides whether a request is refused with 503 SlowDown instead of being served. */
 export type RefusalRule = (request: { method: string; url: string }) => boolean
+
+/** For a request it matches, how many bytes of the answer's body go out before the connection is cut. */
+export type CutRule = (request: { method: string; url: string; range?: string }) => number | undefined
 
 export interface ArtifactStore {
   /** Endpoint for S3 clients (path-style). */
@@ -49,6 +55,8 @@ export interface ArtifactStore {
   allow(credentials: StoreCredentials): void
   /** Refuse matching requests with 503 SlowDown until called again with undefined. */
   refuse(rule: RefusalRule | undefined): void
+  /** Cut the connection of matching answers after some bytes of body, until called again with undefined. */
+  cut(rule: CutRule | undefined): void
   close(): Promise<void>
 }
 
@@ -83,6 +91,7 @@ export async function startArtifactStore(options: { bucket?: string; port?: numb
   const sessionTokens = new Map<string, string | undefined>([[ADMIN_CREDENTIALS.accessKeyId, undefined]])
   const requests: StoreRequest[] = []
   let refusal: RefusalRule | undefined
+  let cutting: CutRule | undefined
 
   const answer = (res: ServerResponse, record: StoreRequest, status: number, code: string, message: string): void => {
     record.status = status
@@ -103,6 +112,8 @@ export async function startArtifactStore(options: { bucket?: string; port?: numb
       url: req.url ?? '/',
       accessKeyId,
       encryption,
+      ...(req.headers.range ? { range: req.headers.range } : {}),
+      ...(req.headers['if-match'] ? { ifMatch: req.headers['if-match'] } : {}),
       status: 0,
       at: 0
     }
@@ -125,13 +136,48 @@ export async function startArtifactStore(options: { bucket?: string; port?: numb
       reject(503, 'SlowDown', 'Please reduce your request rate.')
       return
     }
+    const range = req.headers.range
+    const cutAfter = cutting?.({ method: record.method, url: record.url, ...(range ? { range } : {}) })
+    const ifMatch = req.headers['if-match']
     const upstream = httpRequest(
       { host: '127.0.0.1', port: backend.port, method: req.method, path: req.url, headers: req.headers },
       backendRes => {
+        // s3rver ignores If-Match; S3 answers 412 when the ETag differs (GetObject, "IfMatch").
+        if (ifMatch !== undefined && backendRes.statusCode! < 300 && backendRes.headers.etag !== ifMatch) {
+          backendRes.resume()
+          answer(
+            res,
+            record,
+            412,
+            'PreconditionFailed',
+            'At least one of the pre-conditions you specified did not hold'
+          )
+          return
+        }
         record.status = backendRes.statusCode ?? 0
         res.writeHead(backendRes.statusCode ?? 502, backendRes.headers)
         backendRes.once('end', () => (record.at = Date.now()))
-        backendRes.pipe(res)
+        if (cutAfter === undefined) {
+          backendRes.pipe(res)
+          return
+        }
+        // A dropped connection: some of the body, then the socket is destroyed.
+        let sent = 0
+        backendRes.on('data', (chunk: Buffer) => {
+          if (sent >= cutAfter) return
+          const part = chunk.subarray(0, cutAfter - sent)
+          sent += part.length
+          const last = sent >= cutAfter
+          if (last) {
+            record.status = -1
+            backendRes.destroy()
+          }
+          // Cut once the bytes are on the wire, so the client sees them and then the drop.
+          res.write(part, () => {
+            if (last) res.socket?.destroy()
+          })
+        })
+        backendRes.once('end', () => res.end())
       }
     )
     upstream.once('error', () => res.destroy())
@@ -154,6 +200,9 @@ export async function startArtifactStore(options: { bucket?: string; port?: numb
     },
     refuse(rule) {
       refusal = rule
+    },
+    cut(rule) {
+      cutting = rule
     },
     async close() {
       proxy.closeAllConnections()

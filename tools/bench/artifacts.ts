@@ -1,12 +1,14 @@
 /**
  * Artifact throughput, side by side with the AWS CLI on the same local S3
- * store: a 100 MB artifact up (the reporting action with `output-artifacts`
+ * store: a 200 MB artifact up (the reporting action with `output-artifacts`
  * vs `aws s3 cp` up) and down (the input artifacts action, download and
  * extraction, vs `aws s3 cp` down, download only), with each process's peak
  * resident memory. Whole-process wall time, median of interleaved runs; the
- * action's time includes its CodePipeline calls.
+ * action's time includes its CodePipeline calls. Then many small entries:
+ * the input artifacts action against `unzip` on the same archive (skipped,
+ * with a note, where `unzip` is not installed).
  */
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -19,7 +21,8 @@ import { inputVariables } from '../runner-protocol.js'
 import { median } from './stats.js'
 
 const MB = 1024 * 1024
-const SIZE_MB = Number(process.env.BENCH_ARTIFACT_MB ?? 100)
+const SIZE_MB = Number(process.env.BENCH_ARTIFACT_MB ?? 200)
+const ENTRIES = Number(process.env.BENCH_ARTIFACT_ENTRIES ?? 70_000)
 const RUNS = Number(process.env.BENCH_ARTIFACT_RUNS ?? 3)
 
 interface Measured {
@@ -277,5 +280,85 @@ async function benchWith(
   if (!aws) lines.push('- AWS CLI: not installed here, not measured')
   const peaks = list.filter(c => c.tool === 'action').flatMap(c => peak(c.name) ?? [])
   if (peaks.length) lines.push(`- action peak memory: **${Math.max(...peaks).toFixed(0)} MiB** (target < 150 MiB)`)
+  lines.push('', await manyEntries(root, node, emulator, store, temp, runnerEnv))
+  return lines.join('\n')
+}
+
+function installed(command: string): string | undefined {
+  try {
+    return execFileSync(process.platform === 'win32' ? 'where' : 'which', [command], { encoding: 'utf8' })
+      .split(/\r?\n/)[0]
+      ?.trim()
+  } catch {
+    return undefined
+  }
+}
+
+/** ENTRIES small files (100 bytes, 1,000 to a folder) extracted by the action and by `unzip`, same archive. */
+async function manyEntries(
+  root: string,
+  node: string,
+  emulator: Emulator,
+  store: ArtifactStore,
+  temp: string,
+  runnerEnv: (job: Job, inputs: Record<string, string>) => Record<string, string>
+): Promise<string> {
+  const { PutObjectCommand, S3Client } = await import('@aws-sdk/client-s3')
+  const zip = craftZip(
+    Array.from({ length: ENTRIES }, (_, i) => ({
+      name: `src/d${Math.floor(i / 1000)}/f${i}.txt`,
+      data: `${i}`.padEnd(100, '.')
+    }))
+  )
+  const zipFile = join(temp, 'many.zip')
+  writeFileSync(zipFile, zip)
+  const key = 'bench/many.zip'
+  const admin = new S3Client({
+    endpoint: store.url,
+    region: emulator.region,
+    credentials: store.adminCredentials,
+    forcePathStyle: true
+  })
+  await admin.send(new PutObjectCommand({ Bucket: store.bucket, Key: key, Body: zip }))
+  admin.destroy()
+  const unzip = installed('unzip')
+  const action: Measured[] = []
+  const reference: Measured[] = []
+  const last = `src/d${Math.floor((ENTRIES - 1) / 1000)}/f${ENTRIES - 1}.txt`
+  for (let run = 0; run < RUNS; run++) {
+    const job = emulator.createJob({ inputArtifacts: [{ name: 'Many', location: location(store, key) }] })
+    store.allow(job.data.artifactCredentials)
+    const dir = join(temp, `many-${run}`)
+    action.push(await measure([node, join(root, 'dist', 'artifacts', 'index.js')], runnerEnv(job, { path: dir })))
+    if (readFileSync(join(dir, 'Many', ...last.split('/')), 'utf8') !== `${ENTRIES - 1}`.padEnd(100, '.')) {
+      throw new Error('many-entries archive not extracted')
+    }
+    rmSync(dir, { recursive: true, force: true })
+    if (unzip) {
+      reference.push(await measure([unzip, '-q', zipFile, '-d', dir], { PATH: process.env.PATH ?? '' }))
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+  const ms = (list: Measured[]): number => median(list.map(m => m.ms))
+  const peak = (list: Measured[]): string => {
+    const peaks = list.flatMap(m => (m.peakMb === undefined ? [] : [m.peakMb]))
+    return peaks.length ? Math.max(...peaks).toFixed(0) : 'n/a'
+  }
+  const lines = [
+    `${ENTRIES.toLocaleString('en-US')} entries of 100 bytes (${(zip.length / MB).toFixed(1)} MB zip), ${RUNS} runs, interleaved.`,
+    '',
+    '| case | seconds | peak MiB |',
+    '|---|---:|---:|',
+    `| action: download and extract | ${(ms(action) / 1000).toFixed(2)} | ${peak(action)} |`
+  ]
+  if (unzip) {
+    lines.push(
+      `| \`unzip -q\` (local file, no download) | ${(ms(reference) / 1000).toFixed(2)} | ${peak(reference)} |`,
+      ''
+    )
+    lines.push(`- many entries: action ÷ unzip time **${(ms(action) / ms(reference)).toFixed(2)}×** (target ≤ 2×)`)
+  } else {
+    lines.push('', '- `unzip`: not installed here, not compared (`apt-get install unzip`)')
+  }
   return lines.join('\n')
 }

@@ -9,8 +9,8 @@ describe('parseOutputArtifacts', () => {
     const out = parseOutputArtifacts('# build\nBuildOutput = dist\n\nPackage=out/app.zip\r\n', WS)
     expect(out.problems).toEqual([])
     expect(out.artifacts).toEqual([
-      { name: 'BuildOutput', given: 'dist', path: path.join(WS, 'dist') },
-      { name: 'Package', given: 'out/app.zip', path: path.join(WS, 'out', 'app.zip') }
+      { name: 'BuildOutput', given: 'dist', path: path.join(WS, 'dist'), workspace: WS },
+      { name: 'Package', given: 'out/app.zip', path: path.join(WS, 'out', 'app.zip'), workspace: WS }
     ])
   })
 
