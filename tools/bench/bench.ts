@@ -211,7 +211,12 @@ async function main(): Promise<void> {
   if (lifecycle) console.log(`\nHow long a dead run holds its pipeline\n\n${lifecycle}`)
 
   if (flags.has('--readme')) {
-    await writeBenchmarkDoc(root, { BENCHMARK: table, 'ARTIFACT-BENCHMARK': artifacts, 'DISPATCH-BENCHMARK': dispatch })
+    await writeBenchmarkDoc(root, {
+      BENCHMARK: table,
+      'ARTIFACT-BENCHMARK': artifacts,
+      'DISPATCH-BENCHMARK': dispatch,
+      'LIFECYCLE-BENCHMARK': lifecycle
+    })
   }
 }
 
@@ -222,7 +227,7 @@ const flags = checkFlags(
 
 Times one job report (and artifact transfers, and dispatch latency) against the local
 emulator, as medians and ratios side by side. Environment: BENCH_RUNS (15),
-BENCH_ARTIFACTS=0 / BENCH_DISPATCH=0 to skip a part, BENCH_ARTIFACT_MB (100).
+BENCH_ARTIFACTS=0 / BENCH_DISPATCH=0 / BENCH_LIFECYCLE=0 to skip a part, BENCH_ARTIFACT_MB (100).
 
   --readme   also write the figures into docs/benchmarks.md, with the date and machine
   --help     show this help`
