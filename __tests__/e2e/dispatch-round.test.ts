@@ -5,7 +5,7 @@ import { PollForJobsCommand, type CodePipelineClient, type Job } from '@aws-sdk/
 import { startEmulator, type Emulator, type JobInit } from '../../tools/emulator/index.js'
 import { createCodePipelineClient } from '../../src/codepipeline/client.js'
 import { Deadline } from '../../src/common/deadline.js'
-import { CODEPIPELINE_CALL_BOUND_MS, minimumRoundBudgetMs, pollingBudgetMs } from '../../src/dispatch/budget.js'
+import { CODEPIPELINE_CALL_BOUND_MS, minimumRoundBudgetMs, pollingBudgetMs } from '../../src/dispatch/round-budget.js'
 import {
   DISPATCH_CONCURRENCY,
   dispatchJobs,

@@ -5,7 +5,7 @@
  */
 export { dispatchJobs, DISPATCH_CONCURRENCY } from './dispatcher.js'
 export { Deadline } from '../common/deadline.js'
-export { CODEPIPELINE_TIMEOUTS, jobBoundMs, minimumRoundBudgetMs } from './budget.js'
+export { CODEPIPELINE_TIMEOUTS, jobBoundMs, minimumRoundBudgetMs } from './round-budget.js'
 export type { DispatchDeps, DispatchRound, JobOutcome, JobStatus } from './dispatcher.js'
 export { validateDispatchInputs, DISPATCH_INPUT_NAMES } from './inputs.js'
 export type { DispatchInputName, DispatchInputs, ValidatedDispatchInputs } from './inputs.js'

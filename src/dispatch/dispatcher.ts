@@ -14,10 +14,10 @@ import {
   pollingBudgetMs,
   reportReserveMs,
   type JobBounds
-} from './budget.js'
+} from './round-budget.js'
 import { reportDispatchFailure } from './failure.js'
 import { DispatchError, createGitHubDispatcher, type WorkflowDispatcher } from './github.js'
-import { explainDispatchFailure, type DispatchFailure } from './github-errors.js'
+import { explainDispatchFailure, type DispatchFailure } from './github-failures.js'
 import { consoleLog, neutralizedLog, type DispatchLog } from './log.js'
 import type { PolledJob } from './job.js'
 import { acknowledgeJob, describeActionType, pollJobs } from './poll.js'

@@ -4,7 +4,7 @@ import type { Env } from '../common/env.js'
 import { InputChecker } from '../common/input-checker.js'
 import type { Note } from '../common/notes.js'
 import { preview, type LengthRange } from '../common/text.js'
-import { minimumRoundBudgetMs } from './budget.js'
+import { minimumRoundBudgetMs } from './round-budget.js'
 import type { DispatchSettings } from './settings.js'
 import { checkRepository, checkWorkflow } from './target.js'
 

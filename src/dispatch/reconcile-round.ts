@@ -1,7 +1,7 @@
 import type { CodePipelineClient } from '@aws-sdk/client-codepipeline'
 import { createCodePipelineClient } from '../codepipeline/client.js'
 import type { Deadline } from '../common/deadline.js'
-import { CODEPIPELINE_TIMEOUTS } from './budget.js'
+import { CODEPIPELINE_TIMEOUTS } from './round-budget.js'
 import { consoleLog, neutralizedLog, type DispatchLog } from './log.js'
 import { NO_RECONCILE, reconcileRuns, type HandledRuns, type ReconcileResult } from './reconcile.js'
 import type { DispatchSettings } from './settings.js'

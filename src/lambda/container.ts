@@ -13,7 +13,7 @@ import { SecretReader } from './secret.js'
  * share (the secret's cache, the token cache). A bad setting is kept as an
  * error for every invocation to report, without any call.
  */
-export function startContainer(env: Env): Container {
+export function initContainer(env: Env): Container {
   const log = new LambdaLog(env)
   let config
   try {

@@ -7,7 +7,7 @@ import { NO_RECONCILE, HandledRuns, type ReconcileResult } from '../dispatch/rec
 import { reconcileRound } from '../dispatch/reconcile-round.js'
 import { cancelRunsOf } from '../dispatch/stop-runs.js'
 import { createWorkflowRunsClient } from '../dispatch/workflow-runs.js'
-import { invocationDeadline, pollWindowMs, type TimeContext } from './budget.js'
+import { invocationDeadline, pollWindowMs, type TimeContext } from './invocation-budget.js'
 import { withToken, type LambdaConfig } from './config.js'
 import { classifyEvent, type EventPlan } from './event.js'
 import type { GitHubToken, GitHubTokenSource } from './github-token.js'

@@ -1,4 +1,4 @@
-import { backoffCapMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from './github-errors.js'
+import { backoffCapMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from './github-retry.js'
 
 /**
  * The time arithmetic of a round. A round asks PollForJobs for no more jobs
