@@ -1,6 +1,10 @@
 // The Lambda container host (tools/lambda-host/, shared with `npm run bench`)
 // bound to this checkout and the Node the tests run the bundles on.
-import { startContainer as startHost, type ContainerOptions, type LambdaContainer } from '../../tools/lambda-host/host.js'
+import {
+  startContainer as startHost,
+  type ContainerOptions,
+  type LambdaContainer
+} from '../../tools/lambda-host/host.js'
 import { bundleRuntime, repoRoot } from './run-action.js'
 
 export type { Invocation, LambdaContainer } from '../../tools/lambda-host/host.js'

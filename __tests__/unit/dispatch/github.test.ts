@@ -43,7 +43,8 @@ describe('githubRetryDelayMs', () => {
   })
 
   it('never retries other 4xx', () => {
-    for (const status of [400, 401, 403, 404, 422]) expect(githubRetryDelayMs(failure(status), 1, POLICY)).toBeUndefined()
+    for (const status of [400, 401, 403, 404, 422])
+      expect(githubRetryDelayMs(failure(status), 1, POLICY)).toBeUndefined()
   })
 
   it('tells a permission 403 from a rate-limit 403', () => {
