@@ -10,4 +10,6 @@ export type { DispatchDeps, DispatchRound, JobOutcome, JobStatus } from './dispa
 export { validateDispatchInputs, DISPATCH_INPUT_NAMES } from './inputs.js'
 export type { DispatchInputName, DispatchInputs, ValidatedDispatchInputs } from './inputs.js'
 export type { DispatchLog } from './log.js'
+export { describeActionType, NO_TOTALS, roundTotals, StuckJobsError, stuckJobsError } from './round-result.js'
+export type { ReconcileCounts, RoundCounts, RoundTotals } from './round-result.js'
 export type { DispatchSettings } from './settings.js'

@@ -20,7 +20,8 @@ import { DispatchError, createGitHubDispatcher, type WorkflowDispatcher } from '
 import { explainDispatchFailure, type DispatchFailure } from './github-failures.js'
 import { consoleLog, neutralizedLog, type DispatchLog } from './log.js'
 import type { PolledJob } from './job.js'
-import { acknowledgeJob, describeActionType, pollJobs } from './poll.js'
+import { acknowledgeJob, pollJobs } from './poll.js'
+import { describeActionType, type RoundCounts } from './round-result.js'
 import type { DispatchSettings } from './settings.js'
 import { resolveTarget, workflowInputs, type DispatchTarget } from './target.js'
 
@@ -60,14 +61,7 @@ export interface JobOutcome {
   readonly needsAttention: boolean
 }
 
-export interface DispatchRound {
-  /** Jobs CodePipeline handed out: dispatched + skipped + failed. */
-  readonly seen: number
-  readonly dispatched: number
-  readonly skipped: number
-  readonly failed: number
-  /** GitHub rate limits waited out by the round's dispatches. */
-  readonly rateLimitWaits: number
+export interface DispatchRound extends RoundCounts {
   readonly jobs: readonly JobOutcome[]
 }
 

@@ -6,6 +6,7 @@ import { runStep, warnOnFailure } from '../common/run.js'
 import type { DispatchRound } from './dispatcher.js'
 import { DISPATCH_INPUT_NAMES, validateDispatchInputs } from './inputs.js'
 import type { ReconcileResult } from './reconcile.js'
+import { stuckJobsError } from './round-result.js'
 import type { DispatchSettings } from './settings.js'
 import { setDispatchOutputs, writeDispatchSummary } from './summary.js'
 
@@ -34,13 +35,8 @@ export async function run(): Promise<void> {
     for (const problem of reconciled.problems) core.warning(`Reconciling workflow runs: ${problem}`)
     await publish(round, reconciled, settings)
 
-    const stuck = round.jobs.filter(j => j.needsAttention)
-    if (stuck.length > 0) {
-      throw new Error(
-        `${stuck.length} job(s) were neither started nor reported and will wait in the pipeline until they time out: ` +
-          stuck.map(j => j.jobId).join(', ')
-      )
-    }
+    const stuck = stuckJobsError(round.jobs)
+    if (stuck) throw stuck
   })
 }
 

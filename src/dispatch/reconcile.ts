@@ -9,6 +9,7 @@ import { CODEPIPELINE_CALL_BOUND_MS } from './round-budget.js'
 import type { DispatchLog } from './log.js'
 import { parseRunTitle } from './run-title.js'
 import type { WorkflowRun, WorkflowRunsClient } from './workflow-runs.js'
+import type { ReconcileCounts } from './round-result.js'
 
 /**
  * A run that has just ended may still have its own report in flight (the
@@ -69,12 +70,6 @@ export interface RunOutcome {
   readonly conclusion?: string
   readonly verdict: RunVerdict
   readonly message: string
-}
-
-export interface ReconcileCounts {
-  readonly reconciled: number
-  readonly alreadyReported: number
-  readonly cancelled: number
 }
 
 export interface ReconcileResult extends ReconcileCounts {

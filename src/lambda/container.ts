@@ -1,4 +1,5 @@
 import type { Env } from '../common/env.js'
+import { describeActionType } from '../dispatch/api.js'
 import { errorMessage } from '../common/errors.js'
 import { AppTokens } from './app-token.js'
 import { loadLambdaConfig, SECRET_ID_VARIABLE } from './config.js'
@@ -30,7 +31,7 @@ export function initContainer(env: Env): Container {
     new AppTokens({ apiUrl: config.settings.github.apiUrl, onToken: onSecret })
   )
   log.info(
-    `Ready: ${config.settings.actionType.category}/Custom/${config.settings.actionType.provider}/${config.settings.actionType.version}` +
+    `Ready: ${describeActionType(config.settings.actionType)}` +
       ` in ${config.settings.connection.region}, GitHub credentials from ${SECRET_ID_VARIABLE} ${JSON.stringify(config.secretId)}.`
   )
   return { config, log, tokens, metrics: new BridgeMetrics(actionTypeDimension(config.settings.actionType)) }

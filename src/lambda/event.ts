@@ -1,5 +1,6 @@
 import { isRecord } from '../common/guards.js'
 import { preview } from '../common/text.js'
+import { describeActionType } from '../dispatch/api.js'
 import type { SettingsWithoutToken } from './config.js'
 
 export const CODEPIPELINE_SOURCE = 'aws.codepipeline'
@@ -79,7 +80,7 @@ export function classifyEvent(event: unknown, actionType: SettingsWithoutToken['
   if (Object.entries(wanted).some(([key, value]) => got[key as keyof typeof got] !== value)) {
     return {
       kind: 'ignore',
-      reason: `action type ${[got.category, got.owner, got.provider, got.version].map(describe).join('/')} is not ${wanted.category}/Custom/${wanted.provider}/${wanted.version}`
+      reason: `action type ${[got.category, got.owner, got.provider, got.version].map(describe).join('/')} is not ${describeActionType(actionType)}`
     }
   }
   const state = text(detail.state)

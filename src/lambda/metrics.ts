@@ -1,7 +1,6 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics'
 import type { ActionType } from '../dispatch/settings.js'
-import type { DispatchRound } from '../dispatch/api.js'
-import type { ReconcileCounts } from '../dispatch/reconcile.js'
+import type { DispatchRound, ReconcileCounts } from '../dispatch/api.js'
 import { SERVICE_NAME } from './log.js'
 import type { DispatchStats } from './refreshing-dispatcher.js'
 
