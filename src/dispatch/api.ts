@@ -9,7 +9,7 @@ export { CODEPIPELINE_TIMEOUTS, jobBoundMs, minimumRoundBudgetMs } from './round
 export type { DispatchDeps, DispatchRound, JobOutcome, JobStatus } from './dispatcher.js'
 export { validateDispatchInputs, DISPATCH_INPUT_NAMES } from './inputs.js'
 export type { DispatchInputName, DispatchInputs, ValidatedDispatchInputs } from './inputs.js'
-export type { DispatchLog } from './log.js'
+export type { Log, MaskingLog } from '../common/log.js'
 export { describeActionType, NO_TOTALS, roundTotals, StuckJobsError, stuckJobsError } from './round-result.js'
 export type { ReconcileCounts, RoundCounts, RoundTotals } from './round-result.js'
 export type { DispatchSettings } from './settings.js'

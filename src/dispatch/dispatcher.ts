@@ -18,7 +18,8 @@ import {
 import { reportDispatchFailure } from './failure.js'
 import { DispatchError, createGitHubDispatcher, type WorkflowDispatcher } from './github.js'
 import { explainDispatchFailure, type DispatchFailure } from './github-failures.js'
-import { consoleLog, neutralizedLog, type DispatchLog } from './log.js'
+import { consoleLog, neutralizedLog } from './log.js'
+import type { Log } from '../common/log.js'
 import type { PolledJob } from './job.js'
 import { acknowledgeJob, pollJobs } from './poll.js'
 import { describeActionType, type RoundCounts } from './round-result.js'
@@ -68,7 +69,7 @@ export interface DispatchRound extends RoundCounts {
 export interface DispatchDeps {
   readonly codePipeline: CodePipelineClient
   readonly github: WorkflowDispatcher
-  readonly log: DispatchLog
+  readonly log: Log
   /**
    * The round's time budget; by default `settings.roundBudgetMs` from now. The
    * round polls for no more jobs than the budget covers (jobsCovered), so it

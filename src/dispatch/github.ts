@@ -13,7 +13,8 @@ import {
   type HttpFailure,
   type RetryPolicy
 } from './github-retry.js'
-import { consoleLog, type DispatchLog } from './log.js'
+import { consoleLog } from './log.js'
+import type { Log } from '../common/log.js'
 import { lookForRun, titleWarning } from './run-check.js'
 import { titleNamesJob } from './run-title.js'
 import type { GitHubSettings } from './settings.js'
@@ -71,7 +72,7 @@ export class DispatchError extends Error {
 export interface GitHubDispatcherOptions {
   readonly policy?: RetryPolicy
   readonly sleep?: (ms: number) => Promise<void>
-  readonly log?: DispatchLog
+  readonly log?: Log
   /** The workflow-runs client for one dispatch, bounded by its deadline; by default Octokit's. */
   readonly runs?: (deadline: Deadline) => WorkflowRunsClient
 }

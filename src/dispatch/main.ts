@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { Deadline } from '../common/deadline.js'
 import { readInputs } from '../common/inputs.js'
 import { emitNotes } from '../common/notes.js'
+import { runnerLog } from '../common/runner-log.js'
 import { runStep, warnOnFailure } from '../common/run.js'
 import type { DispatchRound } from './dispatcher.js'
 import { DISPATCH_INPUT_NAMES, validateDispatchInputs } from './inputs.js'
@@ -16,14 +17,14 @@ export async function run(): Promise<void> {
   const started = performance.now()
   await runStep(async () => {
     const raw = readInputs(DISPATCH_INPUT_NAMES)
-    if (raw['github-token']) core.setSecret(raw['github-token'])
+    if (raw['github-token']) runnerLog.mask(raw['github-token'])
     const { settings, notes } = validateDispatchInputs(raw)
-    emitNotes(notes, core)
+    emitNotes(notes, runnerLog)
 
     // The SDK is loaded only once the inputs are known to be good.
     const { dispatchJobs } = await import('./dispatcher.js')
     const deadline = new Deadline(settings.roundBudgetMs - (performance.now() - started))
-    const round = await dispatchJobs(settings, { log: core, deadline })
+    const round = await dispatchJobs(settings, { log: runnerLog, deadline })
     core.info(
       `${round.seen} job(s) seen: ${round.dispatched} dispatched, ${round.skipped} skipped, ${round.failed} failed` +
         (round.rateLimitWaits > 0 ? `; ${round.rateLimitWaits} rate limit(s) waited out.` : '.')
@@ -31,7 +32,7 @@ export async function run(): Promise<void> {
     // Then the runs that can no longer report their jobs: what is left of the budget is enough, and a
     // round that ran out leaves them to the next (the window covers a missed round).
     const { reconcileRound } = await import('./reconcile-round.js')
-    const reconciled = await reconcileRound(settings, { deadline, log: core })
+    const reconciled = await reconcileRound(settings, { deadline, log: runnerLog })
     for (const problem of reconciled.problems) core.warning(`Reconciling workflow runs: ${problem}`)
     await publish(round, reconciled, settings)
 

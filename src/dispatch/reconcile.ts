@@ -6,7 +6,7 @@ import type { Deadline } from '../common/deadline.js'
 import { errorMessage } from '../common/errors.js'
 import { truncateCodePoints } from '../common/text.js'
 import { CODEPIPELINE_CALL_BOUND_MS } from './round-budget.js'
-import type { DispatchLog } from './log.js'
+import type { Log } from '../common/log.js'
 import { parseRunTitle } from './run-title.js'
 import type { WorkflowRun, WorkflowRunsClient } from './workflow-runs.js'
 import type { ReconcileCounts } from './round-result.js'
@@ -111,7 +111,7 @@ export interface ReconcileDeps {
   readonly runs: WorkflowRunsClient
   readonly codePipeline: CodePipelineClient
   readonly region: string
-  readonly log: DispatchLog
+  readonly log: Log
   readonly deadline: Deadline
   /** Kept across sweeps by a warm Lambda container; a fresh one per run of the action. */
   readonly handled?: HandledRuns

@@ -14,7 +14,7 @@ import {
   type HttpFailure,
   type RetryPolicy
 } from '../../../src/dispatch/github-retry.js'
-import type { DispatchLog } from '../../../src/dispatch/log.js'
+import type { Log } from '../../../src/common/log.js'
 import { RUN_NAME_LINE } from '../../../src/dispatch/run-title.js'
 import { startFakeGitHub, type FakeGitHub } from '../../helpers/fake-github.js'
 
@@ -147,7 +147,7 @@ describe('httpFailureOf', () => {
 
 describe('createGitHubDispatcher against the fake GitHub API', () => {
   let github: FakeGitHub
-  const log: DispatchLog = { info: jest.fn(), warning: jest.fn(), debug: jest.fn() }
+  const log: Log = { info: jest.fn(), warning: jest.fn(), debug: jest.fn() }
   const sleeps: number[] = []
   const sleep = async (ms: number): Promise<void> => void sleeps.push(ms)
   const dispatcher = (): ReturnType<typeof createGitHubDispatcher> =>
