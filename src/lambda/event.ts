@@ -1,7 +1,6 @@
 import { isRecord } from '../common/guards.js'
 import { preview } from '../common/text.js'
-import { describeActionType } from '../dispatch/api.js'
-import type { SettingsWithoutToken } from './config.js'
+import { describeActionType, type TokenlessDispatchSettings } from '../dispatch/api.js'
 
 export const CODEPIPELINE_SOURCE = 'aws.codepipeline'
 export const ACTION_EXECUTION_DETAIL_TYPE = 'CodePipeline Action Execution State Change'
@@ -55,7 +54,7 @@ export type EventPlan =
  * number or a string) and because anyone allowed to invoke the function can
  * send it anything.
  */
-export function classifyEvent(event: unknown, actionType: SettingsWithoutToken['actionType']): EventPlan {
+export function classifyEvent(event: unknown, actionType: TokenlessDispatchSettings['actionType']): EventPlan {
   if (!isRecord(event)) return { kind: 'ignore', reason: `the event is not a JSON object (${typeof event})` }
   if (event.sweep === SWEEP_PAYLOAD.sweep) return { kind: 'sweep', origin: 'a sweep request' }
   const source = event.source
