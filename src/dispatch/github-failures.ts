@@ -4,7 +4,7 @@ import { isRateLimited, rateLimitWaitMs, type HttpFailure } from './github-retry
 import type { CredentialSource } from './settings.js'
 import type { DispatchTarget } from './target.js'
 
-export const TOKEN_INPUT: CredentialSource = { kind: 'input' }
+const TOKEN_INPUT: CredentialSource = { kind: 'input' }
 
 /** What to check when GitHub refuses the token (401), refuses the dispatch (403), or the token cannot see a workflow. */
 function credentialAdvice(source: CredentialSource, repository: string) {

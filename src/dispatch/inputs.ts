@@ -29,11 +29,11 @@ const DEFAULT_TIMEOUT_SECONDS = 300
  * cancelled and its job failed: a day at most, since CodePipeline times the
  * job out after 24 hours anyway.
  */
-export const MAX_QUEUE_MINUTES_RANGE: LengthRange = { min: 1, max: 1440 }
+const MAX_QUEUE_MINUTES_RANGE: LengthRange = { min: 1, max: 1440 }
 const DEFAULT_MAX_QUEUE_MINUTES = 15
 
 /** The schedule's period in minutes; GitHub runs schedules at most every 5 minutes, the default. */
-export const SWEEP_MINUTES_RANGE: LengthRange = { min: 1, max: 1440 }
+const SWEEP_MINUTES_RANGE: LengthRange = { min: 1, max: 1440 }
 const DEFAULT_SWEEP_MINUTES = 5
 
 /** Every input of dispatch/action.yml, in the order docs/dispatch.md lists them. */

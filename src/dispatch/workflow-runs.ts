@@ -83,7 +83,7 @@ export class RunsCallError extends Error {
  * Reads are small and idempotent: a few short attempts. GitHub's search caps
  * a filtered list at 1,000 runs, ten pages of 100.
  */
-export const RUNS_RETRY_POLICY: RetryPolicy = {
+const RUNS_RETRY_POLICY: RetryPolicy = {
   attempts: 3,
   baseDelayMs: 1_000,
   maxDelayMs: 10_000,

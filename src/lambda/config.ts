@@ -29,8 +29,6 @@ export const LAMBDA_INPUT_NAMES = [
   'max-queue-minutes'
 ] as const satisfies readonly DispatchInputName[]
 
-export type LambdaInputName = (typeof LAMBDA_INPUT_NAMES)[number]
-
 /**
  * The sweep's EventBridge schedule, as the template sets it: its period
  * stands for the action's `sweep-minutes` (the window of ended runs each sweep
