@@ -7,7 +7,7 @@ import { runStep, warnOnFailure } from '../common/run.js'
 import type { DispatchRound } from './dispatcher.js'
 import { DISPATCH_INPUT_NAMES, validateDispatchInputs } from './inputs.js'
 import type { ReconcileResult } from './reconcile.js'
-import { stuckJobsError } from './round-result.js'
+import { describeActionType, stuckJobsError } from './round-result.js'
 import type { DispatchSettings } from './settings.js'
 import { setDispatchOutputs, writeDispatchSummary } from './summary.js'
 
@@ -24,15 +24,20 @@ export async function run(): Promise<void> {
     // The SDK is loaded only once the inputs are known to be good.
     const { dispatchJobs } = await import('./dispatcher.js')
     const deadline = new Deadline(settings.roundBudgetMs - (performance.now() - started))
-    const round = await dispatchJobs(settings, { log: runnerLog, deadline })
+    // Each job's lines fold into one group in the runner log; the totals and warnings stay outside.
+    const round = await core.group(`Dispatching jobs of ${describeActionType(settings.actionType)}`, () =>
+      dispatchJobs(settings, { log: runnerLog, deadline })
+    )
     core.info(
       `${round.seen} job(s) seen: ${round.dispatched} dispatched, ${round.skipped} skipped, ${round.failed} failed` +
         (round.rateLimitWaits > 0 ? `; ${round.rateLimitWaits} rate limit(s) waited out.` : '.')
     )
     // Then the runs that can no longer report their jobs: what is left of the budget is enough, and a
     // round that ran out leaves them to the next (the window covers a missed round).
-    const { reconcileRound } = await import('./reconcile-round.js')
-    const reconciled = await reconcileRound(settings, { deadline, log: runnerLog })
+    const reconciled = await core.group('Reconciling workflow runs', async () => {
+      const { reconcileRound } = await import('./reconcile-round.js')
+      return reconcileRound(settings, { deadline, log: runnerLog })
+    })
     for (const problem of reconciled.problems) core.warning(`Reconciling workflow runs: ${problem}`)
     await publish(round, reconciled, settings)
 
