@@ -1,6 +1,6 @@
 import type { Agent } from 'node:http'
 import * as core from '@actions/core'
-import { getProxyUrl } from '@actions/http-client/lib/proxy.js'
+import { getProxyUrl } from '@actions/http-client/lib/proxy'
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline'
 import type { Deadline } from '../common/deadline.js'
 import type { Env } from '../common/env.js'
