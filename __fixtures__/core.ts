@@ -15,6 +15,12 @@ export const info = jest.fn<typeof core.info>()
 export const warning = jest.fn<typeof core.warning>()
 export const debug = jest.fn<typeof core.debug>()
 export const error = jest.fn<typeof core.error>()
+/** Runs the group's body, recording its name in `groups` (the log shows the group folded). */
+export const groups: string[] = []
+export const group = jest.fn(async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+  groups.push(name)
+  return fn()
+})
 
 /** The parts of core.summary the action uses, recording what was written. */
 export const summaryWrites: string[] = []
@@ -32,5 +38,6 @@ export const summary = {
 export function resetCore(): void {
   for (const key of Object.keys(inputs)) delete inputs[key]
   summaryWrites.length = 0
+  groups.length = 0
   buffer.length = 0
 }

@@ -2,6 +2,9 @@
 // Builds every entry point with ncc: `node script/package.mjs [outDir]`.
 // The check-dist test builds into a temporary folder and compares it with dist/.
 // Prints one line per bundle (its time and size) on stderr as it goes; --quiet silences them.
+// Every .js file gets a source map beside it, pointing at src/. Node reads the maps only when started with
+// --enable-source-maps (NODE_OPTIONS), so they cost nothing at start-up otherwise: ncc's register script,
+// which would load source-map-support on every start, is left out.
 import { execFile } from 'node:child_process'
 import { availableParallelism } from 'node:os'
 import { performance } from 'node:perf_hooks'
@@ -53,13 +56,26 @@ async function build({ source, out }) {
   const stats = join(mkdtempSync(join(tmpdir(), 'ncc-stats-')), 'stats.json')
   await promisify(execFile)(
     process.execPath,
-    [ncc, 'build', source, '-o', dir, '--minify', '--stats-out', stats, '--quiet'],
+    [
+      ncc,
+      'build',
+      source,
+      '-o',
+      dir,
+      '--minify',
+      '--source-map',
+      '--no-source-map-register',
+      '--stats-out',
+      stats,
+      '--quiet'
+    ],
     {
       cwd: root,
       maxBuffer: 64 * 1024 * 1024
     }
   )
   await minifyChunks(dir)
+  for (const file of readdirSync(dir).filter(f => f.endsWith('.js.map'))) tidySourceMap(join(dir, file), out)
   writeFileSync(join(dir, 'licenses.txt'), licenceText(bundledPackages(JSON.parse(readFileSync(stats, 'utf8')))))
   rmSync(stats)
   const seconds = ((performance.now() - started) / 1000).toFixed(1)
@@ -88,9 +104,31 @@ function kib(bytes) {
 async function minifyChunks(dir) {
   for (const file of readdirSync(dir).filter(f => /^\d+\.index\.js$/.test(f))) {
     const path = join(dir, file)
-    const { code } = await minify(readFileSync(path, 'utf8'), { module: true, compress: true, mangle: true })
+    // The chunk's map from ncc goes in, so the map written out still leads to the sources.
+    const { code, map } = await minify(readFileSync(path, 'utf8'), {
+      module: true,
+      compress: true,
+      mangle: true,
+      sourceMap: { content: readFileSync(`${path}.map`, 'utf8'), url: `${file}.map` }
+    })
     writeFileSync(path, code ?? '')
+    writeFileSync(`${path}.map`, typeof map === 'string' ? map : JSON.stringify(map))
   }
+}
+
+/**
+ * ncc writes each source's path relative to the repository as if the map sat
+ * one folder down (`../src/...`): made relative to the bundle's own folder,
+ * so that a stack from dist/dispatch/ names ../../src/. The sources' text is
+ * left out: a stack needs only file, line and column, and dist/ stays small.
+ */
+function tidySourceMap(path, out) {
+  const map = JSON.parse(readFileSync(path, 'utf8'))
+  const up = '../'.repeat(out === '.' ? 1 : out.split('/').length + 1)
+  map.sources = map.sources.map(source => source.replace(/^(?:webpack:\/\/\/?)?(?:\.\.\/)?/, up))
+  delete map.sourcesContent
+  delete map.sourceRoot
+  writeFileSync(path, JSON.stringify(map))
 }
 
 /**

@@ -5,7 +5,7 @@ import { PollForJobsCommand, type CodePipelineClient, type Job } from '@aws-sdk/
 import { startEmulator, type Emulator, type JobInit } from '../../tools/emulator/index.js'
 import { createCodePipelineClient } from '../../src/codepipeline/client.js'
 import { Deadline } from '../../src/common/deadline.js'
-import { CODEPIPELINE_CALL_BOUND_MS, minimumRoundBudgetMs, pollingBudgetMs } from '../../src/dispatch/budget.js'
+import { CODEPIPELINE_CALL_BOUND_MS, minimumRoundBudgetMs, pollingBudgetMs } from '../../src/dispatch/round-budget.js'
 import {
   DISPATCH_CONCURRENCY,
   dispatchJobs,
@@ -19,7 +19,7 @@ import {
   type WorkflowDispatcher
 } from '../../src/dispatch/github.js'
 import { validateDispatchInputs, type DispatchInputs } from '../../src/dispatch/inputs.js'
-import type { DispatchLog } from '../../src/dispatch/log.js'
+import type { Log } from '../../src/common/log.js'
 import { RUN_NAME_LINE } from '../../src/dispatch/run-title.js'
 import type { DispatchSettings } from '../../src/dispatch/settings.js'
 import type { DispatchTarget } from '../../src/dispatch/target.js'
@@ -78,7 +78,7 @@ function settingsFor(inputs: DispatchInputs = {}): DispatchSettings {
   ).settings
 }
 
-interface Recorded extends DispatchLog {
+interface Recorded extends Log {
   readonly lines: string[]
   readonly warnings: string[]
 }

@@ -11,7 +11,12 @@ import { RUN_NAME_LINE } from '../../src/dispatch/run-title.js'
 import { startEmulator, type Emulator } from '../../tools/emulator/index.js'
 import { startFakeSecretsManager, type FakeSecretsManager } from '../../tools/secrets-manager.js'
 import { startFakeGitHub, type FakeApp, type FakeGitHub } from '../helpers/fake-github.js'
-import { lambdaNodeLabel, startContainer, type Invocation, type LambdaContainer } from '../helpers/lambda-host.js'
+import {
+  lambdaNodeLabel,
+  startCheckoutContainer,
+  type Invocation,
+  type LambdaContainer
+} from '../helpers/lambda-host.js'
 
 const ACTION_TYPE = { category: 'Build', owner: 'Custom', provider: 'GitHubActions', version: '1' }
 const SECRET_ID = 'github-bridge'
@@ -69,7 +74,7 @@ function functionEnv(): Record<string, string> {
 }
 
 async function coldStart(env: Record<string, string> = {}): Promise<LambdaContainer> {
-  const container = await startContainer({
+  const container = await startCheckoutContainer({
     env: { ...functionEnv(), ...env },
     region: emu.region,
     credentials: emu.credentials

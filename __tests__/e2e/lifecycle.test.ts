@@ -12,7 +12,7 @@ import { RUN_NAME_LINE } from '../../src/dispatch/run-title.js'
 import { startEmulator, type Emulator } from '../../tools/emulator/index.js'
 import { startFakeSecretsManager, type FakeSecretsManager } from '../../tools/secrets-manager.js'
 import { startFakeGitHub, type FakeGitHub, type FakeRun } from '../helpers/fake-github.js'
-import { lambdaNodeLabel, startContainer, type LambdaContainer } from '../helpers/lambda-host.js'
+import { lambdaNodeLabel, startCheckoutContainer, type LambdaContainer } from '../helpers/lambda-host.js'
 import { bundleRuntime, describeRun, runAction } from '../helpers/run-action.js'
 
 const ACTION_TYPE = { category: 'Build', owner: 'Custom', provider: 'GitHubActions', version: '1' }
@@ -57,7 +57,7 @@ afterEach(async () => {
 })
 
 async function coldStart(): Promise<LambdaContainer> {
-  const container = await startContainer({
+  const container = await startCheckoutContainer({
     env: {
       CATEGORY: 'Build',
       PROVIDER: 'GitHubActions',

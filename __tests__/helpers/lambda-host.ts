@@ -1,6 +1,10 @@
 // The Lambda container host (tools/lambda-host/, shared with `npm run bench`)
 // bound to this checkout and the Node the tests run the bundles on.
-import { startContainer as startIn, type ContainerOptions, type LambdaContainer } from '../../tools/lambda-host/host.js'
+import {
+  startContainer as startHost,
+  type ContainerOptions,
+  type LambdaContainer
+} from '../../tools/lambda-host/host.js'
 import { bundleRuntime, repoRoot } from './run-action.js'
 
 export type { Invocation, LambdaContainer } from '../../tools/lambda-host/host.js'
@@ -9,6 +13,6 @@ export type { Invocation, LambdaContainer } from '../../tools/lambda-host/host.j
 export const [lambdaNodeLabel, lambdaNode] = bundleRuntime
 
 /** A cold start of this checkout's dist/lambda on the tests' Node. */
-export function startContainer(options: Omit<ContainerOptions, 'root' | 'node'>): Promise<LambdaContainer> {
-  return startIn({ ...options, root: repoRoot, node: lambdaNode })
+export function startCheckoutContainer(options: Omit<ContainerOptions, 'root' | 'node'>): Promise<LambdaContainer> {
+  return startHost({ ...options, root: repoRoot, node: lambdaNode })
 }

@@ -2,7 +2,7 @@
 // are large and must stay in chunks loaded only when needed (the SDK once the
 // inputs are valid, Octokit and undici only for a commit lookup). A static
 // import added in the wrong place would pull them into start-up unnoticed.
-import { readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { isBuiltin } from 'node:module'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -83,5 +83,29 @@ describe('dist/artifacts', () => {
 
   it('the entry bundle stays small', () => {
     expect(artifactsEntry.length).toBeLessThan(150_000)
+  })
+})
+
+describe('source maps', () => {
+  const bundles = ['.', 'dispatch', 'lambda', 'artifacts'].map(out => join(DIST, out))
+
+  it.each(bundles)('every .js file in %s has a map beside it that leads to existing files under src/', dir => {
+    const scripts = readdirSync(dir).filter(f => f.endsWith('.js'))
+    for (const script of scripts) {
+      const text = readFileSync(join(dir, script), 'utf8')
+      // Only the comment: nothing loads the map unless Node runs with --enable-source-maps.
+      expect(text.trimEnd().endsWith(`//# sourceMappingURL=${script}.map`)).toBe(true)
+      expect(text).not.toContain('sourcemap-register')
+      const map = JSON.parse(readFileSync(join(dir, `${script}.map`), 'utf8')) as {
+        sources: string[]
+        sourcesContent?: unknown
+      }
+      expect(map.sourcesContent).toBeUndefined()
+      for (const source of map.sources.filter(s => s.includes('/src/'))) {
+        expect(existsSync(join(dir, source))).toBe(true)
+      }
+    }
+    const entryMap = JSON.parse(readFileSync(join(dir, 'index.js.map'), 'utf8')) as { sources: string[] }
+    expect(entryMap.sources.some(s => /^(\.\.\/)+src\/.+\.ts$/.test(s))).toBe(true)
   })
 })

@@ -4,9 +4,9 @@ import type { Deadline } from '../common/deadline.js'
 // The SDK's standard mode: jittered exponential backoff from these bases, capped at 20 s.
 const BASE_DELAY_MS = 50
 const THROTTLING_BASE_DELAY_MS = 1000
-const MAX_DELAY_MS = 20_000
+const MAX_SDK_BACKOFF_MS = 20_000
 /** A retry is not worth starting with less time than this left after its backoff. */
-export const MIN_ATTEMPT_MS = 1000
+export const MIN_SDK_ATTEMPT_MS = 1000
 
 /**
  * The SDK's standard retries (throttling and transient errors, jittered
@@ -30,8 +30,8 @@ export class BudgetRetryStrategy implements RetryStrategyV2 {
     if (count + 1 >= this.maxAttempts) throw new Error(`No retry left: ${this.maxAttempts} attempt(s) made`)
     if (info.errorType !== 'THROTTLING' && info.errorType !== 'TRANSIENT') throw new Error('Not a retryable error')
     const base = info.errorType === 'THROTTLING' ? THROTTLING_BASE_DELAY_MS : BASE_DELAY_MS
-    const delay = Math.floor(this.random() * Math.min(base * 2 ** count, MAX_DELAY_MS))
-    if (!this.deadline.covers(delay + MIN_ATTEMPT_MS)) throw new Error('No retry left: the time budget is spent')
+    const delay = Math.floor(this.random() * Math.min(base * 2 ** count, MAX_SDK_BACKOFF_MS))
+    if (!this.deadline.covers(delay + MIN_SDK_ATTEMPT_MS)) throw new Error('No retry left: the time budget is spent')
     return retryToken(count + 1, delay)
   }
 

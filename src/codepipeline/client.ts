@@ -11,7 +11,7 @@ import { USER_AGENT } from '../common/version.js'
 /** Per attempt: long enough for a slow answer, short enough that a hung socket is retried. */
 export const REQUEST_TIMEOUT_MS = 60_000
 /** Connecting takes milliseconds when the endpoint is reachable; waiting longer only burns the budget. */
-export const CONNECTION_TIMEOUT_MS = 5_000
+const CONNECTION_TIMEOUT_MS = 5_000
 
 /** Per-attempt timeouts for a caller that needs shorter ones than the defaults above. */
 export interface ClientTimeouts {

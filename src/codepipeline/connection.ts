@@ -23,13 +23,13 @@ export function checkConnection<N extends string>(
 ): ConnectionSettings {
   const { raw } = checker
   const [region, source] = raw['aws-region']
-    ? [raw['aws-region'], '"aws-region"']
+    ? [raw['aws-region'], checker.label('aws-region')]
     : env.AWS_REGION
       ? [env.AWS_REGION, 'AWS_REGION']
       : [env.AWS_DEFAULT_REGION ?? '', 'AWS_DEFAULT_REGION']
   if (region === '') {
     checker.problem(
-      '"aws-region" is not set, nor are AWS_REGION or AWS_DEFAULT_REGION: set the input, or run aws-actions/configure-aws-credentials first'
+      `${checker.label('aws-region')} is not set, nor are AWS_REGION or AWS_DEFAULT_REGION: set the input, or run aws-actions/configure-aws-credentials first`
     )
   } else if (!/^[a-z0-9]+(-[a-z0-9]+)+$/.test(region)) {
     checker.problem(`${source} must be an AWS Region code such as us-east-1; got ${preview(region)}`)

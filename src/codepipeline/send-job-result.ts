@@ -4,7 +4,7 @@ import {
   type CodePipelineClient
 } from '@aws-sdk/client-codepipeline'
 import { AttemptLog } from './attempt-log.js'
-import { MIN_ATTEMPT_MS } from './budget-retry.js'
+import { MIN_SDK_ATTEMPT_MS } from './budget-retry.js'
 import type { Deadline } from '../common/deadline.js'
 import { namedErrorMessage } from '../common/errors.js'
 import type { JobResultRequest } from './job-result.js'
@@ -103,7 +103,7 @@ function explain(
       return `No AWS credentials found (${detail}). Run aws-actions/configure-aws-credentials before this step.`
   }
   // Past CodePipeline's own answers: the budget ran out during an attempt or left no time for another.
-  if (deadline && (errorName(error) === 'AbortError' || !deadline.covers(MIN_ATTEMPT_MS))) {
+  if (deadline && (errorName(error) === 'AbortError' || !deadline.covers(MIN_SDK_ATTEMPT_MS))) {
     const budget = `${request.operation} did not finish within its time budget of ${deadline.budgetMs / 1000} s`
     if (attempts === 0) return `${budget}: ${detail}. No attempt was sent, so nothing is recorded.`
     if (!log.attempts.includes('uncertain'))

@@ -15,6 +15,8 @@ export function namedErrorMessage(error: unknown): string {
  * at once. `lead` says what happened first, when something did.
  */
 export class InputError extends Error {
+  override readonly name = 'InputError'
+
   constructor(
     readonly problems: readonly string[],
     lead = ''

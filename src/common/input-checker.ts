@@ -16,11 +16,14 @@ export class InputChecker<N extends string> {
 
   /**
    * `given` says whether an input was handed over at all (see `inputGiven`);
-   * without it, '' counts as not given.
+   * without it, '' counts as not given. `label` is how problems name an
+   * input: the action's quoted input name by default, an environment
+   * variable in the Lambda function.
    */
   constructor(
     readonly raw: Readonly<Record<N, string>>,
-    private readonly given: (name: N) => boolean = () => false
+    private readonly given: (name: N) => boolean = () => false,
+    readonly label: (name: N) => string = quotedInputName
   ) {}
 
   problem(message: string): void {
@@ -52,7 +55,7 @@ export class InputChecker<N extends string> {
     if (value === '') return undefined
     const length = codePointLength(value)
     if (length > range.max)
-      this.problem(`"${name}" is ${length} characters; CodePipeline allows ${range.min} to ${range.max}`)
+      this.problem(`${this.label(name)} is ${length} characters; CodePipeline allows ${range.min} to ${range.max}`)
     return value
   }
 
@@ -64,7 +67,7 @@ export class InputChecker<N extends string> {
     if (given && cut !== given) {
       this.note(
         'warning',
-        `"${name}" is ${codePointLength(given)} characters; cut to CodePipeline's limit of ${range.max}.`
+        `${this.label(name)} is ${codePointLength(given)} characters; cut to CodePipeline's limit of ${range.max}.`
       )
     }
     return cut
@@ -75,7 +78,9 @@ export class InputChecker<N extends string> {
     if (value === '') return undefined
     const n = Number(value)
     if (!/^\d+$/.test(value) || n < range.min || n > range.max) {
-      this.problem(`"${name}" must be a whole number from ${range.min} to ${range.max}; got ${preview(value)}`)
+      this.problem(
+        `${this.label(name)} must be a whole number from ${range.min} to ${range.max}; got ${preview(value)}`
+      )
       return undefined
     }
     return n
@@ -92,29 +97,34 @@ export class InputChecker<N extends string> {
     if (value === '' && !this.given(name)) return fallback
     if (value.trim() === '') {
       this.problem(
-        `"${name}" is empty; it must be one of ${allowed.join(', ')}${hint} (leave the input out for the default, ${fallback})`
+        `${this.label(name)} is empty; it must be one of ${allowed.join(', ')}${hint} (leave the input out for the default, ${fallback})`
       )
       return undefined
     }
     const match = allowed.find(a => a.toLowerCase() === value.toLowerCase())
     if (match === undefined)
-      this.problem(`"${name}" must be one of ${allowed.join(', ')}${hint}; got ${preview(value)}`)
+      this.problem(`${this.label(name)} must be one of ${allowed.join(', ')}${hint}; got ${preview(value)}`)
     return match
   }
 
   /** A value that must be present. */
   required(name: N, what: string): string | undefined {
     const value = this.raw[name]
-    if (value === '') this.problem(`"${name}" is required: ${what}`)
+    if (value === '') this.problem(`${this.label(name)} is required: ${what}`)
     return value || undefined
   }
 
   httpUrl(name: N): string | undefined {
     const value = this.raw[name] || undefined
     if (value !== undefined && !isHttpUrl(value))
-      this.problem(`"${name}" must be an http:// or https:// URL; got ${preview(value)}`)
+      this.problem(`${this.label(name)} must be an http:// or https:// URL; got ${preview(value)}`)
     return value
   }
+}
+
+/** An action input as problems name it: "max-batch-size". */
+export function quotedInputName(name: string): string {
+  return `"${name}"`
 }
 
 function isHttpUrl(text: string): boolean {

@@ -1,3 +1,4 @@
+import type { Log } from './log.js'
 import { neutralizeCommands } from './log-text.js'
 
 /** Something input checking decided that the log should say, without failing the step. */
@@ -6,10 +7,7 @@ export interface Note {
   readonly message: string
 }
 
-/** Where notes go: @actions/core on a runner, or any logger with the same three levels. */
-export type NoteLog = Readonly<Record<Note['level'], (message: string) => void>>
-
 /** Notes quote inputs and server answers: no line of theirs may become a workflow command. */
-export function emitNotes(notes: readonly Note[], log: NoteLog): void {
+export function emitNotes(notes: readonly Note[], log: Log): void {
   for (const { level, message } of notes) log[level](neutralizeCommands(message))
 }

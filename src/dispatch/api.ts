@@ -5,9 +5,17 @@
  */
 export { dispatchJobs, DISPATCH_CONCURRENCY } from './dispatcher.js'
 export { Deadline } from '../common/deadline.js'
-export { CODEPIPELINE_TIMEOUTS, jobBoundMs, minimumRoundBudgetMs } from './budget.js'
+export { CODEPIPELINE_TIMEOUTS, jobBoundMs, minimumRoundBudgetMs } from './round-budget.js'
 export type { DispatchDeps, DispatchRound, JobOutcome, JobStatus } from './dispatcher.js'
-export { validateDispatchInputs, DISPATCH_INPUT_NAMES } from './inputs.js'
-export type { DispatchInputName, DispatchInputs, ValidatedDispatchInputs } from './inputs.js'
-export type { DispatchLog } from './log.js'
-export type { DispatchSettings } from './settings.js'
+export { validateDispatchInputs, validateTokenlessDispatchInputs, DISPATCH_INPUT_NAMES } from './inputs.js'
+export type {
+  DispatchCheckOptions,
+  DispatchInputName,
+  DispatchInputs,
+  ValidatedDispatchInputs,
+  ValidatedTokenlessInputs
+} from './inputs.js'
+export type { Log, MaskingLog } from '../common/log.js'
+export { describeActionType, NO_TOTALS, roundTotals, StuckJobsError, stuckJobsError } from './round-result.js'
+export type { ReconcileCounts, RoundCounts, RoundTotals } from './round-result.js'
+export type { DispatchSettings, TokenlessDispatchSettings } from './settings.js'

@@ -14,13 +14,15 @@ import {
   pollingBudgetMs,
   reportReserveMs,
   type JobBounds
-} from './budget.js'
+} from './round-budget.js'
 import { reportDispatchFailure } from './failure.js'
 import { DispatchError, createGitHubDispatcher, type WorkflowDispatcher } from './github.js'
-import { explainDispatchFailure, type DispatchFailure } from './github-errors.js'
-import { consoleLog, neutralizedLog, type DispatchLog } from './log.js'
+import { explainDispatchFailure, type DispatchFailure } from './github-failures.js'
+import { consoleLog, neutralizedLog } from './log.js'
+import type { Log } from '../common/log.js'
 import type { PolledJob } from './job.js'
-import { acknowledgeJob, describeActionType, pollJobs } from './poll.js'
+import { acknowledgeJob, pollJobs } from './poll.js'
+import { describeActionType, type RoundCounts } from './round-result.js'
 import type { DispatchSettings } from './settings.js'
 import { resolveTarget, workflowInputs, type DispatchTarget } from './target.js'
 
@@ -60,21 +62,14 @@ export interface JobOutcome {
   readonly needsAttention: boolean
 }
 
-export interface DispatchRound {
-  /** Jobs CodePipeline handed out: dispatched + skipped + failed. */
-  readonly seen: number
-  readonly dispatched: number
-  readonly skipped: number
-  readonly failed: number
-  /** GitHub rate limits waited out by the round's dispatches. */
-  readonly rateLimitWaits: number
+export interface DispatchRound extends RoundCounts {
   readonly jobs: readonly JobOutcome[]
 }
 
 export interface DispatchDeps {
   readonly codePipeline: CodePipelineClient
   readonly github: WorkflowDispatcher
-  readonly log: DispatchLog
+  readonly log: Log
   /**
    * The round's time budget; by default `settings.roundBudgetMs` from now. The
    * round polls for no more jobs than the budget covers (jobsCovered), so it

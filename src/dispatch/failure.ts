@@ -3,7 +3,7 @@ import { LENGTHS } from '../codepipeline/constraints.js'
 import { failureRequest } from '../codepipeline/job-result.js'
 import { sendJobResult } from '../codepipeline/send-job-result.js'
 import { truncateCodePoints } from '../common/text.js'
-import type { DispatchFailure } from './github-errors.js'
+import type { DispatchFailure } from './github-failures.js'
 import type { CallOptions } from './poll.js'
 
 /**

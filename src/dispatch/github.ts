@@ -3,17 +3,18 @@ import { Deadline } from '../common/deadline.js'
 import { errorMessage } from '../common/errors.js'
 import { isRecord } from '../common/guards.js'
 import { quoteForLog } from '../common/log-text.js'
-import { dispatchBoundMs } from './budget.js'
+import { dispatchBoundMs } from './round-budget.js'
 import {
   DEFAULT_RETRY_POLICY,
   httpFailureOf,
   isRateLimited,
   rateLimitWaitMs,
-  retryDelayMs,
+  githubRetryDelayMs,
   type HttpFailure,
   type RetryPolicy
-} from './github-errors.js'
-import { consoleLog, type DispatchLog } from './log.js'
+} from './github-retry.js'
+import { consoleLog } from './log.js'
+import type { Log } from '../common/log.js'
 import { lookForRun, titleWarning } from './run-check.js'
 import { titleNamesJob } from './run-title.js'
 import type { GitHubSettings } from './settings.js'
@@ -71,13 +72,13 @@ export class DispatchError extends Error {
 export interface GitHubDispatcherOptions {
   readonly policy?: RetryPolicy
   readonly sleep?: (ms: number) => Promise<void>
-  readonly log?: DispatchLog
+  readonly log?: Log
   /** The workflow-runs client for one dispatch, bounded by its deadline; by default Octokit's. */
   readonly runs?: (deadline: Deadline) => WorkflowRunsClient
 }
 
 /** A retry is worth starting only with at least this long (or the whole request timeout, if shorter) left for its attempt. */
-const MIN_ATTEMPT_MS = 1_000
+const MIN_DISPATCH_ATTEMPT_MS = 1_000
 
 /** Rate limits one dispatch waits out at most, however much time it has: GitHub asks to give up after a few. */
 const MAX_RATE_LIMIT_WAITS = 4
@@ -87,7 +88,7 @@ const MAX_RATE_LIMIT_WAITS = 4
  * and waits out rate limits. One dispatch ends by its deadline: each attempt
  * is cut at the policy's request timeout (or at the deadline), and a wait is
  * taken only when an attempt still fits after it. A rate limit is waited out
- * as GitHub documents (github-errors.ts) whenever the deadline covers the
+ * as GitHub documents (github-retry.ts) whenever the deadline covers the
  * wait, and ends the dispatch otherwise. Every dispatch of one dispatcher
  * shares what it learnt of a rate limit: while one is in force none of them
  * sends, since GitHub warns that requests sent while limited may get an
@@ -112,7 +113,7 @@ export function createGitHubDispatcher(
   return {
     async dispatch(target, inputs, dispatchOptions = {}) {
       const bound = dispatchOptions.deadline ?? new Deadline(dispatchBoundMs(policy))
-      const minAttemptMs = Math.min(MIN_ATTEMPT_MS, policy.requestTimeoutMs)
+      const minAttemptMs = Math.min(MIN_DISPATCH_ATTEMPT_MS, policy.requestTimeoutMs)
       // Loaded on first use: it is the heaviest module, and a round without jobs never needs it.
       octokit ??= import('@actions/github').then(m => m.getOctokit(github.token, { baseUrl: github.apiUrl }))
       const client = await octokit
@@ -205,7 +206,7 @@ export function createGitHubDispatcher(
             }
           }
           failures++
-          const delay = retryDelayMs(failure, failures, policy)
+          const delay = githubRetryDelayMs(failure, failures, policy)
           if (delay === undefined || !bound.covers(delay + minAttemptMs))
             throw new DispatchError(failure, attempt, waits)
           // GitHub's message is foreign text: quoted, it stays on this line.
@@ -222,7 +223,7 @@ export function createGitHubDispatcher(
        * the run is started either way.
        */
       async function checkTitle(runId: number | undefined): Promise<string | undefined> {
-        if (runId === undefined || !jobId || !bound.covers(MIN_ATTEMPT_MS)) return undefined
+        if (runId === undefined || !jobId || !bound.covers(MIN_DISPATCH_ATTEMPT_MS)) return undefined
         try {
           const run = await runsFor(bound).get(target.repository, runId)
           if (titleNamesJob(run.displayTitle, jobId)) {

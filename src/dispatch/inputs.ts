@@ -4,8 +4,8 @@ import type { Env } from '../common/env.js'
 import { InputChecker } from '../common/input-checker.js'
 import type { Note } from '../common/notes.js'
 import { preview, type LengthRange } from '../common/text.js'
-import { minimumRoundBudgetMs } from './budget.js'
-import type { DispatchSettings } from './settings.js'
+import { minimumRoundBudgetMs } from './round-budget.js'
+import type { DispatchSettings, TokenlessDispatchSettings } from './settings.js'
 import { checkRepository, checkWorkflow } from './target.js'
 
 /**
@@ -29,11 +29,11 @@ const DEFAULT_TIMEOUT_SECONDS = 300
  * cancelled and its job failed: a day at most, since CodePipeline times the
  * job out after 24 hours anyway.
  */
-export const MAX_QUEUE_MINUTES_RANGE: LengthRange = { min: 1, max: 1440 }
+const MAX_QUEUE_MINUTES_RANGE: LengthRange = { min: 1, max: 1440 }
 const DEFAULT_MAX_QUEUE_MINUTES = 15
 
 /** The schedule's period in minutes; GitHub runs schedules at most every 5 minutes, the default. */
-export const SWEEP_MINUTES_RANGE: LengthRange = { min: 1, max: 1440 }
+const SWEEP_MINUTES_RANGE: LengthRange = { min: 1, max: 1440 }
 const DEFAULT_SWEEP_MINUTES = 5
 
 /** Every input of dispatch/action.yml, in the order docs/dispatch.md lists them. */
@@ -65,15 +65,55 @@ export interface ValidatedDispatchInputs {
   readonly notes: readonly Note[]
 }
 
+/** The settings of a dispatcher whose token comes from elsewhere (the Lambda function's secret), checked. */
+export interface ValidatedTokenlessInputs {
+  readonly settings: TokenlessDispatchSettings
+  readonly notes: readonly Note[]
+}
+
+export interface DispatchCheckOptions {
+  /** How problems name an input; by default the action's quoted input name. */
+  readonly label?: (name: DispatchInputName) => string
+}
+
 /**
  * Checks the dispatcher's inputs against the API's constraints and turns them
  * into settings; every problem is thrown together as one InputError before
  * anything touches the network.
  */
-export function validateDispatchInputs(inputs: DispatchInputs, env: Env = process.env): ValidatedDispatchInputs {
+export function validateDispatchInputs(
+  inputs: DispatchInputs,
+  env: Env = process.env,
+  options: DispatchCheckOptions = {}
+): ValidatedDispatchInputs {
+  const { check, settings, proven } = checkInputs(inputs, env, options, check =>
+    check.required('github-token', 'a token allowed to dispatch workflows (actions: write)')
+  )
+  return { settings: { ...settings, github: { ...settings.github, token: proven.token } }, notes: check.notes }
+}
+
+/** The same checks without "github-token", for a dispatcher that reads its token from elsewhere at run time. */
+export function validateTokenlessDispatchInputs(
+  inputs: DispatchInputs,
+  env: Env = process.env,
+  options: DispatchCheckOptions = {}
+): ValidatedTokenlessInputs {
+  const { check, settings } = checkInputs(inputs, env, options, () => NO_TOKEN_INPUT)
+  return { settings, notes: check.notes }
+}
+
+// What checkToken returns when the token is not an input: nothing to prove, nothing kept.
+const NO_TOKEN_INPUT = null
+
+function checkInputs<T extends string | null>(
+  inputs: DispatchInputs,
+  env: Env,
+  options: DispatchCheckOptions,
+  checkToken: (check: InputChecker<DispatchInputName>) => T | undefined
+) {
   const raw = {} as Record<DispatchInputName, string>
   for (const name of DISPATCH_INPUT_NAMES) raw[name] = inputs[name]?.trim() ?? ''
-  const check = new InputChecker(raw)
+  const check = new InputChecker(raw, undefined, options.label)
 
   const category = check.required(
     'category',
@@ -90,27 +130,25 @@ export function validateDispatchInputs(inputs: DispatchInputs, env: Env = proces
 
   const repository = raw.repository || undefined
   const repositoryProblem = repository === undefined ? undefined : checkRepository(repository)
-  if (repositoryProblem) check.problem(`"repository" ${repositoryProblem}`)
+  if (repositoryProblem) check.problem(`${check.label('repository')} ${repositoryProblem}`)
   const workflow = raw.workflow ? checkWorkflow(raw.workflow) : undefined
-  if (workflow && !workflow.ok) check.problem(`"workflow" ${workflow.problem}`)
+  if (workflow && !workflow.ok) check.problem(`${check.label('workflow')} ${workflow.problem}`)
 
-  const token = check.required('github-token', 'a token allowed to dispatch workflows (actions: write)')
+  const token = checkToken(check)
   const apiUrl = check.httpUrl('github-api-url') ?? env.GITHUB_API_URL ?? 'https://api.github.com'
   const connection = checkConnection(check, env)
   const proven = check.finish({ category, provider, version, token })
 
-  return {
-    settings: {
-      actionType: { category: proven.category, provider: proven.provider, version: proven.version },
-      maxBatchSize,
-      roundBudgetMs: timeoutSeconds * 1000,
-      defaults: { repository, workflow: workflow?.ok ? workflow.value : undefined, ref: raw.ref || undefined },
-      github: { token: proven.token, apiUrl: apiUrl.replace(/\/+$/, ''), serverUrl: serverUrlFor(apiUrl, env) },
-      connection,
-      reconcile: { maxQueueMs: maxQueueMinutes * 60_000, sweepPeriodMs: sweepMinutes * 60_000 }
-    },
-    notes: check.notes
+  const settings: TokenlessDispatchSettings = {
+    actionType: { category: proven.category, provider: proven.provider, version: proven.version },
+    maxBatchSize,
+    roundBudgetMs: timeoutSeconds * 1000,
+    defaults: { repository, workflow: workflow?.ok ? workflow.value : undefined, ref: raw.ref || undefined },
+    github: { apiUrl: apiUrl.replace(/\/+$/, ''), serverUrl: serverUrlFor(apiUrl, env) },
+    connection,
+    reconcile: { maxQueueMs: maxQueueMinutes * 60_000, sweepPeriodMs: sweepMinutes * 60_000 }
   }
+  return { check, settings, proven }
 }
 
 function actionTypeName(
@@ -122,7 +160,9 @@ function actionTypeName(
   if (value === undefined) return undefined
   const length = [...value].length
   if (length > range.max || !ACTION_TYPE_NAME_PATTERN.test(value)) {
-    check.problem(`"${name}" must be ${range.min} to ${range.max} letters, digits, "-" or "_"; got ${preview(value)}`)
+    check.problem(
+      `${check.label(name)} must be ${range.min} to ${range.max} letters, digits, "-" or "_"; got ${preview(value)}`
+    )
   }
   return value
 }

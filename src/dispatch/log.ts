@@ -1,16 +1,9 @@
 import { neutralizeCommands } from '../common/log-text.js'
 
-/**
- * Where the dispatcher writes what it does. The action passes @actions/core;
- * a Lambda function can keep the console default.
- */
-export interface DispatchLog {
-  info(message: string): void
-  warning(message: string): void
-  debug(message: string): void
-}
+import type { Log } from '../common/log.js'
 
-export const consoleLog: DispatchLog = {
+/** The dispatcher's default log for a library user: the action passes runnerLog, the Lambda its LambdaLog. */
+export const consoleLog: Log = {
   info: message => console.log(message),
   warning: message => console.warn(`Warning: ${message}`),
   debug: () => undefined
@@ -21,7 +14,7 @@ export const consoleLog: DispatchLog = {
  * configurations. Every message goes through here on its way to the sink, so
  * none of its lines can start a workflow command, whichever level and sink.
  */
-export function neutralizedLog(log: DispatchLog): DispatchLog {
+export function neutralizedLog(log: Log): Log {
   return {
     info: message => log.info(neutralizeCommands(message)),
     warning: message => log.warning(neutralizeCommands(message)),

@@ -2,10 +2,12 @@ import * as core from '@actions/core'
 import { Deadline } from '../common/deadline.js'
 import { readInputs } from '../common/inputs.js'
 import { emitNotes } from '../common/notes.js'
+import { runnerLog } from '../common/runner-log.js'
 import { runStep, warnOnFailure } from '../common/run.js'
 import type { DispatchRound } from './dispatcher.js'
 import { DISPATCH_INPUT_NAMES, validateDispatchInputs } from './inputs.js'
 import type { ReconcileResult } from './reconcile.js'
+import { describeActionType, stuckJobsError } from './round-result.js'
 import type { DispatchSettings } from './settings.js'
 import { setDispatchOutputs, writeDispatchSummary } from './summary.js'
 
@@ -15,32 +17,32 @@ export async function run(): Promise<void> {
   const started = performance.now()
   await runStep(async () => {
     const raw = readInputs(DISPATCH_INPUT_NAMES)
-    if (raw['github-token']) core.setSecret(raw['github-token'])
+    if (raw['github-token']) runnerLog.mask(raw['github-token'])
     const { settings, notes } = validateDispatchInputs(raw)
-    emitNotes(notes, core)
+    emitNotes(notes, runnerLog)
 
     // The SDK is loaded only once the inputs are known to be good.
     const { dispatchJobs } = await import('./dispatcher.js')
     const deadline = new Deadline(settings.roundBudgetMs - (performance.now() - started))
-    const round = await dispatchJobs(settings, { log: core, deadline })
+    // Each job's lines fold into one group in the runner log; the totals and warnings stay outside.
+    const round = await core.group(`Dispatching jobs of ${describeActionType(settings.actionType)}`, () =>
+      dispatchJobs(settings, { log: runnerLog, deadline })
+    )
     core.info(
       `${round.seen} job(s) seen: ${round.dispatched} dispatched, ${round.skipped} skipped, ${round.failed} failed` +
         (round.rateLimitWaits > 0 ? `; ${round.rateLimitWaits} rate limit(s) waited out.` : '.')
     )
     // Then the runs that can no longer report their jobs: what is left of the budget is enough, and a
     // round that ran out leaves them to the next (the window covers a missed round).
-    const { reconcileRound } = await import('./reconcile-round.js')
-    const reconciled = await reconcileRound(settings, { deadline, log: core })
+    const reconciled = await core.group('Reconciling workflow runs', async () => {
+      const { reconcileRound } = await import('./reconcile-round.js')
+      return reconcileRound(settings, { deadline, log: runnerLog })
+    })
     for (const problem of reconciled.problems) core.warning(`Reconciling workflow runs: ${problem}`)
     await publish(round, reconciled, settings)
 
-    const stuck = round.jobs.filter(j => j.needsAttention)
-    if (stuck.length > 0) {
-      throw new Error(
-        `${stuck.length} job(s) were neither started nor reported and will wait in the pipeline until they time out: ` +
-          stuck.map(j => j.jobId).join(', ')
-      )
-    }
+    const stuck = stuckJobsError(round.jobs)
+    if (stuck) throw stuck
   })
 }
 

@@ -3,6 +3,7 @@ import { AttemptLog } from '../codepipeline/attempt-log.js'
 import { namedErrorMessage } from '../common/errors.js'
 import { pickJob, type PolledJob } from './job.js'
 import type { ActionType } from './settings.js'
+import { describeActionType } from './round-result.js'
 
 export interface PollResult {
   readonly jobs: readonly PolledJob[]
@@ -31,10 +32,6 @@ export async function pollJobs(
   } catch (error) {
     throw new Error(explainPollError(error, actionType, region), { cause: error })
   }
-}
-
-export function describeActionType(actionType: ActionType): string {
-  return `${actionType.category}/Custom/${actionType.provider}/${actionType.version}`
 }
 
 function explainPollError(error: unknown, actionType: ActionType, region: string): string {

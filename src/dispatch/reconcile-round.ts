@@ -1,8 +1,9 @@
 import type { CodePipelineClient } from '@aws-sdk/client-codepipeline'
 import { createCodePipelineClient } from '../codepipeline/client.js'
 import type { Deadline } from '../common/deadline.js'
-import { CODEPIPELINE_TIMEOUTS } from './budget.js'
-import { consoleLog, neutralizedLog, type DispatchLog } from './log.js'
+import { CODEPIPELINE_TIMEOUTS } from './round-budget.js'
+import { consoleLog, neutralizedLog } from './log.js'
+import type { Log } from '../common/log.js'
 import { NO_RECONCILE, reconcileRuns, type HandledRuns, type ReconcileResult } from './reconcile.js'
 import type { DispatchSettings } from './settings.js'
 import { createWorkflowRunsClient, type WorkflowRunsClient } from './workflow-runs.js'
@@ -11,7 +12,7 @@ export interface ReconcileRoundDeps {
   readonly deadline: Deadline
   readonly codePipeline?: CodePipelineClient
   readonly runs?: WorkflowRunsClient
-  readonly log?: DispatchLog
+  readonly log?: Log
   readonly handled?: HandledRuns
 }
 

@@ -5,10 +5,11 @@ import { sendJobResult } from '../codepipeline/send-job-result.js'
 import type { Deadline } from '../common/deadline.js'
 import { errorMessage } from '../common/errors.js'
 import { truncateCodePoints } from '../common/text.js'
-import { CODEPIPELINE_CALL_BOUND_MS } from './budget.js'
-import type { DispatchLog } from './log.js'
+import { CODEPIPELINE_CALL_BOUND_MS } from './round-budget.js'
+import type { Log } from '../common/log.js'
 import { parseRunTitle } from './run-title.js'
 import type { WorkflowRun, WorkflowRunsClient } from './workflow-runs.js'
+import type { ReconcileCounts } from './round-result.js'
 
 /**
  * A run that has just ended may still have its own report in flight (the
@@ -71,12 +72,6 @@ export interface RunOutcome {
   readonly message: string
 }
 
-export interface ReconcileCounts {
-  readonly reconciled: number
-  readonly alreadyReported: number
-  readonly cancelled: number
-}
-
 export interface ReconcileResult extends ReconcileCounts {
   /** Runs whose job was looked at (ended in the window, or queued too long). */
   readonly runs: readonly RunOutcome[]
@@ -116,7 +111,7 @@ export interface ReconcileDeps {
   readonly runs: WorkflowRunsClient
   readonly codePipeline: CodePipelineClient
   readonly region: string
-  readonly log: DispatchLog
+  readonly log: Log
   readonly deadline: Deadline
   /** Kept across sweeps by a warm Lambda container; a fresh one per run of the action. */
   readonly handled?: HandledRuns

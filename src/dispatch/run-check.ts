@@ -11,7 +11,7 @@ import type { WorkflowRun, WorkflowRunsClient } from './workflow-runs.js'
 export const CLOCK_SKEW_MS = 120_000
 
 /** Looks for the run of a dispatch whose answer was lost; GitHub may list a new run a moment late. */
-export const LOOK_DELAYS_MS = [0, 2_000, 4_000] as const
+const LOOK_DELAYS_MS = [0, 2_000, 4_000] as const
 
 /** What a look for the run of a dispatch whose answer was lost found. */
 export type LostAnswerLook =

@@ -53,3 +53,8 @@ export interface ReconcileTiming {
   /** How often rounds come: sets the window of ended runs each round examines. */
   readonly sweepPeriodMs: number
 }
+
+/** Dispatch settings without the GitHub token, which a Lambda invocation fills in from its secret. */
+export type TokenlessDispatchSettings = Omit<DispatchSettings, 'github'> & {
+  readonly github: Omit<GitHubSettings, 'token'>
+}

@@ -1,5 +1,5 @@
 import { errorMessage } from '../common/errors.js'
-import type { DispatchLog } from './log.js'
+import type { Log } from '../common/log.js'
 import { JOB_LIFETIME_MS } from './reconcile.js'
 import { parseRunTitle } from './run-title.js'
 import type { WorkflowRun, WorkflowRunsClient } from './workflow-runs.js'
@@ -41,7 +41,7 @@ export async function cancelRunsOf(
   stopped: StoppedAction,
   repository: string,
   runs: WorkflowRunsClient,
-  log: DispatchLog,
+  log: Log,
   now: number = Date.now()
 ): Promise<StopResult> {
   const problems: string[] = []

@@ -1,8 +1,8 @@
 import * as core from '@actions/core'
 import { escapeHtml, htmlTable } from '../common/html.js'
 import type { DispatchRound, JobOutcome, JobStatus } from './dispatcher.js'
-import { describeActionType } from './poll.js'
 import { NO_RECONCILE, type ReconcileResult, type RunOutcome } from './reconcile.js'
+import { describeActionType, roundTotals, type RoundTotals } from './round-result.js'
 import type { ActionType } from './settings.js'
 
 const STATUS_TEXT: Record<JobStatus, string> = {
@@ -12,7 +12,7 @@ const STATUS_TEXT: Record<JobStatus, string> = {
 }
 
 /** The `jobs` output: one entry per job, links included, no credentials or configuration values. */
-export function jobsJson(round: DispatchRound): string {
+function jobsJson(round: DispatchRound): string {
   return JSON.stringify(
     round.jobs.map(j => ({
       jobId: j.jobId,
@@ -33,16 +33,24 @@ export function jobsJson(round: DispatchRound): string {
 }
 
 export function setDispatchOutputs(round: DispatchRound, reconciled: ReconcileResult = NO_RECONCILE): void {
-  core.setOutput('seen', round.seen)
-  core.setOutput('dispatched', round.dispatched)
-  core.setOutput('skipped', round.skipped)
-  core.setOutput('failed', round.failed)
-  core.setOutput('rate-limit-waits', round.rateLimitWaits)
+  const totals = roundTotals(round, reconciled)
+  for (const [name, count] of Object.entries(TOTAL_OUTPUTS) as [keyof RoundTotals, string][]) {
+    core.setOutput(count, totals[name])
+  }
   core.setOutput('jobs', jobsJson(round))
-  core.setOutput('reconciled', reconciled.reconciled)
-  core.setOutput('already-reported', reconciled.alreadyReported)
-  core.setOutput('cancelled', reconciled.cancelled)
 }
+
+/** The step output that carries each count (action.yml declares them). */
+const TOTAL_OUTPUTS = {
+  seen: 'seen',
+  dispatched: 'dispatched',
+  skipped: 'skipped',
+  failed: 'failed',
+  rateLimitWaits: 'rate-limit-waits',
+  reconciled: 'reconciled',
+  alreadyReported: 'already-reported',
+  cancelled: 'cancelled'
+} as const satisfies Record<keyof RoundTotals, string>
 
 export async function writeDispatchSummary(
   round: DispatchRound,

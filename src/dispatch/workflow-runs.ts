@@ -1,7 +1,8 @@
 import { Deadline } from '../common/deadline.js'
 import { isRecord } from '../common/guards.js'
-import { dispatchBoundMs } from './budget.js'
-import { explainRunsFailure, httpFailureOf, retryDelayMs, type HttpFailure, type RetryPolicy } from './github-errors.js'
+import { dispatchBoundMs } from './round-budget.js'
+import { explainRunsFailure } from './github-failures.js'
+import { githubRetryDelayMs, httpFailureOf, type HttpFailure, type RetryPolicy } from './github-retry.js'
 import { lazyOctokit } from './octokit.js'
 import type { GitHubSettings } from './settings.js'
 
@@ -82,7 +83,7 @@ export class RunsCallError extends Error {
  * Reads are small and idempotent: a few short attempts. GitHub's search caps
  * a filtered list at 1,000 runs, ten pages of 100.
  */
-export const RUNS_RETRY_POLICY: RetryPolicy = {
+const RUNS_RETRY_POLICY: RetryPolicy = {
   attempts: 3,
   baseDelayMs: 1_000,
   maxDelayMs: 10_000,
@@ -130,7 +131,7 @@ export function createWorkflowRunsClient(
           : httpFailureOf(error)
         const accepted = accept?.(failure)
         if (accepted !== undefined) return accepted
-        const delay = retryDelayMs(failure, attempt, policy)
+        const delay = githubRetryDelayMs(failure, attempt, policy)
         if (delay === undefined || !bound.covers(delay + Math.min(1_000, policy.requestTimeoutMs))) {
           throw new RunsCallError(failure, explainRunsFailure(failure, what, repository))
         }

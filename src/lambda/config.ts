@@ -1,7 +1,13 @@
 import { InputError } from '../common/errors.js'
 import type { Env } from '../common/env.js'
+import { quotedInputName } from '../common/input-checker.js'
 import { preview } from '../common/text.js'
-import { validateDispatchInputs, type DispatchInputName, type DispatchSettings } from '../dispatch/api.js'
+import {
+  validateTokenlessDispatchInputs,
+  type DispatchInputName,
+  type DispatchSettings,
+  type TokenlessDispatchSettings
+} from '../dispatch/api.js'
 import type { CredentialSource } from '../dispatch/settings.js'
 
 /**
@@ -22,8 +28,6 @@ export const LAMBDA_INPUT_NAMES = [
   'max-attempts',
   'max-queue-minutes'
 ] as const satisfies readonly DispatchInputName[]
-
-export type LambdaInputName = (typeof LAMBDA_INPUT_NAMES)[number]
 
 /**
  * The sweep's EventBridge schedule, as the template sets it: its period
@@ -46,21 +50,12 @@ export function variableFor(input: DispatchInputName): string {
   return input.toUpperCase().replaceAll('-', '_')
 }
 
-/** Dispatch settings without the GitHub token, which each invocation fills in from the secret. */
-export type SettingsWithoutToken = Omit<DispatchSettings, 'github'> & {
-  readonly github: Omit<DispatchSettings['github'], 'token'>
-}
-
 export interface LambdaConfig {
-  readonly settings: SettingsWithoutToken
+  readonly settings: TokenlessDispatchSettings
   readonly secretId: string
   /** Warnings from the checks (a value cut to fit, ...), logged once per cold start. */
   readonly notes: readonly string[]
 }
-
-// Stands in for the token while the other settings are checked: the token
-// itself is read from the secret at invocation time, never from the environment.
-const TOKEN_FROM_SECRET = 'token-from-secret'
 
 /**
  * Checks the environment with the dispatcher action's own rules, so the two
@@ -68,7 +63,8 @@ const TOKEN_FROM_SECRET = 'token-from-secret'
  * variable to fix, and all of them are thrown together as one InputError.
  */
 export function loadLambdaConfig(env: Env): LambdaConfig {
-  const inputs: Partial<Record<DispatchInputName, string>> = { 'github-token': TOKEN_FROM_SECRET }
+  // The token is not among them: each invocation reads it from the secret.
+  const inputs: Partial<Record<DispatchInputName, string>> = {}
   for (const name of LAMBDA_INPUT_NAMES) inputs[name] = env[variableFor(name)] ?? ''
 
   const problems: string[] = []
@@ -84,22 +80,20 @@ export function loadLambdaConfig(env: Env): LambdaConfig {
     problems.push(`${SECRET_ID_VARIABLE} must be at most ${SECRET_ID_MAX_LENGTH} characters; got ${preview(secretId)}`)
   }
 
-  let validated: ReturnType<typeof validateDispatchInputs> | undefined
+  let validated: ReturnType<typeof validateTokenlessDispatchInputs> | undefined
   try {
     // GITHUB_SERVER_URL is a runner's variable; here the web address follows from GITHUB_API_URL.
-    validated = validateDispatchInputs(inputs, { ...env, GITHUB_API_URL: undefined, GITHUB_SERVER_URL: undefined })
+    validated = validateTokenlessDispatchInputs(
+      inputs,
+      { ...env, GITHUB_API_URL: undefined, GITHUB_SERVER_URL: undefined },
+      { label: labelOf }
+    )
   } catch (error) {
     if (!(error instanceof InputError)) throw error
-    problems.push(...error.problems.map(renameInputs))
+    problems.push(...error.problems)
   }
   if (problems.length > 0 || validated === undefined) throw new InputError(problems)
-
-  const { token: _token, ...github } = validated.settings.github
-  return {
-    settings: { ...validated.settings, github },
-    secretId,
-    notes: validated.notes.map(note => renameInputs(note.message))
-  }
+  return { settings: validated.settings, secretId, notes: validated.notes.map(note => note.message) }
 }
 
 /**
@@ -121,16 +115,16 @@ export function sweepMinutesOf(schedule: string): number | string {
 
 /** The settings an invocation runs with, once the secret has given a token; failures then name the secret. */
 export function withToken(
-  settings: SettingsWithoutToken,
+  settings: TokenlessDispatchSettings,
   token: string,
   credentialSource: CredentialSource
 ): DispatchSettings {
   return { ...settings, github: { ...settings.github, token, credentialSource } }
 }
 
-/** The action's messages quote input names (`"max-batch-size"`); here the variable is what to fix. */
-function renameInputs(message: string): string {
-  let renamed = message
-  for (const name of LAMBDA_INPUT_NAMES) renamed = renamed.replaceAll(`"${name}"`, variableFor(name))
-  return renamed
+/** Problems name the environment variable to fix; the sweep's window comes from the schedule's period. */
+function labelOf(name: DispatchInputName): string {
+  if ((LAMBDA_INPUT_NAMES as readonly DispatchInputName[]).includes(name)) return variableFor(name)
+  if (name === 'sweep-minutes') return `The period of ${SWEEP_SCHEDULE_VARIABLE}`
+  return quotedInputName(name)
 }

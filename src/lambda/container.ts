@@ -1,4 +1,5 @@
 import type { Env } from '../common/env.js'
+import { describeActionType } from '../dispatch/api.js'
 import { errorMessage } from '../common/errors.js'
 import { AppTokens } from './app-token.js'
 import { loadLambdaConfig, SECRET_ID_VARIABLE } from './config.js'
@@ -13,7 +14,7 @@ import { SecretReader } from './secret.js'
  * share (the secret's cache, the token cache). A bad setting is kept as an
  * error for every invocation to report, without any call.
  */
-export function startContainer(env: Env): Container {
+export function initContainer(env: Env): Container {
   const log = new LambdaLog(env)
   let config
   try {
@@ -30,7 +31,7 @@ export function startContainer(env: Env): Container {
     new AppTokens({ apiUrl: config.settings.github.apiUrl, onToken: onSecret })
   )
   log.info(
-    `Ready: ${config.settings.actionType.category}/Custom/${config.settings.actionType.provider}/${config.settings.actionType.version}` +
+    `Ready: ${describeActionType(config.settings.actionType)}` +
       ` in ${config.settings.connection.region}, GitHub credentials from ${SECRET_ID_VARIABLE} ${JSON.stringify(config.secretId)}.`
   )
   return { config, log, tokens, metrics: new BridgeMetrics(actionTypeDimension(config.settings.actionType)) }

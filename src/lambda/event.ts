@@ -1,16 +1,16 @@
 import { isRecord } from '../common/guards.js'
 import { preview } from '../common/text.js'
-import type { SettingsWithoutToken } from './config.js'
+import { describeActionType, type TokenlessDispatchSettings } from '../dispatch/api.js'
 
-export const CODEPIPELINE_SOURCE = 'aws.codepipeline'
-export const ACTION_EXECUTION_DETAIL_TYPE = 'CodePipeline Action Execution State Change'
-export const SCHEDULED_SOURCE = 'aws.events'
-export const SCHEDULED_DETAIL_TYPE = 'Scheduled Event'
+const CODEPIPELINE_SOURCE = 'aws.codepipeline'
+const ACTION_EXECUTION_DETAIL_TYPE = 'CodePipeline Action Execution State Change'
+const SCHEDULED_SOURCE = 'aws.events'
+const SCHEDULED_DETAIL_TYPE = 'Scheduled Event'
 /**
  * What an EventBridge Scheduler schedule (or a person testing the function)
  * sends to ask for a sweep: Scheduler delivers whatever payload it is given.
  */
-export const SWEEP_PAYLOAD = { sweep: true } as const
+const SWEEP_PAYLOAD = { sweep: true } as const
 
 /**
  * Action execution states that mean the work is no longer wanted. The
@@ -20,7 +20,7 @@ export const SWEEP_PAYLOAD = { sweep: true } as const
  * was stopped with its execution); the last two end the job without a result.
  * https://docs.aws.amazon.com/codepipeline/latest/userguide/detect-state-changes-cloudwatch-events.html
  */
-export const STOPPED_STATES = ['ABANDONED', 'CANCELED'] as const
+const STOPPED_STATES = ['ABANDONED', 'CANCELED'] as const
 
 /** Where a job a STARTED event announces comes from; only used for logs. */
 export interface StartedAction {
@@ -54,7 +54,7 @@ export type EventPlan =
  * number or a string) and because anyone allowed to invoke the function can
  * send it anything.
  */
-export function classifyEvent(event: unknown, actionType: SettingsWithoutToken['actionType']): EventPlan {
+export function classifyEvent(event: unknown, actionType: TokenlessDispatchSettings['actionType']): EventPlan {
   if (!isRecord(event)) return { kind: 'ignore', reason: `the event is not a JSON object (${typeof event})` }
   if (event.sweep === SWEEP_PAYLOAD.sweep) return { kind: 'sweep', origin: 'a sweep request' }
   const source = event.source
@@ -79,7 +79,7 @@ export function classifyEvent(event: unknown, actionType: SettingsWithoutToken['
   if (Object.entries(wanted).some(([key, value]) => got[key as keyof typeof got] !== value)) {
     return {
       kind: 'ignore',
-      reason: `action type ${[got.category, got.owner, got.provider, got.version].map(describe).join('/')} is not ${wanted.category}/Custom/${wanted.provider}/${wanted.version}`
+      reason: `action type ${[got.category, got.owner, got.provider, got.version].map(describe).join('/')} is not ${describeActionType(actionType)}`
     }
   }
   const state = text(detail.state)

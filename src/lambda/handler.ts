@@ -2,12 +2,21 @@ import type { CodePipelineClient } from '@aws-sdk/client-codepipeline'
 import { createCodePipelineClient } from '../codepipeline/client.js'
 import { errorMessage } from '../common/errors.js'
 import { isRecord } from '../common/guards.js'
-import { CODEPIPELINE_TIMEOUTS, dispatchJobs, type DispatchRound, type DispatchSettings } from '../dispatch/api.js'
+import {
+  CODEPIPELINE_TIMEOUTS,
+  dispatchJobs,
+  NO_TOTALS,
+  roundTotals,
+  stuckJobsError,
+  type DispatchRound,
+  type DispatchSettings,
+  type RoundTotals
+} from '../dispatch/api.js'
 import { NO_RECONCILE, HandledRuns, type ReconcileResult } from '../dispatch/reconcile.js'
 import { reconcileRound } from '../dispatch/reconcile-round.js'
 import { cancelRunsOf } from '../dispatch/stop-runs.js'
 import { createWorkflowRunsClient } from '../dispatch/workflow-runs.js'
-import { invocationDeadline, pollWindowMs, type TimeContext } from './budget.js'
+import { invocationDeadline, pollWindowMs, type TimeContext } from './invocation-budget.js'
 import { withToken, type LambdaConfig } from './config.js'
 import { classifyEvent, type EventPlan } from './event.js'
 import type { GitHubToken, GitHubTokenSource } from './github-token.js'
@@ -18,20 +27,8 @@ import { StartedJobs } from './started-jobs.js'
 import { roundsUntilJobs } from './wait-for-jobs.js'
 
 /** What an invocation returns: the round's counts. */
-export interface HandlerResult {
-  readonly seen: number
-  readonly dispatched: number
-  readonly skipped: number
-  readonly failed: number
-  /** GitHub rate limits waited out within the invocation's time. */
-  readonly rateLimitWaits: number
-  /** Ended runs (sweeps only) whose job had not been reported: failed now. */
-  readonly reconciled: number
-  /** Ended runs whose job had been reported already. */
-  readonly alreadyReported: number
-  /** Runs cancelled: queued too long (sweeps), or their action execution stopped. */
-  readonly cancelled: number
-}
+/** What an invocation returns: the same counts as the dispatcher action's outputs. */
+export type HandlerResult = RoundTotals
 
 export type Handler = (event: unknown, context: TimeContext & Partial<InvocationContext>) => Promise<HandlerResult>
 
@@ -46,16 +43,7 @@ export interface Container {
   readonly metrics?: BridgeMetrics
 }
 
-const NOTHING: HandlerResult = {
-  seen: 0,
-  dispatched: 0,
-  skipped: 0,
-  failed: 0,
-  rateLimitWaits: 0,
-  reconciled: 0,
-  alreadyReported: 0,
-  cancelled: 0
-}
+const NOTHING: HandlerResult = NO_TOTALS
 
 export function createHandler(container: Container): Handler {
   const { config, log, tokens, metrics } = container
@@ -221,21 +209,7 @@ function finish(
     cancelled: reconciled.cancelled
   })
   for (const problem of reconciled.problems) log.warning(`Reconciling workflow runs: ${problem}`)
-  const stuck = round.jobs.filter(j => j.needsAttention)
-  if (stuck.length > 0) {
-    throw new Error(
-      `${stuck.length} job(s) were neither started nor reported and wait in the pipeline until they time out: ` +
-        stuck.map(j => j.jobId).join(', ')
-    )
-  }
-  return {
-    seen,
-    dispatched,
-    skipped,
-    failed,
-    rateLimitWaits,
-    reconciled: reconciled.reconciled,
-    alreadyReported: reconciled.alreadyReported,
-    cancelled: reconciled.cancelled
-  }
+  const stuck = stuckJobsError(round.jobs)
+  if (stuck) throw stuck
+  return roundTotals(round, reconciled)
 }

@@ -1,8 +1,8 @@
 import { createHandler } from './handler.js'
-import { startContainer } from './container.js'
+import { initContainer } from './container.js'
 
 /**
  * The Lambda entry point (dist/lambda/index.handler). The container is set
  * up once per cold start; warm invocations share its caches.
  */
-export const handler = createHandler(startContainer(process.env))
+export const handler = createHandler(initContainer(process.env))

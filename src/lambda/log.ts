@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger'
 import { neutralizeCommands } from '../common/log-text.js'
-import type { DispatchLog } from '../dispatch/api.js'
+import type { MaskingLog } from '../common/log.js'
 
 export type LogLevel = 'info' | 'warning' | 'debug' | 'error'
 
@@ -28,7 +28,7 @@ const JOB_PREFIX = /^Job ([0-9A-Za-z-]{1,64}):/
  * one replacer: known secrets become ***, and foreign text is kept from
  * looking like a workflow command should the log ever be echoed by a runner.
  */
-export class LambdaLog implements DispatchLog {
+export class LambdaLog implements MaskingLog {
   private readonly secrets = new Set<string>()
   private readonly logger: Logger
 

@@ -1,7 +1,6 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics'
 import type { ActionType } from '../dispatch/settings.js'
-import type { DispatchRound } from '../dispatch/api.js'
-import type { ReconcileCounts } from '../dispatch/reconcile.js'
+import type { DispatchRound, ReconcileCounts } from '../dispatch/api.js'
 import { SERVICE_NAME } from './log.js'
 import type { DispatchStats } from './refreshing-dispatcher.js'
 
@@ -11,7 +10,7 @@ export const METRICS_NAMESPACE = 'CodePipelineGitHubBridge'
 /** The dimension that tells the action types (and so the stacks of an upgrade) apart. */
 export const ACTION_TYPE_DIMENSION = 'ActionType'
 /** The extra dimension of the per-reason failure count. */
-export const FAILURE_TYPE_DIMENSION = 'FailureType'
+const FAILURE_TYPE_DIMENSION = 'FailureType'
 
 /**
  * A round's counts and the metric each becomes. A new count of the round is one line here.
@@ -38,7 +37,7 @@ export const RECONCILE_METRICS = {
 /** Jobs failed, or invocations stopped, because the GitHub credential was refused or could not be had. */
 export const CREDENTIAL_FAILURES = 'CredentialFailures'
 /** Milliseconds from the STARTED event's `time` to the job's dispatch. */
-export const DISPATCH_LATENCY = 'DispatchLatency'
+const DISPATCH_LATENCY = 'DispatchLatency'
 
 /** The ActionType dimension's value: Category/Provider/Version (the owner is always Custom). */
 export function actionTypeDimension(type: ActionType): string {

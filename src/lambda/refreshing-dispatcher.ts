@@ -1,6 +1,7 @@
 import type { Deadline } from '../common/deadline.js'
 import { errorMessage } from '../common/errors.js'
-import { jobBoundMs, type DispatchLog } from '../dispatch/api.js'
+import { jobBoundMs } from '../dispatch/api.js'
+import type { Log } from '../common/log.js'
 import { createGitHubDispatcher, DispatchError, type WorkflowDispatcher } from '../dispatch/github.js'
 import type { GitHubSettings } from '../dispatch/settings.js'
 import { TOKEN_TIMEOUT_MS } from './app-token.js'
@@ -19,7 +20,7 @@ export interface RefreshingDispatcherOptions {
   readonly token: GitHubToken
   readonly tokens: GitHubTokenSource
   readonly deadline: Deadline
-  readonly log: DispatchLog
+  readonly log: Log
   readonly stats: DispatchStats
 }
 

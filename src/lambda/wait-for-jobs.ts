@@ -10,7 +10,7 @@ export interface WaitOptions {
 }
 
 /** The first wait is short, so a job that shows up a moment after its event is found within about a second. */
-export const FIRST_DELAY_MS = 500
+const FIRST_POLL_WAIT_MS = 500
 const BACKOFF = 2
 /**
  * No wait is longer. Waits double because every container that got an event
@@ -18,11 +18,11 @@ const BACKOFF = 2
  * call tells whether another container took it): doubling keeps that to five
  * polls in a 10 s window (at 0, 0.5, 1.5, 3.5 and 7.5 s), where a steady 1 s pace would cost a dozen.
  */
-export const MAX_DELAY_MS = 4_000
+const MAX_POLL_WAIT_MS = 4_000
 
 /** The waits between polls: 500, 1000, 2000, 4000, 4000, ... ms. */
-export function retryDelayMs(retry: number): number {
-  return Math.min(MAX_DELAY_MS, Math.round(FIRST_DELAY_MS * BACKOFF ** retry))
+export function pollWaitMs(retry: number): number {
+  return Math.min(MAX_POLL_WAIT_MS, Math.round(FIRST_POLL_WAIT_MS * BACKOFF ** retry))
 }
 
 /**
@@ -45,7 +45,7 @@ export async function roundsUntilJobs(
     polls++
     // A round may take other jobs before the event's own: every one of them counts.
     all = all === undefined ? result : merge(all, result)
-    const wait = retryDelayMs(polls - 1)
+    const wait = pollWaitMs(polls - 1)
     if (found(result) || now() + wait > end) return { round: all, polls }
     await sleep(wait)
   }

@@ -86,6 +86,12 @@ function cases(emulator: Emulator, node: string, aws: string | undefined): Case[
       env: jobId => ({ ...base, ...inputVariables({ 'job-id': jobId }) })
     },
     {
+      // The maps beside the bundle are read only with this flag: the price of a stack that points at src/.
+      name: 'action with NODE_OPTIONS=--enable-source-maps',
+      command: [node, action],
+      env: jobId => ({ ...base, NODE_OPTIONS: '--enable-source-maps', ...inputVariables({ 'job-id': jobId }) })
+    },
+    {
       name: 'action, 122,880 B of output variables',
       command: [node, action],
       env: jobId => ({ ...base, ...inputVariables({ 'job-id': jobId, 'output-variables': variables }) })

@@ -102,6 +102,8 @@ export const DEFAULT_ACTION_TYPE_ID: ActionTypeId = {
 
 /** A failure the API models, turned into an HTTP 400 with `__type` = name. */
 export class ServiceError extends Error {
+  override readonly name = 'ServiceError'
+
   constructor(
     readonly errorName: string,
     message: string

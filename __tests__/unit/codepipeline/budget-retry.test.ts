@@ -1,5 +1,5 @@
 import type { RetryErrorInfo } from '@smithy/types'
-import { BudgetRetryStrategy, MIN_ATTEMPT_MS } from '../../../src/codepipeline/budget-retry.js'
+import { BudgetRetryStrategy, MIN_SDK_ATTEMPT_MS } from '../../../src/codepipeline/budget-retry.js'
 import { Deadline } from '../../../src/common/deadline.js'
 
 const transient: RetryErrorInfo = { errorType: 'TRANSIENT' }
@@ -44,7 +44,7 @@ describe('BudgetRetryStrategy', () => {
     const { deadline, advance } = clock(10_000)
     const strategy = new BudgetRetryStrategy(10, deadline, () => 1)
     const token = await strategy.acquireInitialRetryToken()
-    advance(10_000 - MIN_ATTEMPT_MS - 50)
+    advance(10_000 - MIN_SDK_ATTEMPT_MS - 50)
     expect((await strategy.refreshRetryTokenForRetry(token, transient)).getRetryDelay()).toBe(50)
     advance(1)
     await expect(strategy.refreshRetryTokenForRetry(token, transient)).rejects.toThrow('time budget is spent')

@@ -5,16 +5,16 @@ import { jest } from '@jest/globals'
 
 import { Deadline } from '../../../src/common/deadline.js'
 import { DispatchError, createGitHubDispatcher } from '../../../src/dispatch/github.js'
+import { explainDispatchFailure } from '../../../src/dispatch/github-failures.js'
 import {
-  explainDispatchFailure,
+  githubRetryDelayMs,
   httpFailureOf,
   isRateLimited,
   rateLimitWaitMs,
-  retryDelayMs,
   type HttpFailure,
   type RetryPolicy
-} from '../../../src/dispatch/github-errors.js'
-import type { DispatchLog } from '../../../src/dispatch/log.js'
+} from '../../../src/dispatch/github-retry.js'
+import type { Log } from '../../../src/common/log.js'
 import { RUN_NAME_LINE } from '../../../src/dispatch/run-title.js'
 import { startFakeGitHub, type FakeGitHub } from '../../helpers/fake-github.js'
 
@@ -29,21 +29,22 @@ function failure(status: number | undefined, message = 'x', headers: Record<stri
   return { status, message, headers }
 }
 
-describe('retryDelayMs', () => {
+describe('githubRetryDelayMs', () => {
   it('backs off exponentially on 5xx and network errors, up to the attempt limit', () => {
-    expect([1, 2, 3].map(n => retryDelayMs(failure(502), n, POLICY, half))).toEqual([500, 1000, 2000])
-    expect(retryDelayMs(failure(undefined), 1, POLICY, () => 0.999)).toBe(1000)
-    expect(retryDelayMs(failure(500), 4, POLICY, half)).toBeUndefined()
+    expect([1, 2, 3].map(n => githubRetryDelayMs(failure(502), n, POLICY, half))).toEqual([500, 1000, 2000])
+    expect(githubRetryDelayMs(failure(undefined), 1, POLICY, () => 0.999)).toBe(1000)
+    expect(githubRetryDelayMs(failure(500), 4, POLICY, half)).toBeUndefined()
   })
 
   it('waits as long as a rate limit asks, within the bound', () => {
-    expect(retryDelayMs(failure(429, 'slow down', { 'retry-after': '3' }), 1, POLICY)).toBe(3000)
-    expect(retryDelayMs(failure(403, 'You have exceeded a secondary rate limit'), 1, POLICY)).toBe(60_000)
-    expect(retryDelayMs(failure(429, 'x', { 'retry-after': '3600' }), 1, POLICY)).toBeUndefined()
+    expect(githubRetryDelayMs(failure(429, 'slow down', { 'retry-after': '3' }), 1, POLICY)).toBe(3000)
+    expect(githubRetryDelayMs(failure(403, 'You have exceeded a secondary rate limit'), 1, POLICY)).toBe(60_000)
+    expect(githubRetryDelayMs(failure(429, 'x', { 'retry-after': '3600' }), 1, POLICY)).toBeUndefined()
   })
 
   it('never retries other 4xx', () => {
-    for (const status of [400, 401, 403, 404, 422]) expect(retryDelayMs(failure(status), 1, POLICY)).toBeUndefined()
+    for (const status of [400, 401, 403, 404, 422])
+      expect(githubRetryDelayMs(failure(status), 1, POLICY)).toBeUndefined()
   })
 
   it('tells a permission 403 from a rate-limit 403', () => {
@@ -146,7 +147,7 @@ describe('httpFailureOf', () => {
 
 describe('createGitHubDispatcher against the fake GitHub API', () => {
   let github: FakeGitHub
-  const log: DispatchLog = { info: jest.fn(), warning: jest.fn(), debug: jest.fn() }
+  const log: Log = { info: jest.fn(), warning: jest.fn(), debug: jest.fn() }
   const sleeps: number[] = []
   const sleep = async (ms: number): Promise<void> => void sleeps.push(ms)
   const dispatcher = (): ReturnType<typeof createGitHubDispatcher> =>

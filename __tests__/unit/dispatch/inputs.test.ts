@@ -12,7 +12,7 @@ import {
   ACTION_TYPE_LENGTHS,
   ACTION_TYPE_NAME_PATTERN
 } from '../../../src/codepipeline/constraints.js'
-import { minimumRoundBudgetMs } from '../../../src/dispatch/budget.js'
+import { minimumRoundBudgetMs } from '../../../src/dispatch/round-budget.js'
 import {
   MAX_BATCH_SIZE_RANGE,
   TIMEOUT_SECONDS_RANGE,

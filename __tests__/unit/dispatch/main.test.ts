@@ -59,6 +59,8 @@ describe('dispatch run()', () => {
     expect(JSON.parse(String(outputs().jobs))).toEqual([expect.objectContaining({ jobId, status: 'dispatched' })])
     expect(core.summaryWrites).toEqual([expect.stringContaining('1 seen, 1 dispatched, 0 skipped, 0 failed')])
     expect(core.summaryWrites[0]).toContain(jobId)
+    // The round and the reconciling fold in the runner log, as checkout's long steps do.
+    expect(core.groups).toEqual(['Dispatching jobs of Build/Custom/GitHubActions/1', 'Reconciling workflow runs'])
   })
 
   it('fails the step, after publishing, when a job could be neither started nor reported', async () => {

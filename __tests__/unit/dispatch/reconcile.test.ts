@@ -5,7 +5,7 @@
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline'
 
 import { Deadline } from '../../../src/common/deadline.js'
-import type { DispatchLog } from '../../../src/dispatch/log.js'
+import type { Log } from '../../../src/common/log.js'
 import {
   HandledRuns,
   reconcileRuns,
@@ -23,7 +23,7 @@ const REPO = 'octo/app'
 const RUN_NAME = /^run-name: "(.*)"$/.exec(RUN_NAME_LINE)?.[1] ?? ''
 const MINUTE = 60_000
 const SETTINGS = { repositories: [REPO], maxQueueMs: 15 * MINUTE, sweepPeriodMs: MINUTE }
-const quiet: DispatchLog = { info: () => undefined, warning: () => undefined, debug: () => undefined }
+const quiet: Log = { info: () => undefined, warning: () => undefined, debug: () => undefined }
 
 let emu: Emulator
 let github: FakeGitHub

@@ -133,6 +133,13 @@ describe('the sweep period and the queue limit', () => {
       /SWEEP_SCHEDULE must be an EventBridge schedule[\s\S]*MAX_QUEUE_MINUTES must be a whole number from 1 to 1440/
     )
   })
+
+  it('names SWEEP_SCHEDULE, not an input the function has no variable for, when its period is out of range', () => {
+    const env = { CATEGORY: 'Build', PROVIDER: 'P', VERSION: '1', [SECRET_ID_VARIABLE]: 's', AWS_REGION: 'us-east-1' }
+    expect(problemsOf({ ...env, [SWEEP_SCHEDULE_VARIABLE]: 'rate(2 days)' })).toEqual([
+      `The period of ${SWEEP_SCHEDULE_VARIABLE} must be a whole number from 1 to 1440; got "2880"`
+    ])
+  })
 })
 
 describe('docs/dispatch.md', () => {

@@ -1,5 +1,5 @@
 import type { DispatchRound } from '../../../src/dispatch/api.js'
-import { retryDelayMs, roundsUntilJobs } from '../../../src/lambda/wait-for-jobs.js'
+import { pollWaitMs, roundsUntilJobs } from '../../../src/lambda/wait-for-jobs.js'
 
 function round(seen: number): DispatchRound {
   return { seen, dispatched: seen, skipped: 0, failed: 0, rateLimitWaits: 0, jobs: [] }
@@ -68,6 +68,6 @@ describe('roundsUntilJobs', () => {
   })
 
   it('waits 500 ms first, doubling, never more than 4 s', () => {
-    expect([0, 1, 2, 3, 10].map(retryDelayMs)).toEqual([500, 1000, 2000, 4000, 4000])
+    expect([0, 1, 2, 3, 10].map(pollWaitMs)).toEqual([500, 1000, 2000, 4000, 4000])
   })
 })

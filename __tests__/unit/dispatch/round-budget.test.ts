@@ -13,8 +13,8 @@ import {
   pollBoundMs,
   pollingBudgetMs,
   reportReserveMs
-} from '../../../src/dispatch/budget.js'
-import { DEFAULT_RETRY_POLICY } from '../../../src/dispatch/github-errors.js'
+} from '../../../src/dispatch/round-budget.js'
+import { DEFAULT_RETRY_POLICY } from '../../../src/dispatch/github-retry.js'
 
 describe('dispatchBoundMs', () => {
   it('is every attempt timing out plus the longest backoff before each retry', () => {

@@ -1,5 +1,10 @@
 import { minimumRoundBudgetMs } from '../../../src/dispatch/api.js'
-import { invocationDeadline, POLL_WINDOW_MS, pollWindowMs, REPORT_MARGIN_MS } from '../../../src/lambda/budget.js'
+import {
+  invocationDeadline,
+  POLL_WINDOW_MS,
+  pollWindowMs,
+  REPORT_MARGIN_MS
+} from '../../../src/lambda/invocation-budget.js'
 
 describe('the invocation budget', () => {
   const now = () => 1_000

@@ -1,4 +1,4 @@
-import { backoffCapMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from './github-errors.js'
+import { backoffCapMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from './github-retry.js'
 
 /**
  * The time arithmetic of a round. A round asks PollForJobs for no more jobs
@@ -77,7 +77,7 @@ export const JOB_CONCURRENCY = 3
  * that has used a little of its budget before polling (loading the SDK) still
  * polls, with a poll bound cut to what the waves leave (pollBoundMs).
  */
-export const MIN_POLL_MS = 10_000
+const MIN_POLL_MS = 10_000
 
 /** One wave: JOB_CONCURRENCY jobs acknowledged, dispatched and, should that fail, reported side by side. */
 function waveMs(bounds: JobBounds): number {
