@@ -10,7 +10,8 @@ import path from 'node:path'
 import { RUN_NAME_LINE } from '../src/dispatch/run-title.js'
 import { DEFAULT_ACTION_TYPE_ID, formatCall, startEmulator, type Emulator, type Job } from './emulator/index.js'
 import { startFakeGitHub, type FakeGitHub, type FakeRun } from './fake-github/server.js'
-import { INVOCATION_TIMEOUT_MS, startContainer, type LambdaContainer } from './lambda-host/host.js'
+import { INVOCATION_TIMEOUT_MS, type LambdaContainer } from './lambda-host/host.js'
+import { startSweepingFunction } from './lambda-host/sweeping-function.js'
 import { startFakeSecretsManager, type FakeSecretsManager } from './secrets-manager.js'
 import { summariseLogLine } from './start-story.js'
 
@@ -71,23 +72,15 @@ export async function startLifecycleDemo(repoRoot: string, verbose = false): Pro
 
     heading('The worker workflow names its job in its title')
     console.log(`  ${RUN_NAME_LINE}`)
-    fn = await startContainer({
+    fn = await startSweepingFunction({
       root: repoRoot,
       node: process.execPath,
-      env: {
-        CATEGORY: DEFAULT_ACTION_TYPE_ID.category,
-        PROVIDER: DEFAULT_ACTION_TYPE_ID.provider,
-        VERSION: DEFAULT_ACTION_TYPE_ID.version,
-        REPOSITORY,
-        WORKFLOW,
-        GITHUB_API_URL: github.url,
-        GITHUB_SECRET_ID: SECRET_ID,
-        SWEEP_SCHEDULE: 'rate(1 minute)',
-        AWS_ENDPOINT_URL_CODEPIPELINE: emulator.url,
-        AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url
-      },
-      region: emulator.region,
-      credentials: emulator.credentials
+      emulator,
+      github,
+      secrets,
+      secretId: SECRET_ID,
+      repository: REPOSITORY,
+      workflow: WORKFLOW
     })
 
     heading('A run dies without reporting')

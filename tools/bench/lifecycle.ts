@@ -14,7 +14,8 @@ import { REPORT_GRACE_MS } from '../../src/dispatch/reconcile.js'
 import { RUN_NAME_LINE } from '../../src/dispatch/run-title.js'
 import { startEmulator, type Emulator } from '../emulator/index.js'
 import { startFakeGitHub, type FakeGitHub } from '../fake-github/server.js'
-import { INVOCATION_TIMEOUT_MS, startContainer } from '../lambda-host/host.js'
+import { INVOCATION_TIMEOUT_MS } from '../lambda-host/host.js'
+import { startSweepingFunction } from '../lambda-host/sweeping-function.js'
 import { startFakeSecretsManager } from '../secrets-manager.js'
 import { median } from './stats.js'
 
@@ -54,23 +55,15 @@ export async function lifecycleBench(root: string, node: string, version: string
     SECRET_ID,
     JSON.stringify({ ...app, privateKey: key.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString() })
   )
-  const fn = await startContainer({
+  const fn = await startSweepingFunction({
     root,
     node,
-    env: {
-      CATEGORY: 'Build',
-      PROVIDER: 'GitHubActions',
-      VERSION: '1',
-      REPOSITORY,
-      WORKFLOW,
-      GITHUB_API_URL: github.url,
-      GITHUB_SECRET_ID: SECRET_ID,
-      SWEEP_SCHEDULE: 'rate(1 minute)',
-      AWS_ENDPOINT_URL_CODEPIPELINE: emulator.url,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url
-    },
-    region: emulator.region,
-    credentials: emulator.credentials
+    emulator,
+    github,
+    secrets,
+    secretId: SECRET_ID,
+    repository: REPOSITORY,
+    workflow: WORKFLOW
   })
   const times = new Map<number, number[]>(DEAD_RUNS.map(n => [n, []]))
   try {
