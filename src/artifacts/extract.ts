@@ -1,4 +1,4 @@
-import { closeSync, constants, createReadStream, fstatSync, futimesSync, openSync, readSync, writeSync } from 'node:fs'
+import { closeSync, constants, createReadStream, fstatSync, futimesSync, openSync, writeSync } from 'node:fs'
 import { lstat, mkdir, open, symlink, utimes } from 'node:fs/promises'
 import path from 'node:path'
 import { Transform, type Readable } from 'node:stream'
@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises'
 import { inflateRawSync } from 'node:zlib'
 import yauzl, { type Entry, type ZipFile } from 'yauzl'
 import { crc32 } from './crc32.js'
+import { FileWindow, ShortFileError } from './file-window.js'
 import { walkLinkTarget } from './link-path.js'
 
 /** Why an archive was refused: a problem with its content, not with the transfer. */
@@ -57,7 +58,7 @@ export async function scanArchive(
   file: string,
   limits: ExtractLimits
 ): Promise<{ links: Map<string, Link>; files: number }> {
-  const { zip, fd } = await openZip(file)
+  const { zip, fd, window } = await openZip(file)
   try {
     if (zip.entryCount > limits.maxEntries) {
       throw new UnsafeArchiveError(
@@ -74,7 +75,7 @@ export async function scanArchive(
       if (kind === 'file') files++
       if (kind !== 'symlink') continue
       if (targets.has(name)) throw new UnsafeArchiveError(`symlink ${JSON.stringify(name)} appears twice`)
-      targets.set(name, readLinkTarget(fd, entry))
+      targets.set(name, readLinkTarget(window, entry))
     }
     const charged = declared + zip.entryCount * ENTRY_COST_BYTES
     if (charged > limits.maxBytes) {
@@ -114,7 +115,7 @@ export async function writeArchive(
   links: ReadonlyMap<string, Link>,
   maxBytes: number
 ): Promise<number> {
-  const { zip, fd } = await openZip(file)
+  const { zip, fd, window } = await openZip(file)
   let bytes = 0
   const count = (n: number): void => {
     bytes += n
@@ -137,7 +138,7 @@ export async function writeArchive(
         await mkdir(parent, { recursive: true })
         lastFolder = parent
       }
-      await writeEntry(zip, fd, entry, name, destination, count)
+      await writeEntry(zip, window, entry, name, destination, count)
     }
   } finally {
     zip.close()
@@ -165,7 +166,7 @@ export async function writeArchive(
 
 async function writeEntry(
   zip: ZipFile,
-  fd: number,
+  window: FileWindow,
   entry: Entry,
   name: string,
   destination: string,
@@ -175,7 +176,7 @@ async function writeEntry(
   // Only permission bits, and at least owner read-write so the workflow can use the file.
   const mode = (unixMode & 0o777 || 0o644) | 0o600
   if (isSmall(entry)) {
-    const data = readSmallEntry(fd, entry, name)
+    const data = readSmallEntry(window, entry, name)
     count(data.length)
     let out: number
     try {
@@ -209,14 +210,15 @@ async function writeEntry(
 }
 
 /**
- * Reads the archive with plain synchronous reads. yauzl's own file reader
- * makes two thread-pool round trips per entry just to list the archive;
- * with tens of thousands of small entries those round trips were most of the
- * time. A step does nothing else meanwhile, so blocking is fine.
+ * Reads the archive with plain synchronous reads through a window (see
+ * FileWindow). yauzl's own file reader makes two thread-pool round trips per
+ * entry just to list the archive; with tens of thousands of small entries
+ * those round trips were most of the time. A step does nothing else
+ * meanwhile, so blocking is fine.
  */
 class SyncFileReader extends yauzl.RandomAccessReader {
   constructor(
-    readonly fd: number,
+    readonly window: FileWindow,
     readonly file: string
   ) {
     super()
@@ -235,7 +237,7 @@ class SyncFileReader extends yauzl.RandomAccessReader {
     callback: (err: Error | null) => void
   ): void {
     try {
-      readFully(this.fd, buffer, offset, length, position)
+      readAt(this.window, buffer, offset, length, position)
     } catch (error) {
       callback(error as Error)
       return
@@ -249,29 +251,37 @@ class SyncFileReader extends yauzl.RandomAccessReader {
   }
 }
 
-function readFully(fd: number, buffer: Buffer, offset: number, length: number, position: number): void {
-  for (let done = 0; done < length;) {
-    const n = readSync(fd, buffer, offset + done, length - done, position + done)
-    if (n === 0) throw new UnsafeArchiveError('the archive ends early')
-    done += n
+function readAt(window: FileWindow, buffer: Buffer, offset: number, length: number, position: number): void {
+  try {
+    window.read(buffer, offset, length, position)
+  } catch (error) {
+    if (error instanceof ShortFileError) throw new UnsafeArchiveError(error.message)
+    throw error
   }
 }
 
 interface OpenZip {
   readonly zip: ZipFile
   readonly fd: number
+  /** For small entries' headers and data; yauzl reads the central directory through a window of its own. */
+  readonly window: FileWindow
 }
 
 /** The caller closes `fd` after `zip.close()`: yauzl may ask the reader to close early when it reads synchronously. */
 async function openZip(file: string): Promise<OpenZip> {
   const fd = openSync(file, 'r')
+  const window = new FileWindow(fd)
   try {
-    const zip = await yauzl.fromRandomAccessReaderPromise(new SyncFileReader(fd, file), fstatSync(fd).size, {
-      lazyEntries: true,
-      autoClose: false,
-      validateEntrySizes: true
-    })
-    return { zip, fd }
+    const zip = await yauzl.fromRandomAccessReaderPromise(
+      new SyncFileReader(new FileWindow(fd), file),
+      fstatSync(fd).size,
+      {
+        lazyEntries: true,
+        autoClose: false,
+        validateEntrySizes: true
+      }
+    )
+    return { zip, fd, window }
   } catch (error) {
     closeSync(fd)
     throw new UnsafeArchiveError(error instanceof Error ? error.message : String(error))
@@ -293,15 +303,15 @@ function isSmall(entry: Entry): boolean {
 }
 
 /** A small entry's bytes, read straight from its local header, inflated and CRC-checked. */
-function readSmallEntry(fd: number, entry: Entry, name: string): Buffer {
+function readSmallEntry(window: FileWindow, entry: Entry, name: string): Buffer {
   const header = Buffer.alloc(30)
-  readFully(fd, header, 0, 30, entry.relativeOffsetOfLocalHeader)
+  readAt(window, header, 0, 30, entry.relativeOffsetOfLocalHeader)
   if (header.readUInt32LE(0) !== 0x04034b50) {
     throw new UnsafeArchiveError(`entry ${JSON.stringify(name)} has no local file header where the directory says`)
   }
   const start = entry.relativeOffsetOfLocalHeader + 30 + header.readUInt16LE(26) + header.readUInt16LE(28)
   const raw = Buffer.alloc(entry.compressedSize)
-  readFully(fd, raw, 0, entry.compressedSize, start)
+  readAt(window, raw, 0, entry.compressedSize, start)
   let data: Buffer
   try {
     data =
@@ -395,11 +405,11 @@ function insideLink(name: string, links: ReadonlyMap<string, Link>): void {
   }
 }
 
-function readLinkTarget(fd: number, entry: Entry): string {
+function readLinkTarget(window: FileWindow, entry: Entry): string {
   if (entry.uncompressedSize > MAX_LINK_TARGET_BYTES || !isSmall(entry)) {
     throw new UnsafeArchiveError(`symlink entry ${JSON.stringify(entry.fileName)} is too long to be a path`)
   }
-  return readSmallEntry(fd, entry, entry.fileName).toString('utf8')
+  return readSmallEntry(window, entry, entry.fileName).toString('utf8')
 }
 
 /** Passes an entry's bytes on, counting them and checking its CRC-32 at the end. */
