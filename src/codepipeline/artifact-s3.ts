@@ -18,24 +18,26 @@ import type { ArtifactCredentials, ArtifactLocation } from './job-details.js'
 export const S3_MAX_PARTS = 10_000
 export const S3_MAX_PART_SIZE = 5 * 1024 * 1024 * 1024
 /**
- * The part size when S3's limit does not ask for more: 10,000 parts of 8 MiB
+ * The part size of an upload whose size is not known: 10,000 parts of 8 MiB
  * reach 78 GiB. Two parts in flight plus the one being filled keep an upload
  * to a few dozen MiB of memory (measured in `npm run bench`).
  */
 export const DEFAULT_PART_SIZE = 8 * 1024 * 1024
+/** S3's smallest part (but the last): the least memory for an upload whose size is known to fit 10,000 of them. */
+export const S3_MIN_PART_SIZE = 5 * 1024 * 1024
 const QUEUE_SIZE = 2
 const MiB = 1024 * 1024
 
 /**
  * Part size for an upload of `size` bytes (exact, or an upper bound for a
- * folder zipped on the fly): the default, or the smallest whole number of
- * MiB that keeps the upload within S3's 10,000 parts. Only artifacts past
- * 78 GiB need bigger parts, and memory grows with them.
+ * folder zipped on the fly): S3's smallest part, or the smallest whole number
+ * of MiB that keeps the upload within S3's 10,000 parts. Only artifacts past
+ * about 48 GiB need bigger parts, and memory grows with them.
  */
 export function partSizeFor(size?: number): number {
   if (size === undefined) return DEFAULT_PART_SIZE
   const needed = Math.ceil(size / S3_MAX_PARTS / MiB) * MiB
-  return Math.min(S3_MAX_PART_SIZE, Math.max(DEFAULT_PART_SIZE, needed))
+  return Math.min(S3_MAX_PART_SIZE, Math.max(S3_MIN_PART_SIZE, needed))
 }
 
 /**

@@ -5,6 +5,7 @@ import { withCleanup } from '../../../src/artifacts/cleanup.js'
 import { walkLinkTarget } from '../../../src/artifacts/link-path.js'
 import {
   DEFAULT_PART_SIZE,
+  S3_MIN_PART_SIZE,
   S3_MAX_PARTS,
   S3_MAX_PART_SIZE,
   partSizeFor
@@ -40,11 +41,14 @@ describe('walkLinkTarget', () => {
 })
 
 describe('partSizeFor', () => {
-  it('keeps the default part up to 10,000 of them, then grows in whole MiB to stay within 10,000 parts', () => {
+  it("keeps S3's smallest part for a known size up to 10,000 of them, then grows in whole MiB", () => {
+    // An unknown size (a stream) gets the default, whose 10,000 parts reach 78 GiB.
     expect(partSizeFor(undefined)).toBe(DEFAULT_PART_SIZE)
-    expect(partSizeFor(1024)).toBe(DEFAULT_PART_SIZE)
-    expect(partSizeFor(DEFAULT_PART_SIZE * S3_MAX_PARTS)).toBe(DEFAULT_PART_SIZE)
-    for (const size of [DEFAULT_PART_SIZE * S3_MAX_PARTS + 1, 200 * 2 ** 30, 5 * 2 ** 40]) {
+    expect(DEFAULT_PART_SIZE * S3_MAX_PARTS).toBeGreaterThan(78 * 2 ** 30)
+    expect(partSizeFor(1024)).toBe(S3_MIN_PART_SIZE)
+    expect(partSizeFor(S3_MIN_PART_SIZE * S3_MAX_PARTS)).toBe(S3_MIN_PART_SIZE)
+    expect(partSizeFor(S3_MIN_PART_SIZE * S3_MAX_PARTS + 1)).toBe(S3_MIN_PART_SIZE + 2 ** 20)
+    for (const size of [S3_MIN_PART_SIZE * S3_MAX_PARTS + 1, 200 * 2 ** 30, 5 * 2 ** 40]) {
       const part = partSizeFor(size)
       expect(part % 2 ** 20).toBe(0)
       expect(Math.ceil(size / part)).toBeLessThanOrEqual(S3_MAX_PARTS)
