@@ -222,18 +222,12 @@ describe(`bundled dispatcher on ${bundleRuntime[0]}: reconcile in every round`, 
       node: bundleRuntime[1],
       script: 'dist/dispatch/index.js',
       emulator: emu,
-      inputs: {
-        category: 'Build',
-        provider: 'GitHubActions',
-        version: '1',
+      inputs: dispatcherInputs({
         repository: REPO,
         workflow: WORKFLOW,
-        'github-token': 'ghs_dispatcher',
-        'github-api-url': github.url,
-        'endpoint-url': emu.url,
         'max-queue-minutes': '5',
         'sweep-minutes': '5'
-      },
+      }),
       env: { GITHUB_SERVER_URL: 'https://github.example' }
     })
     expect(dispatcher.code).toBe(0)
@@ -253,16 +247,7 @@ describe(`bundled dispatcher on ${bundleRuntime[0]}: reconcile in every round`, 
       node: bundleRuntime[1],
       script: 'dist/dispatch/index.js',
       emulator: emu,
-      inputs: {
-        category: 'Build',
-        provider: 'GitHubActions',
-        version: '1',
-        'github-token': 'ghs_dispatcher',
-        'github-api-url': github.url,
-        'endpoint-url': emu.url,
-        'max-queue-minutes': '0',
-        'sweep-minutes': 'often'
-      }
+      inputs: dispatcherInputs({ 'max-queue-minutes': '0', 'sweep-minutes': 'often' })
     })
     expect(dispatcher.code).toBe(1)
     expect(dispatcher.stdout).toContain('"max-queue-minutes" must be a whole number from 1 to 1440; got "0"')
@@ -271,6 +256,19 @@ describe(`bundled dispatcher on ${bundleRuntime[0]}: reconcile in every round`, 
     expect(github.calls).toEqual([])
   })
 })
+
+/** The scheduled dispatcher's inputs for the action type, this fake GitHub and this emulator, plus `extra`. */
+function dispatcherInputs(extra: Record<string, string>): Record<string, string> {
+  return {
+    category: 'Build',
+    provider: 'GitHubActions',
+    version: '1',
+    'github-token': 'ghs_dispatcher',
+    'github-api-url': github.url,
+    'endpoint-url': emu.url,
+    ...extra
+  }
+}
 
 /** The worker's own report, as the reporting action sends it (signed with the emulator's credentials). */
 async function putSuccess(jobId: string): Promise<void> {
