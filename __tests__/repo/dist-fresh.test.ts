@@ -150,7 +150,7 @@ it('the import scan finds what a file imports at run time and skips type-only im
   // Only `import type { CodePipelineClient }` from the SDK: erased.
   expect(runtimePackages('dispatch/dispatcher.ts')).toEqual([])
   // A type import and a dynamic import('@actions/github'): the latter counts.
-  expect(runtimePackages('dispatch/github.ts')).toEqual(['@actions/github'])
+  expect(runtimePackages('dispatch/octokit.ts')).toEqual(['@actions/github'])
   expect(entryPackages('src/lambda/index.ts')).toEqual(
     expect.arrayContaining(['@aws-sdk/client-codepipeline', '@aws-sdk/client-secrets-manager', '@octokit/auth-app'])
   )

@@ -1,4 +1,3 @@
-import type { getOctokit } from '@actions/github'
 import { Deadline } from '../common/deadline.js'
 import { errorMessage } from '../common/errors.js'
 import { isRecord } from '../common/guards.js'
@@ -15,13 +14,12 @@ import {
 } from './github-retry.js'
 import { consoleLog } from './log.js'
 import type { Log } from '../common/log.js'
+import { lazyOctokit } from './octokit.js'
 import { lookForRun, titleWarning } from './run-check.js'
 import { titleNamesJob } from './run-title.js'
 import type { GitHubSettings } from './settings.js'
 import type { DispatchTarget } from './target.js'
 import { createWorkflowRunsClient, type WorkflowRunsClient } from './workflow-runs.js'
-
-type Octokit = ReturnType<typeof getOctokit>
 
 export interface DispatchAnswer {
   /** The run's web page, when GitHub says which run it started. */
@@ -103,7 +101,7 @@ export function createGitHubDispatcher(
   const policy = options.policy ?? DEFAULT_RETRY_POLICY
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms)))
   const log = options.log ?? consoleLog
-  let octokit: Promise<Octokit> | undefined
+  const octokit = lazyOctokit(github)
   /** The rate limit in force for this dispatcher's token, if any: no request before `until` (epoch ms). */
   let limit: { readonly until: number; readonly failure: HttpFailure } | undefined
   /** Workflows ("repo:file") whose runs' titles were seen not to name their job. */
@@ -114,9 +112,7 @@ export function createGitHubDispatcher(
     async dispatch(target, inputs, dispatchOptions = {}) {
       const bound = dispatchOptions.deadline ?? new Deadline(dispatchBoundMs(policy))
       const minAttemptMs = Math.min(MIN_DISPATCH_ATTEMPT_MS, policy.requestTimeoutMs)
-      // Loaded on first use: it is the heaviest module, and a round without jobs never needs it.
-      octokit ??= import('@actions/github').then(m => m.getOctokit(github.token, { baseUrl: github.apiUrl }))
-      const client = await octokit
+      const client = await octokit()
       const [owner = '', repo = ''] = target.repository.split('/')
       const jobId = inputs['job-id'] ?? ''
       const workflowKey = `${target.repository}:${target.workflow}`
