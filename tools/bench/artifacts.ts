@@ -104,7 +104,6 @@ async function benchWith(
   store: ArtifactStore,
   temp: string
 ): Promise<string> {
-  const { PutObjectCommand, S3Client } = await import('@aws-sdk/client-s3')
   const zip = randomZip(SIZE_MB)
   const zipFile = join(temp, 'artifact.zip')
   writeFileSync(zipFile, zip)
@@ -112,14 +111,7 @@ async function benchWith(
   mkdirSync(folder)
   for (let i = 0; i < 10; i++) writeFileSync(join(folder, `part-${i}.bin`), randomBytes((SIZE_MB * MB) / 10))
   const sourceKey = 'bench/source.zip'
-  const admin = new S3Client({
-    endpoint: store.url,
-    region: emulator.region,
-    credentials: store.adminCredentials,
-    forcePathStyle: true
-  })
-  await admin.send(new PutObjectCommand({ Bucket: store.bucket, Key: sourceKey, Body: zip }))
-  admin.destroy()
+  await putAsAdmin(store, emulator.region, sourceKey, zip)
 
   const runnerEnv = (job: Job, inputs: Record<string, string>): Record<string, string> => ({
     PATH: process.env.PATH ?? '',
@@ -284,6 +276,17 @@ async function benchWith(
   return lines.join('\n')
 }
 
+/** Puts an object into the store with its admin credentials, as a pipeline's earlier stage would have. */
+async function putAsAdmin(store: ArtifactStore, region: string, key: string, body: Buffer): Promise<void> {
+  const { PutObjectCommand, S3Client } = await import('@aws-sdk/client-s3')
+  const admin = new S3Client({ endpoint: store.url, region, credentials: store.adminCredentials, forcePathStyle: true })
+  try {
+    await admin.send(new PutObjectCommand({ Bucket: store.bucket, Key: key, Body: body }))
+  } finally {
+    admin.destroy()
+  }
+}
+
 /** Writes dirty pages back (POSIX `sync`), so that a measurement does not pay for the writes before it. */
 function settleDisk(): void {
   if (process.platform === 'win32') return
@@ -313,7 +316,6 @@ async function manyEntries(
   temp: string,
   runnerEnv: (job: Job, inputs: Record<string, string>) => Record<string, string>
 ): Promise<string> {
-  const { PutObjectCommand, S3Client } = await import('@aws-sdk/client-s3')
   const zip = craftZip(
     Array.from({ length: ENTRIES }, (_, i) => ({
       name: `src/d${Math.floor(i / 1000)}/f${i}.txt`,
@@ -323,14 +325,7 @@ async function manyEntries(
   const zipFile = join(temp, 'many.zip')
   writeFileSync(zipFile, zip)
   const key = 'bench/many.zip'
-  const admin = new S3Client({
-    endpoint: store.url,
-    region: emulator.region,
-    credentials: store.adminCredentials,
-    forcePathStyle: true
-  })
-  await admin.send(new PutObjectCommand({ Bucket: store.bucket, Key: key, Body: zip }))
-  admin.destroy()
+  await putAsAdmin(store, emulator.region, key, zip)
   const unzip = installed('unzip')
   const action: Measured[] = []
   const reference: Measured[] = []
