@@ -64,6 +64,9 @@ export const ADMIN_CREDENTIALS: StoreCredentials = { accessKeyId: 'S3RVER', secr
 
 const require = createRequire(import.meta.url)
 
+/** How long a cut connection stays open after its last bytes were written, for the client to read them. */
+const CUT_READ_DELAY_MS = 100
+
 function accessKeyOf(req: IncomingMessage, url: URL): string {
   const header = req.headers.authorization ?? ''
   const signed = /Credential=([^/]+)\//.exec(header)?.[1]
@@ -172,9 +175,10 @@ export async function startArtifactStore(options: { bucket?: string; port?: numb
             record.status = -1
             backendRes.destroy()
           }
-          // Cut once the bytes are on the wire, so the client sees them and then the drop.
+          // Cut once the bytes are on the wire and the client has had time to read them: a client stream destroyed
+          // by the drop discards what it had buffered but not yet consumed, which would make the cut land at 0 bytes.
           res.write(part, () => {
-            if (last) res.socket?.destroy()
+            if (last) setTimeout(() => res.socket?.destroy(), CUT_READ_DELAY_MS)
           })
         })
         backendRes.once('end', () => res.end())
