@@ -5,6 +5,8 @@ import { createPublicKey, verify, type KeyObject } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
+import { commitJson, DEFAULT_ACTOR, workflowRunJson } from './shapes.js'
+
 /** One request the fake GitHub API received. */
 export interface GitHubCall {
   readonly method: string
@@ -71,6 +73,8 @@ export interface FakeRun {
   readonly workflow: string
   readonly workflowId: number
   readonly displayTitle: string
+  /** The run's number among its workflow's runs, from 1. */
+  readonly runNumber: number
   readonly event: string
   readonly headBranch: string
   readonly inputs: Readonly<Record<string, string>>
@@ -80,6 +84,9 @@ export interface FakeRun {
   updatedAt: Date
   runStartedAt: Date
   readonly htmlUrl: string
+  /** Logins of who started the run and who started its latest attempt (`[bot]` for an App). */
+  actor: string
+  triggeringActor: string
   /** Set when the cancel endpoint was called for it. */
   cancelRequested: boolean
 }
@@ -90,6 +97,8 @@ export interface RunChange {
   readonly conclusion?: string | null
   readonly createdAt?: Date
   readonly updatedAt?: Date
+  readonly actor?: string
+  readonly triggeringActor?: string
 }
 
 /** What becomes of an answer the fake computed but does not deliver. */
@@ -195,17 +204,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     if (method === 'GET' && commit) {
       const found = commits.get(`${commit[1]}@${commit[2]}`)
       if (!found) return { status: 404, body: { message: 'No commit found for SHA' } }
-      return {
-        status: 200,
-        body: {
-          sha: found.sha,
-          commit: {
-            message: found.message,
-            author: found.authorDate ? { name: 'A', date: found.authorDate } : null,
-            committer: found.committerDate ? { name: 'C', date: found.committerDate } : null
-          }
-        }
-      }
+      return { status: 200, body: commitJson(commit[1] ?? '', found, url) }
     }
     const dispatch = /^\/repos\/([^/]+\/[^/]+)\/actions\/workflows\/([^/]+)\/dispatches$/.exec(path)
     if (method === 'POST' && dispatch) {
@@ -259,6 +258,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       workflow,
       workflowId: config.id,
       displayTitle,
+      runNumber: runs.filter(r => r.repository === repository && r.workflowId === config.id).length + 1,
       event: 'workflow_dispatch',
       headBranch: ref,
       inputs,
@@ -268,6 +268,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       updatedAt: now,
       runStartedAt: now,
       htmlUrl: `https://github.example/${repository}/actions/runs/${id}`,
+      actor: DEFAULT_ACTOR,
+      triggeringActor: DEFAULT_ACTOR,
       cancelRequested: false
     }
     runs.push(run)
@@ -330,23 +332,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
 
   function runJson(run: FakeRun): Record<string, unknown> {
     const config = workflows.get(`${run.repository}:${run.workflow}`)
-    return {
-      id: run.id,
-      name: config?.name ?? run.workflow.replace(/\.ya?ml$/, ''),
-      display_title: run.displayTitle,
-      event: run.event,
-      status: run.status,
-      conclusion: run.conclusion,
-      workflow_id: run.workflowId,
-      path: `.github/workflows/${run.workflow}`,
-      head_branch: run.headBranch,
-      created_at: run.createdAt.toISOString(),
-      updated_at: run.updatedAt.toISOString(),
-      run_started_at: run.runStartedAt.toISOString(),
-      html_url: run.htmlUrl,
-      url: `${url}/repos/${run.repository}/actions/runs/${run.id}`,
-      repository: { full_name: run.repository }
-    }
+    return workflowRunJson({ ...run, workflowName: config?.name ?? run.workflow.replace(/\.ya?ml$/, '') }, url)
   }
 
   /** A token this fake minted for an installation suspended since. */
@@ -397,6 +383,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       if (change.status !== undefined) run.status = change.status
       if (change.conclusion !== undefined) run.conclusion = change.conclusion
       if (change.createdAt !== undefined) run.createdAt = change.createdAt
+      if (change.actor !== undefined) run.actor = change.actor
+      if (change.triggeringActor !== undefined) run.triggeringActor = change.triggeringActor
       if (change.status === 'in_progress') run.runStartedAt = new Date()
       run.updatedAt = change.updatedAt ?? new Date()
       return run
