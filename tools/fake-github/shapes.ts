@@ -168,8 +168,15 @@ export function workflowRunJson(run: RunFacts, apiUrl: string): Record<string, u
     rerun_url: `${url}/rerun`,
     previous_attempt_url: null,
     workflow_url: `${apiUrl}/repos/${run.repository}/actions/workflows/${run.workflowId}`,
-    // A dispatched run has no commit the fake knows: GitHub's `head_commit` may be null.
-    head_commit: null,
+    // Every run GitHub starts has a head commit; the `workflow_run` event's schema does not allow null.
+    head_commit: {
+      id: sha,
+      tree_id: headSha(run.repository, `tree:${sha}`),
+      message: `Head of ${run.headBranch}`,
+      timestamp: run.createdAt.toISOString(),
+      author: { name: 'A', email: 'a@users.noreply.github.example' },
+      committer: { name: 'C', email: 'c@users.noreply.github.example' }
+    },
     repository: repositoryJson(run.repository, apiUrl),
     head_repository: repositoryJson(run.repository, apiUrl)
   }
