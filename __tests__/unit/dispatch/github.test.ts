@@ -6,7 +6,9 @@ import { jest } from '@jest/globals'
 import { Deadline } from '../../../src/common/deadline.js'
 import { DispatchError, createGitHubDispatcher } from '../../../src/dispatch/github.js'
 import { explainDispatchFailure } from '../../../src/dispatch/github-failures.js'
+import { dispatchBoundMs } from '../../../src/dispatch/round-budget.js'
 import {
+  backoffCapMs,
   githubRetryDelayMs,
   httpFailureOf,
   isRateLimited,
@@ -265,19 +267,29 @@ describe('createGitHubDispatcher against the fake GitHub API', () => {
     const policy: RetryPolicy = { attempts: 3, baseDelayMs: 10, maxDelayMs: 5_000, requestTimeoutMs: 300 }
     const hanging = createGitHubDispatcher(
       { token: 'ghs_secret', apiUrl: github.url, serverUrl: 'https://github.example' },
-      { policy, log }
+      { policy, sleep, log }
     )
+    // The dispatch's own bound (what it gets without a deadline), on a clock that moves by what the dispatch
+    // spent: a request timeout for each attempt GitHub received, and each backoff. Whether a retry fits is then
+    // decided by the policy, not by how busy the machine is (on the wall clock, a late timer cost one attempt).
+    const spentMs = (): number => dispatches().length * policy.requestTimeoutMs + sleeps.reduce((a, b) => a + b, 0)
+    const bound = new Deadline(dispatchBoundMs(policy), spentMs)
     const started = performance.now()
-    const error = await hanging.dispatch(TARGET, {}).catch((e: unknown) => e)
+    const error = await hanging.dispatch(TARGET, {}, { deadline: bound }).catch((e: unknown) => e)
     const elapsed = performance.now() - started
     expect(error).toBeInstanceOf(DispatchError)
     expect(error).toMatchObject({
-      failure: { status: undefined, message: expect.stringMatching(/^no answer within 0\.\d s$/) }
+      attempts: 3,
+      failure: { status: undefined, message: 'no answer within 0.3 s' }
     })
-    // 3 × 300 ms + backoffs of at most 10 + 20 ms, and room for late timers on a busy machine (main took 3 × 30 s).
-    expect(elapsed).toBeLessThan(930 + 1_000)
-    expect(dispatches().length).toBeGreaterThanOrEqual(2)
-    expect(dispatches().length).toBeLessThanOrEqual(3)
+    // Every attempt the policy allows, each waited out to its timeout (a lower bound: true on any machine)...
+    expect(dispatches()).toHaveLength(3)
+    expect(elapsed).toBeGreaterThanOrEqual(3 * policy.requestTimeoutMs - 3)
+    // ...with backoffs within their caps (10 and 20 ms), all inside the bound: 3 × 300 + 10 + 20 ms.
+    expect(sleeps).toHaveLength(2)
+    sleeps.forEach((ms, i) => expect(ms).toBeLessThanOrEqual(backoffCapMs(i + 1, policy)))
+    expect(dispatchBoundMs(policy)).toBe(930)
+    expect(spentMs()).toBeLessThanOrEqual(930)
   })
 
   it("quotes GitHub's message in the retry log, so it cannot start a workflow command", async () => {
