@@ -550,8 +550,18 @@ describe('the round budget', () => {
 
   it('dispatches at most three jobs at once', async () => {
     for (let i = 0; i < 7; i++) queued()
+    // Each dispatch waits until three are in flight (or the last job's has started): the limit is reached however
+    // the machine schedules the acknowledgements before them (with 30 ms dispatches, a slow acknowledgement let
+    // one finish before the third began). A limit below three would show as a 5 s wait and `most` under 3.
+    let started = 0
+    const held: (() => void)[] = []
     const github = scriptedGitHub(async () => {
-      await new Promise(resolve => setTimeout(resolve, 30))
+      started++
+      await new Promise<void>(resolve => {
+        held.push(resolve)
+        if (held.length === DISPATCH_CONCURRENCY || started === 7) for (const release of held.splice(0)) release()
+        else setTimeout(resolve, 5_000).unref()
+      })
       return { attempts: 1 }
     })
     const result = await dispatchJobs(settingsFor(), { log: recordingLog(), github })

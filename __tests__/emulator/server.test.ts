@@ -12,6 +12,7 @@ import {
   PutJobSuccessResultCommand,
   type CodePipelineClientConfig
 } from '@aws-sdk/client-codepipeline'
+import { jest } from '@jest/globals'
 
 import { startEmulator, validateShape, type Emulator, type ShapeTable } from '../../tools/emulator/index.js'
 
@@ -400,13 +401,21 @@ describe('job operations', () => {
   })
 
   it('PollForJobs hands out a job created with pollableAfterMs only once that time has passed', async () => {
-    const late = emu.createJob({ status: 'Queued', pollableAfterMs: 300 })
-    const before = await client().send(new PollForJobsCommand({ actionTypeId: ACTION }))
-    expect(before.jobs ?? []).toEqual([])
-    expect(emu.getJob(late.id)?.status).toBe('Queued')
-    await new Promise(resolve => setTimeout(resolve, 350))
-    const after = await client().send(new PollForJobsCommand({ actionTypeId: ACTION }))
-    expect(after.jobs?.map(j => j.id)).toEqual([late.id])
+    // The emulator's clock, held still: a slow first call (a loaded machine) cannot pass the 300 ms before it polls.
+    const createdAt = Date.now()
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(createdAt)
+    try {
+      const late = emu.createJob({ status: 'Queued', pollableAfterMs: 300 })
+      clock.mockReturnValue(createdAt + 299)
+      const before = await client().send(new PollForJobsCommand({ actionTypeId: ACTION }))
+      expect(before.jobs ?? []).toEqual([])
+      expect(emu.getJob(late.id)?.status).toBe('Queued')
+      clock.mockReturnValue(createdAt + 300)
+      const after = await client().send(new PollForJobsCommand({ actionTypeId: ACTION }))
+      expect(after.jobs?.map(j => j.id)).toEqual([late.id])
+    } finally {
+      clock.mockRestore()
+    }
   })
 
   it('PollForJobs refuses action types that are not custom', async () => {

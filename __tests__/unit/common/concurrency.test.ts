@@ -18,12 +18,21 @@ describe('mapConcurrently', () => {
   })
 
   it('a slow item does not hold up the others', async () => {
-    const finished: number[] = []
-    await mapConcurrently([500, 1, 1, 1, 1], 2, async ms => {
-      await tick(ms)
-      finished.push(ms)
+    // The slow item ends only once the four others have: by causality, not by a 500 ms head start (if it held up the
+    // others, it would end after its 5 s fallback, first).
+    const finished: string[] = []
+    let releaseSlow = (): void => {}
+    const slowMayEnd = new Promise<void>(resolve => {
+      releaseSlow = resolve
+      setTimeout(resolve, 5_000).unref()
     })
-    expect(finished).toEqual([1, 1, 1, 1, 500])
+    await mapConcurrently(['slow', 'a', 'b', 'c', 'd'], 2, async name => {
+      if (name === 'slow') await slowMayEnd
+      else await tick(1)
+      finished.push(name)
+      if (finished.length === 4 && !finished.includes('slow')) releaseSlow()
+    })
+    expect(finished).toEqual(['a', 'b', 'c', 'd', 'slow'])
   })
 
   it('handles no items and a limit above the count', async () => {
