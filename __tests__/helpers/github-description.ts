@@ -57,13 +57,17 @@ function describedBy(packageName: string, id: string, makeAjv: () => Ajv): () =>
 
 /**
  * OpenAPI 3.0's `nullable: true` beside no `type` (GitHub writes it beside a
- * `oneOf` or `allOf`: "this, or null"), which Ajv refuses, as JSON Schema says it.
+ * `oneOf` or `allOf`: "this, or null"), which Ajv refuses, as JSON Schema says
+ * it, rewritten in place (the parsed description is this module's own copy).
  */
 function nullableWithoutType(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(nullableWithoutType)
   if (typeof node !== 'object' || node === null) return node
-  const entries = Object.entries(node).map(([key, value]) => [key, nullableWithoutType(value)] as const)
-  const schema = Object.fromEntries(entries) as JsonSchema
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) node[i] = nullableWithoutType(node[i])
+    return node
+  }
+  const schema = node as JsonSchema
+  for (const key of Object.keys(schema)) schema[key] = nullableWithoutType(schema[key])
   if (schema.nullable !== true || 'type' in schema) return schema
   const { nullable: _, ...rest } = schema
   return { anyOf: [{ type: 'null' }, rest] }
