@@ -213,3 +213,79 @@ export function commitJson(repository: string, commit: CommitFacts, apiUrl: stri
     parents: []
   }
 }
+
+/** GitHub's `repository`: a webhook payload's `repository`, and each of an installation's repositories. */
+export function fullRepositoryJson(fullName: string, apiUrl: string, createdAt = new Date(0)): Record<string, unknown> {
+  const at = createdAt.toISOString()
+  return {
+    ...repositoryJson(fullName, apiUrl),
+    clone_url: `${FAKE_WEB_URL}/${fullName}.git`,
+    git_url: `git://github.example/${fullName}.git`,
+    ssh_url: `git@github.example:${fullName}.git`,
+    svn_url: `${FAKE_WEB_URL}/${fullName}`,
+    mirror_url: null,
+    homepage: null,
+    language: null,
+    license: null,
+    default_branch: 'main',
+    visibility: 'private',
+    forks: 0,
+    forks_count: 0,
+    open_issues: 0,
+    open_issues_count: 0,
+    stargazers_count: 0,
+    watchers: 0,
+    watchers_count: 0,
+    size: 0,
+    has_downloads: true,
+    has_issues: true,
+    has_projects: false,
+    has_wiki: false,
+    has_pages: false,
+    archived: false,
+    disabled: false,
+    created_at: at,
+    updated_at: at,
+    pushed_at: at
+  }
+}
+
+/** GitHub's `workflow` for a run's workflow file (a `workflow_run` payload's `workflow`). */
+export function workflowJson(run: RunFacts, apiUrl: string): Record<string, unknown> {
+  const path = `.github/workflows/${run.workflow}`
+  return {
+    id: run.workflowId,
+    node_id: `W_fake${run.workflowId}`,
+    name: run.workflowName,
+    path,
+    state: 'active',
+    created_at: new Date(0).toISOString(),
+    updated_at: new Date(0).toISOString(),
+    url: `${apiUrl}/repos/${run.repository}/actions/workflows/${run.workflowId}`,
+    html_url: `${FAKE_WEB_URL}/${run.repository}/blob/main/${path}`,
+    badge_url: `${FAKE_WEB_URL}/${run.repository}/workflows/${encodeURIComponent(run.workflowName)}/badge.svg`
+  }
+}
+
+/**
+ * The body of a `workflow_run` delivery (`requested`, `in_progress` or
+ * `completed`) as an App installed on the run's repository receives it; the
+ * sender is whoever started the run's latest attempt.
+ */
+export function workflowRunEventJson(
+  action: 'requested' | 'in_progress' | 'completed',
+  run: RunFacts,
+  apiUrl: string,
+  installationId?: string
+): Record<string, unknown> {
+  return {
+    action,
+    workflow_run: workflowRunJson(run, apiUrl),
+    workflow: workflowJson(run, apiUrl),
+    repository: fullRepositoryJson(run.repository, apiUrl),
+    sender: userJson(run.triggeringActor, apiUrl),
+    ...(installationId === undefined
+      ? {}
+      : { installation: { id: Number(installationId), node_id: `I_fake${installationId}` } })
+  }
+}
