@@ -5,7 +5,7 @@ import { createPublicKey, verify, type KeyObject } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
-import { commitJson, DEFAULT_ACTOR, workflowRunJson } from './shapes.js'
+import { commitJson, DEFAULT_ACTOR, workflowRunJson, type RunFacts } from './shapes.js'
 
 /** One request the fake GitHub API received. */
 export interface GitHubCall {
@@ -330,9 +330,14 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     return { status: 202, body: {} }
   }
 
-  function runJson(run: FakeRun): Record<string, unknown> {
+  /** What shapes.ts builds GitHub's JSON from: the run and its workflow's name (a delivery's body too). */
+  function runFacts(run: FakeRun): RunFacts {
     const config = workflows.get(`${run.repository}:${run.workflow}`)
-    return workflowRunJson({ ...run, workflowName: config?.name ?? run.workflow.replace(/\.ya?ml$/, '') }, url)
+    return { ...run, workflowName: config?.name ?? run.workflow.replace(/\.ya?ml$/, '') }
+  }
+
+  function runJson(run: FakeRun): Record<string, unknown> {
+    return workflowRunJson(runFacts(run), url)
   }
 
   /** A token this fake minted for an installation suspended since. */
