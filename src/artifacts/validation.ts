@@ -4,6 +4,7 @@ import { checkJobId } from '../codepipeline/job-id.js'
 import type { Env } from '../common/env.js'
 import { InputChecker } from '../common/input-checker.js'
 import type { InputName, RawInputs } from './inputs.js'
+import { gitComponentOf } from './path-names.js'
 
 /** 10 GiB: far above a usual build input, far below a runner's free disk. */
 export const DEFAULT_MAX_EXTRACTED_MB = 10_240
@@ -45,6 +46,10 @@ export function validateArtifactsInputs(raw: RawInputs, env: Env = process.env):
   const relative = path.relative(workspace, target)
   if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
     check.problem(`"path" must be inside the workspace (${workspace}); got ${JSON.stringify(raw.path)}`)
+  } else if (gitComponentOf(relative) !== undefined) {
+    check.problem(
+      `"path" must not be in git's own folder (${gitComponentOf(relative)}); got ${JSON.stringify(raw.path)}`
+    )
   }
   const proven = check.finish({ jobId, flat, overwrite })
   return {
