@@ -263,6 +263,29 @@ describe('unsafe archives are refused and leave nothing outside the folder', () 
   })
 })
 
+it('stops before any call when the run was not started by "expected-actor", and extracts when it was', async () => {
+  const j = await job({ inputs: [{ name: 'Src', content: SOURCE }] })
+  const calls = emu.calls.length
+  const manual = await runAction({
+    script: 'dist/artifacts/index.js',
+    emulator: emu,
+    inputs: { 'job-id': j.id, path: workspace(), 'endpoint-url': emu.url, 'expected-actor': 'my-bridge[bot]' },
+    env: { AWS_ENDPOINT_URL_S3: store.url, GITHUB_WORKSPACE: workspace(), GITHUB_ACTOR: 'alice' }
+  })
+  expect(manual.code).toBe(1)
+  expect(manual.errors.join('\n')).toContain('this run was started by "alice", not by my-bridge[bot]')
+  expect(emu.calls.length).toBe(calls)
+  expect(existsSync(workspace())).toBe(false)
+  const bridge = await runAction({
+    script: 'dist/artifacts/index.js',
+    emulator: emu,
+    inputs: { 'job-id': j.id, path: workspace(), 'endpoint-url': emu.url, 'expected-actor': 'my-bridge[bot]' },
+    env: { AWS_ENDPOINT_URL_S3: store.url, GITHUB_WORKSPACE: workspace(), GITHUB_ACTOR: 'my-bridge[bot]' }
+  })
+  expect(bridge.code).toBe(0)
+  expect(existsSync(path.join(workspace(), 'Src', 'README.md'))).toBe(true)
+})
+
 describe('the size limit', () => {
   const MB = 1024 * 1024
 

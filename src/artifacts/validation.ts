@@ -2,6 +2,7 @@ import path from 'node:path'
 import { checkConnection, type ConnectionSettings } from '../codepipeline/connection.js'
 import { checkJobId } from '../codepipeline/job-id.js'
 import type { Env } from '../common/env.js'
+import { checkExpectedActor } from '../common/expected-actor.js'
 import { InputChecker } from '../common/input-checker.js'
 import type { InputName, RawInputs } from './inputs.js'
 import { gitComponentOf } from './path-names.js'
@@ -37,6 +38,7 @@ export function validateArtifactsInputs(raw: RawInputs, env: Env = process.env):
   const check = new InputChecker<InputName>(raw)
   const jobId = checkJobId(check)
   const connection = checkConnection(check, env)
+  checkExpectedActor(check, 'expected-actor', env)
   const flat = check.oneOf('extract-into-path', ['true', 'false'] as const, 'false')
   const maxMb = check.integer('max-extracted-mb', MAX_EXTRACTED_MB_RANGE) ?? DEFAULT_MAX_EXTRACTED_MB
   const maxEntries = check.integer('max-entries', MAX_ENTRIES_RANGE) ?? DEFAULT_MAX_ENTRIES

@@ -21,7 +21,8 @@ export async function writeJobSummary(
     ['Job ID', code(input.jobId ?? '')],
     ['Result', RESULT_TEXT[result]]
   ]
-  if (executionUrl) rows.push(['Pipeline execution', `<a href="${escapeAttribute(executionUrl)}">CodePipeline console</a>`])
+  if (executionUrl)
+    rows.push(['Pipeline execution', `<a href="${escapeAttribute(executionUrl)}">CodePipeline console</a>`])
   if (request.operation === 'PutJobSuccessResult') {
     const revision = request.input.currentRevision
     if (revision?.revision) rows.push(['Revision', code(revision.revision)])
