@@ -28,6 +28,7 @@ import {
 } from '../../src/lambda/config.js'
 import { CONFIG_KEYS } from '../../src/dispatch/job.js'
 import { SERVICE_NAME } from '../../src/lambda/log.js'
+import { SUBJECT_CHECK_VARIABLE } from '../../src/lambda/subject-template.js'
 import { LAMBDA_MAX_TIMEOUT_MS } from '../../src/lambda/app-token.js'
 import {
   ACTION_TYPE_DIMENSION,
@@ -684,7 +685,12 @@ describe('deploy/bridge.yml', () => {
       const variables = get(properties(resolved, 'DispatcherFunction'), 'Environment', 'Variables')
       // Exactly the variables the handler reads (src/lambda/config.ts).
       expect(Object.keys(isObject(variables) ? variables : {}).sort()).toEqual(
-        [...LAMBDA_INPUT_NAMES.map(variableFor), SECRET_ID_VARIABLE, SWEEP_SCHEDULE_VARIABLE].sort()
+        [
+          ...LAMBDA_INPUT_NAMES.map(variableFor),
+          SECRET_ID_VARIABLE,
+          SWEEP_SCHEDULE_VARIABLE,
+          SUBJECT_CHECK_VARIABLE
+        ].sort()
       )
       expect(variables).toEqual({
         CATEGORY: 'Build',
@@ -698,8 +704,18 @@ describe('deploy/bridge.yml', () => {
         MAX_ATTEMPTS: '3',
         MAX_QUEUE_MINUTES: '15',
         SWEEP_SCHEDULE: 'rate(1 minute)',
-        GITHUB_SECRET_ID: SECRET
+        GITHUB_SECRET_ID: SECRET,
+        CHECK_SUBJECT_ACTOR: 'true'
       })
+      // The subject check runs only where the worker role trusts the bridge's actor.
+      const others: Record<string, string>[] = [
+        { WorkerTrust: 'DefaultBranch' },
+        { CreateWorkerRole: 'false', WorkerRepositories: '' }
+      ]
+      for (const parameters of others)
+        expect(
+          get(properties(stack(parameters), 'DispatcherFunction'), 'Environment', 'Variables', 'CHECK_SUBJECT_ACTOR')
+        ).toBe('false')
     })
 
     it('logs to its own group, kept for the chosen number of days', () => {

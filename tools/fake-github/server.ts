@@ -5,6 +5,8 @@ import { createPublicKey, verify, type KeyObject } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
+import { FakeOidcSubjects } from './oidc-subject.js'
+
 /** One request the fake GitHub API received. */
 export interface GitHubCall {
   readonly method: string
@@ -138,6 +140,8 @@ export interface FakeGitHub {
   addApp(app: FakeApp): FakeApp
   /** Every installation token minted so far, oldest first. */
   readonly minted: MintedToken[]
+  /** The repositories' and organizations' OIDC subject templates. */
+  readonly oidcSubjects: FakeOidcSubjects
   close(): Promise<void>
 }
 
@@ -158,6 +162,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const hanging: RegExp[] = []
   const apps: FakeApp[] = []
   const minted: MintedToken[] = []
+  const oidcSubjects = new FakeOidcSubjects()
   let lastRunId = 1000
   let url = ''
 
@@ -235,7 +240,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       if (method === 'GET' && !one[3]) return { status: 200, body: runJson(run) }
       if (method === 'POST' && one[3]) return cancelRun(run)
     }
-    return { status: 404, body: { message: 'Not Found' } }
+    return oidcSubjects.answer(method, pathname) ?? { status: 404, body: { message: 'Not Found' } }
   }
 
   function createRun(
@@ -386,6 +391,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   return {
     url,
     calls,
+    oidcSubjects,
     addCommit: (repository, commit) => void commits.set(`${repository}@${commit.sha}`, commit),
     addWorkflow: (repository, workflow, workflowOptions = {}) =>
       void workflows.set(`${repository}:${workflow}`, { ...workflowOptions, id: 100 + workflows.size }),
