@@ -646,9 +646,9 @@ describe(`Lambda handler bundle on ${lambdaNodeLabel}: the worker repositories' 
       })
     ])
     expect(subjectMetric(first.logs)).toEqual([expect.objectContaining({ SubjectWithoutActor: 1 })])
-    // Once per container: the next job in the same repository reads nothing and says nothing.
+    // Once per container: the next job in the same repository (dispatched by a sweep) reads nothing and says nothing.
     queuedJob()
-    const second = await fn.invoke(startedEvent())
+    const second = await fn.invoke(SCHEDULED_EVENT)
     expect(second).toMatchObject({ ok: true, result: { dispatched: 1 } })
     expect(subjectWarnings(second.logs)).toEqual([])
     expect(templateReads()).toHaveLength(1)
