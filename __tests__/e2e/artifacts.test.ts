@@ -193,6 +193,14 @@ describe('unsafe archives are refused and leave nothing outside the folder', () 
       'symlink "x" passes through the symlink "l" ("l/l/l/l/../../../..")'
     ],
     [
+      'links whose names differ only in Unicode normalisation (macOS: \u00e9 -> ., x -> e\u0301/e\u0301/../..)',
+      [
+        { name: '\u00e9', data: '.', mode: 0o120777 },
+        { name: 'x', data: 'e\u0301/e\u0301/../..', mode: 0o120777 }
+      ],
+      'symlink "x" passes through the symlink "e\u0301" ("e\u0301/e\u0301/../..")'
+    ],
+    [
       'a link through names that do not exist (x -> n/m/../.., lexically ".")',
       [
         { name: 'ok.txt', data: 'ok' },
