@@ -185,6 +185,71 @@ describe('unsafe archives are refused and leave nothing outside the folder', () 
       'symlink "later" dangles ("not-there/file")'
     ],
     [
+      'links whose names differ only in case (macOS, Windows: L -> ., x -> l/l/l/l/../../../..)',
+      [
+        { name: 'L', data: '.', mode: 0o120777 },
+        { name: 'x', data: 'l/l/l/l/../../../..', mode: 0o120777 }
+      ],
+      'symlink "x" passes through the symlink "l" ("l/l/l/l/../../../..")'
+    ],
+    [
+      'links whose names differ only in Unicode normalisation (macOS: \u00e9 -> ., x -> e\u0301/e\u0301/../..)',
+      [
+        { name: '\u00e9', data: '.', mode: 0o120777 },
+        { name: 'x', data: 'e\u0301/e\u0301/../..', mode: 0o120777 }
+      ],
+      'symlink "x" passes through the symlink "e\u0301" ("e\u0301/e\u0301/../..")'
+    ],
+    [
+      'a link through names that do not exist (x -> n/m/../.., lexically ".")',
+      [
+        { name: 'ok.txt', data: 'ok' },
+        { name: 'x', data: 'n/m/../..', mode: 0o120777 }
+      ],
+      'symlink "x" ("n/m/../..") does not resolve on disk (ENOENT)'
+    ],
+    [
+      'a git hook (.git/hooks/post-checkout, mode 755)',
+      [
+        { name: 'ok.txt', data: 'ok' },
+        { name: '.git/hooks/post-checkout', data: '#!/bin/sh\ntouch pwned\n', mode: 0o100755 }
+      ],
+      `entry ".git/hooks/post-checkout" would be written into ".git", git's own folder`
+    ],
+    [
+      '.GIT in capitals',
+      [{ name: '.GIT/config', data: 'x' }],
+      `entry ".GIT/config" would be written into ".GIT", git's own folder`
+    ],
+    [
+      "git's short 8.3 name",
+      [{ name: 'GIT~1/hooks/pre-commit', data: 'x' }],
+      `entry "GIT~1/hooks/pre-commit" would be written into "GIT~1", git's own folder`
+    ],
+    [
+      '.git with trailing dots and spaces',
+      [{ name: 'a/.git. ./config', data: 'x' }],
+      `entry "a/.git. ./config" would be written into ".git. .", git's own folder`
+    ],
+    [
+      '.git with an NTFS stream',
+      [{ name: '.git::$INDEX_ALLOCATION/config', data: 'x' }],
+      'entry ".git::$INDEX_ALLOCATION/config" would be written into ".git::$INDEX_ALLOCATION"'
+    ],
+    [
+      '.git with a code point HFS+ ignores',
+      [{ name: '.g\u200cit/config', data: 'x' }],
+      'entry ".g\u200cit/config" would be written into ".g\u200cit"'
+    ],
+    [
+      'a symlink into .git',
+      [
+        { name: 'ok.txt', data: 'ok' },
+        { name: 'hooks', data: '.git/hooks', mode: 0o120777 }
+      ],
+      `symlink "hooks" points into ".git" (".git/hooks"), git's own folder`
+    ],
+    [
       'an entry written through a link of the archive',
       [
         { name: 'y', data: '.', mode: 0o120777 },
@@ -204,6 +269,29 @@ describe('unsafe archives are refused and leave nothing outside the folder', () 
     expect(existsSync(path.join(folder, 'sub', 'out'))).toBe(false)
     expectNoSecrets(j, result)
   })
+})
+
+it('stops before any call when the run was not started by "expected-actor", and extracts when it was', async () => {
+  const j = await job({ inputs: [{ name: 'Src', content: SOURCE }] })
+  const calls = emu.calls.length
+  const manual = await runAction({
+    script: 'dist/artifacts/index.js',
+    emulator: emu,
+    inputs: { 'job-id': j.id, path: workspace(), 'endpoint-url': emu.url, 'expected-actor': 'my-bridge[bot]' },
+    env: { AWS_ENDPOINT_URL_S3: store.url, GITHUB_WORKSPACE: workspace(), GITHUB_ACTOR: 'alice' }
+  })
+  expect(manual.code).toBe(1)
+  expect(manual.errors.join('\n')).toContain('this run was started by "alice", not by my-bridge[bot]')
+  expect(emu.calls.length).toBe(calls)
+  expect(existsSync(workspace())).toBe(false)
+  const bridge = await runAction({
+    script: 'dist/artifacts/index.js',
+    emulator: emu,
+    inputs: { 'job-id': j.id, path: workspace(), 'endpoint-url': emu.url, 'expected-actor': 'my-bridge[bot]' },
+    env: { AWS_ENDPOINT_URL_S3: store.url, GITHUB_WORKSPACE: workspace(), GITHUB_ACTOR: 'my-bridge[bot]' }
+  })
+  expect(bridge.code).toBe(0)
+  expect(existsSync(path.join(workspace(), 'Src', 'README.md'))).toBe(true)
 })
 
 describe('the size limit', () => {
@@ -329,6 +417,69 @@ describe('pre-existing files are kept byte for byte', () => {
 })
 
 describe('symlinks already in the workspace', () => {
+  it('a link of a later archive is checked through the links an earlier one left (n -> ., m -> ., then x -> n/m/../..)', async () => {
+    const first = await job({
+      inputs: [
+        {
+          name: 'Src',
+          content: craftZip([
+            { name: 'n', data: '.', mode: 0o120777 },
+            { name: 'm', data: '.', mode: 0o120777 }
+          ])
+        }
+      ]
+    })
+    expect((await run(first, { 'extract-into-path': 'true' })).code).toBe(0)
+    const second = await job({
+      inputs: [
+        {
+          name: 'Src',
+          content: craftZip([
+            { name: 'ok.txt', data: 'ok' },
+            { name: 'x', data: 'n/m/../..', mode: 0o120777 }
+          ])
+        }
+      ]
+    })
+    const result = await run(second, { 'extract-into-path': 'true' })
+    expect(result.code).toBe(1)
+    expect(result.errors.join('\n')).toContain('symlink "x" ("n/m/../..") does not resolve on disk')
+    expect(readdirSync(workspace()).sort()).toEqual(['m', 'n'])
+    // In the other order, the first archive is refused already: x leads nowhere when it is made.
+    rmSync(workspace(), { recursive: true })
+    const reversed = await job({
+      inputs: [{ name: 'Src', content: craftZip([{ name: 'x', data: 'n/m/../..', mode: 0o120777 }]) }]
+    })
+    expect((await run(reversed, { 'extract-into-path': 'true' })).code).toBe(1)
+    expect(existsSync(path.join(workspace(), 'x'))).toBe(false)
+  })
+
+  it('a link already in the folder is never replaced, overwrite or not', async () => {
+    mkdirSync(path.join(workspace(), 'a', 'b'), { recursive: true })
+    symlinkSync('a/b', path.join(workspace(), 'n'))
+    const j = await job({ inputs: [{ name: 'Src', content: craftZip([{ name: 'n', data: '.', mode: 0o120777 }]) }] })
+    const result = await run(j, { 'extract-into-path': 'true', overwrite: 'true' })
+    expect(result.code).toBe(1)
+    expect(result.errors.join('\n')).toContain('it would replace 1 existing item(s)')
+    expect(lstatSync(path.join(workspace(), 'n')).isSymbolicLink()).toBe(true)
+  })
+
+  it('a git hook is refused over a checkout, overwrite or not, and .git stays as it was', async () => {
+    mkdirSync(path.join(workspace(), '.git', 'hooks'), { recursive: true })
+    writeFileSync(path.join(workspace(), '.git', 'HEAD'), 'ref: refs/heads/main\n')
+    const before = snapshot(workspace())
+    const archive = craftZip([{ name: '.git/hooks/post-checkout', data: '#!/bin/sh\n', mode: 0o100755 }])
+    const j = await job({ inputs: [{ name: 'Src', content: archive }] })
+    const result = await run(j, { 'extract-into-path': 'true', overwrite: 'true' })
+    expect(result.code).toBe(1)
+    expect(snapshot(workspace())).toEqual(before)
+    const into = await job({ inputs: [{ name: 'Src', content: SOURCE }] })
+    const refused = await run(into, { path: '.git/hooks', 'extract-into-path': 'true' })
+    expect(refused.code).toBe(1)
+    expect(refused.errors.join('\n')).toContain(`"path" must not be in git's own folder (.git)`)
+    expect(snapshot(workspace())).toEqual(before)
+  })
+
   it('a link at <path>/<name> leading out is refused, and nothing lands outside', async () => {
     const outside = path.join(temp, 'outside')
     mkdirSync(outside)

@@ -686,3 +686,60 @@ describe(`Lambda handler bundle on ${lambdaNodeLabel}: faults and configuration`
     expect(github.calls).toEqual([])
   })
 })
+
+describe(`Lambda handler bundle on ${lambdaNodeLabel}: the worker repositories' OIDC subject`, () => {
+  const templateReads = () => github.calls.filter(c => c.path.endsWith('/actions/oidc/customization/sub'))
+  const subjectWarnings = (logs: readonly string[]) =>
+    jsonLines(logs).filter(l => l.event === 'subject template' && l.level === 'WARN')
+  const subjectMetric = (logs: readonly string[]) =>
+    jsonLines(logs).filter(l => '_aws' in l && 'SubjectWithoutActor' in l)
+
+  it('warns once, in the log and as a metric, when a repository dispatched to would leave the actor out', async () => {
+    queuedJob()
+    const fn = await coldStart({ CHECK_SUBJECT_ACTOR: 'true' })
+    const first = await fn.invoke(startedEvent())
+    expect(first).toMatchObject({ ok: true, result: { dispatched: 1 } })
+    expect(subjectWarnings(first.logs)).toEqual([
+      expect.objectContaining({
+        repository: 'octo-org/app',
+        includeClaimKeys: ['repo', 'context'],
+        message: expect.stringContaining('Set the repository\'s template to ["repo", "context", "actor"]')
+      })
+    ])
+    expect(subjectMetric(first.logs)).toEqual([expect.objectContaining({ SubjectWithoutActor: 1 })])
+    // Once per container: the next job in the same repository (dispatched by a sweep) reads nothing and says nothing.
+    queuedJob()
+    const second = await fn.invoke(SCHEDULED_EVENT)
+    expect(second).toMatchObject({ ok: true, result: { dispatched: 1 } })
+    expect(subjectWarnings(second.logs)).toEqual([])
+    expect(templateReads()).toHaveLength(1)
+  })
+
+  it("says nothing for a template with the actor (the repository's, or its organization's), or one it cannot read", async () => {
+    github.oidcSubjects.setRepository('octo-org/app', 'organization')
+    github.oidcSubjects.setOrganization('octo-org', ['repo', 'context', 'actor'])
+    queuedJob()
+    const fn = await coldStart({ CHECK_SUBJECT_ACTOR: 'true' })
+    const run = await fn.invoke(startedEvent())
+    expect(run).toMatchObject({ ok: true, result: { dispatched: 1 } })
+    expect(subjectWarnings(run.logs)).toEqual([])
+    expect(templateReads().map(c => c.path)).toEqual([
+      '/repos/octo-org/app/actions/oidc/customization/sub',
+      '/orgs/octo-org/actions/oidc/customization/sub'
+    ])
+
+    github.oidcSubjects.refuse('octo-org')
+    queuedJob()
+    const other = await coldStart({ CHECK_SUBJECT_ACTOR: 'true' })
+    const refused = await other.invoke(startedEvent())
+    expect(refused).toMatchObject({ ok: true, result: { dispatched: 1 } })
+    expect(subjectWarnings(refused.logs)).toEqual([])
+  })
+
+  it('reads no template when the stack does not trust the actor', async () => {
+    queuedJob()
+    const fn = await coldStart()
+    expect(await fn.invoke(startedEvent())).toMatchObject({ ok: true, result: { dispatched: 1 } })
+    expect(templateReads()).toEqual([])
+  })
+})

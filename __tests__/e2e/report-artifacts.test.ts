@@ -222,6 +222,12 @@ it('refuses paths outside the workspace before any call', async () => {
   )
   expect(run.errors.join('\n')).toContain('"output-artifacts" path of Other must be relative to the workspace')
   expect(emu.calls.length).toBe(calls)
+  const git = await report(job, { 'output-artifacts': 'BuildOutput=.git/hooks' })
+  expect(git.code).toBe(1)
+  expect(git.errors.join('\n')).toContain(
+    `"output-artifacts" path of BuildOutput must not be in git's own folder (.git)`
+  )
+  expect(emu.calls.length).toBe(calls)
 }, 60_000)
 
 it('every write carries aws:kms, the multipart create included, when the store has no key', async () => {
@@ -328,6 +334,30 @@ describe('output paths that lead out of the workspace through a symlink are refu
       },
       'out',
       'x is a symlink that passes through the symlink'
+    ],
+    [
+      'the checkout itself, .git and its token included (Out=.)',
+      () => {
+        mkdirSync(path.join(workspace, '.git'))
+        writeFileSync(path.join(workspace, '.git', 'config'), 'extraheader = AUTHORIZATION: basic secret')
+      },
+      '.',
+      ".git is git's own folder, which an artifact may not carry"
+    ],
+    [
+      'a .GIT folder inside the build folder',
+      () => mkdirSync(path.join(workspace, 'out', 'sub', '.GIT'), { recursive: true }),
+      'out',
+      "sub/.GIT is git's own folder"
+    ],
+    [
+      'a link to .git given as the path (out -> .git)',
+      () => {
+        mkdirSync(path.join(workspace, '.git'))
+        symlinkSync('.git', path.join(workspace, 'out'))
+      },
+      'out',
+      "out leads into git's own folder (.git)"
     ],
     [
       'a dangling link inside the folder',

@@ -396,3 +396,42 @@ describe('6. an event file that is not JSON', () => {
     }
   })
 })
+
+describe('7. a run the bridge did not start (expected-actor)', () => {
+  it.each(['success', 'failure'])(
+    'with status %s, a manual dispatch stops before any call, naming the actor; the bridge’s own run reports',
+    async status => {
+      const job = emu.createJob()
+      const calls = emu.calls.length
+      const manual = await run(
+        { 'job-id': job.id, status, 'expected-actor': 'my-bridge[bot]' },
+        { env: { GITHUB_ACTOR: 'alice' } }
+      )
+      expectExit(manual, 1)
+      expect(manual.errors.join('\n')).toContain(
+        'this run was started by "alice", not by my-bridge[bot] ("expected-actor")'
+      )
+      expect(emu.calls.length).toBe(calls)
+      expect(emu.getJob(job.id)?.status).toBe('InProgress')
+
+      const bridge = await run(
+        { 'job-id': job.id, status, 'expected-actor': 'my-bridge[bot]' },
+        { env: { GITHUB_ACTOR: 'My-Bridge[bot]' } }
+      )
+      expectExit(bridge, 0)
+      expect(results(job.id)).toHaveLength(1)
+    }
+  )
+
+  it('refuses a value that is not a login, and a run without GITHUB_ACTOR', async () => {
+    const job = emu.createJob()
+    const calls = emu.calls.length
+    const bad = await run({ 'job-id': job.id, 'expected-actor': 'my-bridge*' }, { env: { GITHUB_ACTOR: 'alice' } })
+    expectExit(bad, 1)
+    expect(bad.errors.join('\n')).toContain('"expected-actor" must be a GitHub login')
+    const none = await run({ 'job-id': job.id, 'expected-actor': 'my-bridge[bot]' })
+    expectExit(none, 1)
+    expect(none.errors.join('\n')).toContain('GITHUB_ACTOR is not set')
+    expect(emu.calls.length).toBe(calls)
+  })
+})

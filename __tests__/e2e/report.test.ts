@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net'
 import { jest } from '@jest/globals'
 
 import type { Env } from '../../src/common/env.js'
+import { escapeHtml } from '../../src/common/html.js'
 import { startEmulator, type Emulator } from '../../tools/emulator/index.js'
 import { expectExit, onlyResult } from '../helpers/assertions.js'
 import { startFakeGitHub, type FakeGitHub } from '../helpers/fake-github.js'
@@ -137,7 +138,10 @@ describe.each(runtimes)('bundle on %s', (_label, node) => {
     expect(r.summary).toContain(RUN_CONTEXT.sha)
     expect(r.summary).toContain('<th>Name</th><th>Value</th>')
     for (const [name, value] of Object.entries(expected)) {
-      expect(r.summary).toContain(`<tr><td><code>${name}</code></td><td><code>${value}</code></td></tr>`)
+      // Shown as text: escaped for HTML and Markdown alike (src/common/html.ts).
+      expect(r.summary).toContain(
+        `<tr><td><code>${escapeHtml(name)}</code></td><td><code>${escapeHtml(value)}</code></td></tr>`
+      )
     }
   })
 

@@ -126,6 +126,50 @@ export const FAKE_GITHUB_ENDPOINTS: readonly FakeGitHubEndpoint[] = [
       { status: 202, params: run('inProgress') },
       { status: 409, params: run('succeeded') }
     ]
+  },
+  {
+    method: 'GET',
+    path: '/repos/{owner}/{repo}/actions/oidc/customization/sub',
+    operation: 'actions/get-custom-oidc-sub-claim-for-repo',
+    cases: [
+      { status: 200 },
+      {
+        status: 200,
+        params: (fixture, github) => {
+          github.oidcSubjects.setRepository(`${fixture.owner}/custom`, ['repo', 'context', 'actor'])
+          return { repo: 'custom' }
+        }
+      },
+      {
+        status: 200,
+        params: (fixture, github) => {
+          github.oidcSubjects.setRepository(`${fixture.owner}/follows-org`, 'organization')
+          return { repo: 'follows-org' }
+        }
+      },
+      {
+        status: 403,
+        params: (_fixture, github) => {
+          github.oidcSubjects.refuse('refused-owner')
+          return { owner: 'refused-owner' }
+        }
+      }
+    ]
+  },
+  {
+    method: 'GET',
+    path: '/orgs/{org}/actions/oidc/customization/sub',
+    operation: 'oidc/get-oidc-custom-sub-template-for-org',
+    cases: [
+      {
+        status: 200,
+        params: (_fixture, github) => {
+          github.oidcSubjects.setOrganization('templated-org', ['repo', 'context', 'actor'])
+          return { org: 'templated-org' }
+        }
+      },
+      { status: 404, params: () => ({ org: 'plain-org' }) }
+    ]
   }
 ]
 

@@ -28,6 +28,7 @@ import {
 } from '../../src/lambda/config.js'
 import { CONFIG_KEYS } from '../../src/dispatch/job.js'
 import { SERVICE_NAME } from '../../src/lambda/log.js'
+import { SUBJECT_CHECK_VARIABLE } from '../../src/lambda/subject-template.js'
 import { LAMBDA_MAX_TIMEOUT_MS } from '../../src/lambda/app-token.js'
 import {
   ACTION_TYPE_DIMENSION,
@@ -42,7 +43,11 @@ const TEMPLATE_FILE = join(ROOT, 'deploy', 'bridge.yml')
 const template = loadTemplate(TEMPLATE_FILE)
 
 const SECRET = 'github/bridge'
-const REQUIRED = { GitHubSecretName: SECRET, WorkerRepositories: 'octo-org/app,octo-org/infra' }
+const REQUIRED = {
+  GitHubSecretName: SECRET,
+  WorkerRepositories: 'octo-org/app,octo-org/infra',
+  WorkerActor: 'my-bridge[bot]'
+}
 
 let catalogue: Catalogue
 beforeAll(async () => {
@@ -201,10 +206,13 @@ function trustAllows(condition: Json | undefined, claims: Record<string, string>
     if (!isObject(keys)) return false
     return Object.entries(keys).every(([key, allowed]) => {
       const value = claims[key]
-      if (value === undefined) return operator.endsWith('IfExists')
+      // A missing key fails a positive operator; a negated one (StringNotLike) holds (IAM user guide,
+      // "Condition operators": "...IfExists" and negated matching operators).
+      if (value === undefined) return operator.endsWith('IfExists') || operator.startsWith('StringNot')
       const patterns = list(allowed)
       if (operator.startsWith('StringEquals')) return patterns.includes(value)
       if (operator.startsWith('StringLike')) return patterns.some(p => like(p, value))
+      if (operator.startsWith('StringNotLike')) return !patterns.some(p => like(p, value))
       throw new Error(`operator ${operator} not modelled`)
     })
   })
@@ -306,7 +314,9 @@ describe('deploy/bridge.yml', () => {
 
     it('needs the secret and, for the worker role, its repositories: CloudFormation refuses a stack without', () => {
       expect(() => resolveStack(template, { parameters: {} })).toThrow(/GitHubSecretName has no value/)
-      const noRepositories = resolveStack(template, { parameters: { GitHubSecretName: SECRET } })
+      const noRepositories = resolveStack(template, {
+        parameters: { GitHubSecretName: SECRET, WorkerActor: 'my-bridge[bot]' }
+      })
       expect(noRepositories.brokenRules).toEqual([expect.stringContaining('WorkerRepositories')])
       const withEmptyEntry = stack({ WorkerRepositories: 'octo-org/app,' })
       expect(withEmptyEntry.brokenRules).toHaveLength(1)
@@ -432,54 +442,129 @@ describe('deploy/bridge.yml', () => {
       expect(resolved.outputs.WorkerRoleArn).toBe(arnOf('WorkerRole'))
     })
 
-    it("trusts, by default, only runs on the repositories' default branch", () => {
+    // Who asks for the role, and the sub GitHub gives each run: the default template (repo, context) or the
+    // one BridgeActor needs (repo, context, actor). BOT is the bridge's App; alice has write access to the
+    // repository and no AWS access.
+    const BOT = 'my-bridge[bot]'
+    interface Run {
+      readonly who: string
+      readonly repo: string
+      readonly context: string
+      readonly actor: string
+    }
+    const RUNS: readonly Run[] = [
+      { who: "the bridge's run on main", repo: 'octo-org/app', context: 'ref:refs/heads/main', actor: BOT },
+      {
+        who: "the bridge's run, second repository",
+        repo: 'octo-org/infra',
+        context: 'ref:refs/heads/main',
+        actor: BOT
+      },
+      {
+        who: "a person's manual dispatch on main",
+        repo: 'octo-org/app',
+        context: 'ref:refs/heads/main',
+        actor: 'alice'
+      },
+      { who: 'a push to main', repo: 'octo-org/app', context: 'ref:refs/heads/main', actor: 'alice' },
+      { who: 'a pull request', repo: 'octo-org/app', context: 'pull_request', actor: 'alice' },
+      { who: 'a run on another branch', repo: 'octo-org/app', context: 'ref:refs/heads/feature', actor: 'alice' },
+      { who: "the bridge's run on another branch", repo: 'octo-org/app', context: 'ref:refs/heads/x', actor: BOT },
+      { who: 'a tag', repo: 'octo-org/app', context: 'ref:refs/tags/v1', actor: 'alice' },
+      { who: "a fork's own run", repo: 'alice/app', context: 'ref:refs/heads/main', actor: 'alice' },
+      { who: 'a fork, run as the bot', repo: 'alice/app', context: 'ref:refs/heads/main', actor: BOT },
+      { who: 'a look-alike repository', repo: 'octo-org/app-evil', context: 'ref:refs/heads/main', actor: BOT },
+      { who: 'a look-alike owner', repo: 'octo-org-evil/app', context: 'ref:refs/heads/main', actor: BOT },
+      {
+        who: 'an environment named x:ref:refs/heads/main',
+        repo: 'octo-org/app',
+        context: 'environment:x:ref:refs/heads/main',
+        actor: 'alice'
+      },
+      {
+        who: `an environment named x:ref:refs/heads/main:actor:${BOT}`,
+        repo: 'octo-org/app',
+        context: `environment:x:ref:refs/heads/main:actor:${BOT}`,
+        actor: 'alice'
+      },
+      {
+        who: 'a job in the environment pipeline',
+        repo: 'octo-org/app',
+        context: 'environment:pipeline',
+        actor: 'alice'
+      }
+    ]
+    const defaultSub = (run: Run) => `repo:${run.repo}:${run.context}`
+    const actorSub = (run: Run) => `repo:${run.repo}:${run.context}:actor:${run.actor}`
+    /** The runs of RUNS a trust policy admits, given the sub each gets. */
+    const admitted = (condition: Json | undefined, sub: (run: Run) => string) =>
+      RUNS.filter(run => trustAllows(condition, claims(sub(run)))).map(run => run.who)
+
+    it("by default (BridgeActor) admits only the bridge's own runs on main: no person's dispatch, push or PR", () => {
+      expect(template.Parameters.WorkerTrust?.Default).toBe('BridgeActor')
       const condition = workerTrust(stack()).Condition
-      expect(condition).toEqual({
-        StringEquals: { [`${ISSUER}:aud`]: 'sts.amazonaws.com' },
-        StringLike: { [`${ISSUER}:sub`]: ['repo:octo-org/app:*', 'repo:octo-org/infra:*'] },
-        StringLikeIfExists: { [`${ISSUER}:sub`]: 'repo:*:ref:refs/heads/main' }
-      })
-      expect(trustAllows(condition, claims('repo:octo-org/app:ref:refs/heads/main'))).toBe(true)
-      expect(trustAllows(condition, claims('repo:octo-org/infra:ref:refs/heads/main'))).toBe(true)
-      for (const sub of [
-        'repo:octo-org/app:ref:refs/heads/feature',
-        'repo:octo-org/app:ref:refs/tags/v1',
-        'repo:octo-org/app:pull_request',
-        'repo:octo-org/app:environment:production',
-        'repo:octo-org/other:ref:refs/heads/main',
-        'repo:evil/app:ref:refs/heads/main'
+      expect(admitted(condition, actorSub)).toEqual(["the bridge's run on main", "the bridge's run, second repository"])
+      // A repository without the subject template: its runs get no credentials at all (it fails closed).
+      expect(admitted(condition, defaultSub)).toEqual([])
+      // CloudFormation refuses the stack without the bot's login, or with the login any GITHUB_TOKEN gets.
+      expect(stack({ WorkerActor: '' }).brokenRules).toEqual([expect.stringContaining('WorkerActor')])
+      expect(stack({ WorkerActor: 'github-actions[bot]' }).brokenRules).toEqual([
+        expect.stringContaining('GITHUB_TOKEN')
       ])
-        expect({ sub, allowed: trustAllows(condition, claims(sub)) }).toEqual({ sub, allowed: false })
+      expect(stack({ CreateWorkerRole: 'false', WorkerRepositories: '', WorkerActor: '' }).brokenRules).toEqual([])
+    })
+
+    it('accepts as WorkerActor only a GitHub login (an App bot or a machine user)', () => {
+      const allowed = new RegExp(String(template.Parameters.WorkerActor?.AllowedPattern))
+      expect(['my-bridge[bot]', 'ci-user', ''].filter(v => allowed.test(v))).toEqual(['my-bridge[bot]', 'ci-user', ''])
+      expect(['*', 'a*', 'bot?', 'a:b', 'x[bot]y', '-x', 'a b'].filter(v => allowed.test(v))).toEqual([])
+    })
+
+    it('names repositories exactly: no wildcard admits a look-alike', () => {
+      const allowed = new RegExp(String(template.Parameters.WorkerRepositories?.AllowedPattern))
+      expect(['octo-org/app', 'o.rg/a_b-c.d'].filter(v => allowed.test(v))).toHaveLength(2)
+      expect(['octo-org/app*', 'octo-org/*', 'octo-org/a?p', 'octo-org', 'a/b:c'].filter(v => allowed.test(v))).toEqual(
+        []
+      )
+    })
+
+    it('with DefaultBranch admits every run on main, the person who dispatches by hand included', () => {
+      const condition = workerTrust(stack({ WorkerTrust: 'DefaultBranch' })).Condition
+      expect(admitted(condition, defaultSub)).toEqual([
+        "the bridge's run on main",
+        "the bridge's run, second repository",
+        "a person's manual dispatch on main",
+        'a push to main'
+      ])
       expect(trustAllows(condition, { [`${ISSUER}:sub`]: 'repo:octo-org/app:ref:refs/heads/main' })).toBe(false)
     })
 
-    it('follows WorkerBranch for another default branch', () => {
-      const condition = workerTrust(stack({ WorkerBranch: 'trunk' })).Condition
-      expect(get(condition, 'StringLikeIfExists', `${ISSUER}:sub`)).toBe('repo:*:ref:refs/heads/trunk')
+    it('follows WorkerBranch for another branch', () => {
+      const condition = workerTrust(stack({ WorkerTrust: 'DefaultBranch', WorkerBranch: 'trunk' })).Condition
       expect(trustAllows(condition, claims('repo:octo-org/app:ref:refs/heads/trunk'))).toBe(true)
       expect(trustAllows(condition, claims('repo:octo-org/app:ref:refs/heads/main'))).toBe(false)
+      const actor = workerTrust(stack({ WorkerActor: BOT, WorkerBranch: 'trunk' })).Condition
+      expect(trustAllows(actor, claims(`repo:octo-org/app:ref:refs/heads/trunk:actor:${BOT}`))).toBe(true)
+      expect(trustAllows(actor, claims(`repo:octo-org/app:ref:refs/heads/main:actor:${BOT}`))).toBe(false)
     })
 
-    it('trusts only jobs in the named GitHub environment when WorkerTrust is Environment', () => {
+    it('with Environment admits only jobs in the named environment (its protection rules decide who)', () => {
       const condition = workerTrust(stack({ WorkerTrust: 'Environment', WorkerEnvironment: 'pipeline' })).Condition
-      expect(get(condition, 'StringLikeIfExists', `${ISSUER}:sub`)).toBe('repo:*:environment:pipeline')
-      expect(trustAllows(condition, claims('repo:octo-org/app:environment:pipeline'))).toBe(true)
-      expect(trustAllows(condition, claims('repo:octo-org/app:environment:staging'))).toBe(false)
-      expect(trustAllows(condition, claims('repo:octo-org/app:ref:refs/heads/main'))).toBe(false)
+      expect(admitted(condition, defaultSub)).toEqual(['a job in the environment pipeline'])
       expect(trustAllows(condition, claims('repo:octo-org/other:environment:pipeline'))).toBe(false)
       // CloudFormation refuses the stack without the environment's name.
       expect(stack({ WorkerTrust: 'Environment' }).brokenRules).toEqual([expect.stringContaining('WorkerEnvironment')])
     })
 
-    it('trusts any ref of the repositories only when AnyRef is chosen', () => {
+    it('with AnyRef admits any run of the listed repositories, and still no look-alike or fork', () => {
       const condition = workerTrust(stack({ WorkerTrust: 'AnyRef' })).Condition
       expect(condition).toEqual({
         StringEquals: { [`${ISSUER}:aud`]: 'sts.amazonaws.com' },
         StringLike: { [`${ISSUER}:sub`]: ['repo:octo-org/app:*', 'repo:octo-org/infra:*'] }
       })
-      expect(trustAllows(condition, claims('repo:octo-org/app:ref:refs/heads/feature'))).toBe(true)
-      expect(trustAllows(condition, claims('repo:octo-org/other:ref:refs/heads/main'))).toBe(false)
-      expect(template.Parameters.WorkerTrust?.Default).toBe('DefaultBranch')
+      expect(admitted(condition, defaultSub)).toEqual(
+        RUNS.filter(run => run.repo === 'octo-org/app' || run.repo === 'octo-org/infra').map(run => run.who)
+      )
     })
 
     it('derives the provider URL and the condition keys from the issuer (GHE.com, GitHub Enterprise Server)', () => {
@@ -491,8 +576,9 @@ describe('deploy/bridge.yml', () => {
           Object.keys(isObject(block) ? block : {})
         )
         expect(new Set(keys)).toEqual(new Set([`${issuer}:aud`, `${issuer}:sub`]))
-        expect(trustAllows(condition, claims('repo:octo-org/app:ref:refs/heads/main', issuer))).toBe(true)
-        expect(trustAllows(condition, claims('repo:octo-org/app:ref:refs/heads/main'))).toBe(false)
+        const sub = `repo:octo-org/app:ref:refs/heads/main:actor:${BOT}`
+        expect(trustAllows(condition, claims(sub, issuer))).toBe(true)
+        expect(trustAllows(condition, claims(sub))).toBe(false)
       }
       const allowed = new RegExp(String(template.Parameters.GitHubOidcIssuer?.AllowedPattern))
       expect(['https://token.actions.githubusercontent.com', 'a b', ''].filter(v => allowed.test(v))).toEqual([])
@@ -599,7 +685,12 @@ describe('deploy/bridge.yml', () => {
       const variables = get(properties(resolved, 'DispatcherFunction'), 'Environment', 'Variables')
       // Exactly the variables the handler reads (src/lambda/config.ts).
       expect(Object.keys(isObject(variables) ? variables : {}).sort()).toEqual(
-        [...LAMBDA_INPUT_NAMES.map(variableFor), SECRET_ID_VARIABLE, SWEEP_SCHEDULE_VARIABLE].sort()
+        [
+          ...LAMBDA_INPUT_NAMES.map(variableFor),
+          SECRET_ID_VARIABLE,
+          SWEEP_SCHEDULE_VARIABLE,
+          SUBJECT_CHECK_VARIABLE
+        ].sort()
       )
       expect(variables).toEqual({
         CATEGORY: 'Build',
@@ -613,8 +704,18 @@ describe('deploy/bridge.yml', () => {
         MAX_ATTEMPTS: '3',
         MAX_QUEUE_MINUTES: '15',
         SWEEP_SCHEDULE: 'rate(1 minute)',
-        GITHUB_SECRET_ID: SECRET
+        GITHUB_SECRET_ID: SECRET,
+        CHECK_SUBJECT_ACTOR: 'true'
       })
+      // The subject check runs only where the worker role trusts the bridge's actor.
+      const others: Record<string, string>[] = [
+        { WorkerTrust: 'DefaultBranch' },
+        { CreateWorkerRole: 'false', WorkerRepositories: '' }
+      ]
+      for (const parameters of others)
+        expect(
+          get(properties(stack(parameters), 'DispatcherFunction'), 'Environment', 'Variables', 'CHECK_SUBJECT_ACTOR')
+        ).toBe('false')
     })
 
     it('logs to its own group, kept for the chosen number of days', () => {

@@ -72,9 +72,10 @@ export async function downloadInputArtifacts(
 
 /**
  * Checks the whole archive, writes it into a staging folder beside the
- * target, then moves it into place. Whatever is refused, at any stage, the
+ * target, then moves it into place. Whatever is refused before the move, the
  * target is left exactly as it was: the staging folder is all there is to
- * remove.
+ * remove. (After it, only a link that leads out through what the folder
+ * already held is refused, and removed.)
  */
 export async function extractZip(
   zip: string,
@@ -87,7 +88,7 @@ export async function extractZip(
   return withCleanup(
     async () => {
       const bytes = await writeArchive(zip, staging.folder, links, limits.maxBytes)
-      await placeStaged(staging, options.overwrite)
+      await placeStaged(staging, options.overwrite, links.size > 0)
       return { files, bytes }
     },
     () => rm(staging.folder, { recursive: true, force: true }),

@@ -1,5 +1,5 @@
 import { closeSync, constants, createReadStream, fstatSync, futimesSync, openSync, writeSync } from 'node:fs'
-import { lstat, mkdir, open, symlink, utimes } from 'node:fs/promises'
+import { lstat, mkdir, open, realpath, symlink, unlink, utimes } from 'node:fs/promises'
 import path from 'node:path'
 import { Transform, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -8,6 +8,8 @@ import yauzl, { type Entry, type ZipFile } from 'yauzl'
 import { crc32 } from './crc32.js'
 import { FileWindow, ShortFileError } from './file-window.js'
 import { walkLinkTarget } from './link-path.js'
+import { foldName, gitComponentOf } from './path-names.js'
+import { linkEscapes } from './real-path.js'
 
 /** Why an archive was refused: a problem with its content, not with the transfer. */
 export class UnsafeArchiveError extends Error {}
@@ -66,6 +68,8 @@ export async function scanArchive(
       )
     }
     const targets = new Map<string, string>()
+    /** Link names as the strictest file system compares them. */
+    const folded = new Set<string>()
     let declared = 0
     let files = 0
     for await (const entry of entries(zip)) {
@@ -74,7 +78,12 @@ export async function scanArchive(
       const kind = kindOf(entry)
       if (kind === 'file') files++
       if (kind !== 'symlink') continue
-      if (targets.has(name)) throw new UnsafeArchiveError(`symlink ${JSON.stringify(name)} appears twice`)
+      if (folded.has(foldName(name))) {
+        throw new UnsafeArchiveError(
+          `symlink ${JSON.stringify(name)} appears twice (names are compared ignoring case and Unicode normalisation)`
+        )
+      }
+      folded.add(foldName(name))
       targets.set(name, readLinkTarget(window, entry))
     }
     const charged = declared + zip.entryCount * ENTRY_COST_BYTES
@@ -86,7 +95,13 @@ export async function scanArchive(
     }
     const links = new Map<string, Link>()
     for (const [name, target] of targets) {
-      const walk = walkLinkTarget(name, target, n => targets.has(n))
+      const git = gitComponentOf(target)
+      if (git !== undefined) {
+        throw new UnsafeArchiveError(
+          `symlink ${JSON.stringify(name)} points into ${JSON.stringify(git)} (${JSON.stringify(target)}), git's own folder`
+        )
+      }
+      const walk = walkLinkTarget(name, target, n => folded.has(foldName(n)))
       if ('refused' in walk) {
         throw new UnsafeArchiveError(
           `symlink ${JSON.stringify(name)} ${walk.refused} (${JSON.stringify(target)}); a link must point inside the folder, and not through another link`
@@ -116,6 +131,7 @@ export async function writeArchive(
   maxBytes: number
 ): Promise<number> {
   const { zip, fd, window } = await openZip(file)
+  const foldedLinks = new Set([...links.keys()].map(foldName))
   let bytes = 0
   const count = (n: number): void => {
     bytes += n
@@ -127,7 +143,7 @@ export async function writeArchive(
       const name = entryName(entry.fileName)
       const kind = kindOf(entry)
       if (kind === 'symlink') continue
-      insideLink(name, links)
+      insideLink(name, foldedLinks)
       const destination = path.join(folder, ...name.split('/'))
       if (kind === 'directory') {
         await mkdir(destination, { recursive: true })
@@ -144,6 +160,7 @@ export async function writeArchive(
     zip.close()
     closeSync(fd)
   }
+  const root = links.size > 0 ? await realpath(folder) : folder
   for (const [name, link] of links) {
     const destination = path.join(folder, ...name.split('/'))
     const target = await lstat(path.join(folder, ...link.resolved.split('/').filter(Boolean))).catch(() => undefined)
@@ -159,6 +176,13 @@ export async function writeArchive(
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
       throw new UnsafeArchiveError(`entry ${JSON.stringify(name)} is both a symlink and a file or folder`)
+    }
+    const escapes = await linkEscapes(root, destination)
+    if (escapes !== undefined) {
+      await unlink(destination)
+      throw new UnsafeArchiveError(
+        `symlink ${JSON.stringify(name)} (${JSON.stringify(link.target)}) ${escapes}; a link must lead inside the folder`
+      )
     }
   }
   return bytes
@@ -376,7 +400,7 @@ function kindOf(entry: Entry): Kind {
   return (unixMode & S_IFMT) === S_IFLNK ? 'symlink' : 'file'
 }
 
-/** An entry's name as "/"-separated parts, refused when it could land outside the folder. */
+/** An entry's name as "/"-separated parts, refused when it could land outside the folder or in git's own. */
 function entryName(name: string): string {
   const parts = name.split(/[\\/]/).filter(p => p !== '' && p !== '.')
   if (
@@ -389,15 +413,22 @@ function entryName(name: string): string {
   ) {
     throw new UnsafeArchiveError(`entry ${JSON.stringify(name)} would be written outside the target folder`)
   }
+  const git = gitComponentOf(name)
+  if (git !== undefined) {
+    throw new UnsafeArchiveError(
+      `entry ${JSON.stringify(name)} would be written into ${JSON.stringify(git)}, git's own folder (git refuses such paths too)`
+    )
+  }
   return parts.join('/')
 }
 
-function insideLink(name: string, links: ReadonlyMap<string, Link>): void {
-  if (links.size === 0) return
+/** Refuses an entry below a link of the archive, names compared folded (see foldName). */
+function insideLink(name: string, foldedLinks: ReadonlySet<string>): void {
+  if (foldedLinks.size === 0) return
   const parts = name.split('/')
   for (let i = 1; i < parts.length; i++) {
     const above = parts.slice(0, i).join('/')
-    if (links.has(above)) {
+    if (foldedLinks.has(foldName(above))) {
       throw new UnsafeArchiveError(
         `entry ${JSON.stringify(name)} would be written through the symlink ${JSON.stringify(above)}`
       )

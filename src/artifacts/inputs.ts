@@ -3,6 +3,7 @@ import { readInputs } from '../common/inputs.js'
 /** Every input of artifacts/action.yml, in the order docs/artifacts.md lists them. */
 export const INPUT_NAMES = [
   'job-id',
+  'expected-actor',
   'path',
   'extract-into-path',
   'max-extracted-mb',

@@ -1,7 +1,7 @@
-import { lstat, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises'
+import { lstat, mkdir, mkdtemp, readdir, rename, rm, unlink } from 'node:fs/promises'
 import path from 'node:path'
 import { UnsafeArchiveError } from './extract.js'
-import { isInside, realPathOfDeepest } from './real-path.js'
+import { isInside, linkEscapes, realPathOfDeepest } from './real-path.js'
 
 /** Where an archive is staged before it is placed: a new folder on the target's file system, inside the workspace. */
 export interface Staging {
@@ -41,11 +41,15 @@ export async function prepareStaging(target: string, workspace: string): Promise
 /**
  * Moves the staged files into the target. Into a new target: one rename.
  * Into an existing folder: every collision is found before anything moves,
- * and refused unless `overwrite` allows replacing files (a folder is never
- * replaced, nor written through a symlink), so a refusal leaves the folder
- * exactly as it was.
+ * and refused unless `overwrite` allows replacing files (a folder or a symlink
+ * is never replaced, nor anything written through a symlink), so a refusal
+ * leaves the folder exactly as it was, and the links already there keep
+ * leading where they were checked to lead. When the archive had links
+ * (`hasLinks`), each one is checked again where it landed, through whatever
+ * the folder already held; one that leads out is removed and the archive
+ * refused.
  */
-export async function placeStaged(staging: Staging, overwrite: boolean): Promise<void> {
+export async function placeStaged(staging: Staging, overwrite: boolean, hasLinks = true): Promise<void> {
   if (!staging.targetExists) {
     await mkdir(path.dirname(staging.target), { recursive: true })
     await rename(staging.folder, staging.target)
@@ -66,6 +70,24 @@ export async function placeStaged(staging: Staging, overwrite: boolean): Promise
   }
   for (const [from, to] of moves) await rename(from, to)
   await rm(staging.folder, { recursive: true, force: true })
+  if (hasLinks) for (const [, to] of moves) await checkLinksAt(staging.target, to)
+}
+
+/** Checks every link at or below `item` (see linkEscapes); removes the first that leads out and throws. */
+async function checkLinksAt(root: string, item: string): Promise<void> {
+  const stat = await lstat(item)
+  if (stat.isDirectory()) {
+    for (const child of await readdir(item)) await checkLinksAt(root, path.join(item, child))
+    return
+  }
+  if (!stat.isSymbolicLink()) return
+  const escapes = await linkEscapes(root, item)
+  if (escapes === undefined) return
+  await unlink(item)
+  throw new UnsafeArchiveError(
+    `symlink ${JSON.stringify(path.relative(root, item))} ${escapes} once placed among the files already in ${root}; ` +
+      'it was removed'
+  )
 }
 
 async function planMerge(
@@ -84,8 +106,10 @@ async function planMerge(
     if (!there) moves.push([source, destination])
     else if (item.isDirectory() && there.isDirectory())
       await planMerge(source, destination, name, overwrite, moves, collisions)
-    // rename replaces a file or a symlink itself, never what a link points to.
-    else if (overwrite && !item.isDirectory() && !there.isDirectory()) moves.push([source, destination])
+    // rename replaces a file itself, never what a link points to. A link already there is kept: replacing it
+    // could change where an older link through it leads.
+    else if (overwrite && !item.isDirectory() && !there.isDirectory() && !there.isSymbolicLink())
+      moves.push([source, destination])
     else collisions.push(name)
   }
 }

@@ -31,3 +31,21 @@ export async function realPathOfDeepest(
     }
   }
 }
+
+/**
+ * Why the link at `link` is unsafe once the file system resolves it, or
+ * undefined: it must resolve (every step exists now, so nothing added later
+ * can make it lead elsewhere) to `root` or below, `root` being a real path.
+ * This is the file system's own answer, through every link already there, in
+ * its own way of comparing names, which a check of the target's text cannot
+ * give (`L -> .` then `l/l/..` on macOS).
+ */
+export async function linkEscapes(root: string, link: string): Promise<string | undefined> {
+  let real: string
+  try {
+    real = await realpath(link)
+  } catch (error) {
+    return `does not resolve on disk (${(error as NodeJS.ErrnoException).code ?? String(error)})`
+  }
+  return isInside(root, real) ? undefined : `leads outside the folder, to ${real}`
+}

@@ -2,8 +2,10 @@ import path from 'node:path'
 import { checkConnection, type ConnectionSettings } from '../codepipeline/connection.js'
 import { checkJobId } from '../codepipeline/job-id.js'
 import type { Env } from '../common/env.js'
+import { checkExpectedActor } from '../common/expected-actor.js'
 import { InputChecker } from '../common/input-checker.js'
 import type { InputName, RawInputs } from './inputs.js'
+import { gitComponentOf } from './path-names.js'
 
 /** 10 GiB: far above a usual build input, far below a runner's free disk. */
 export const DEFAULT_MAX_EXTRACTED_MB = 10_240
@@ -36,6 +38,7 @@ export function validateArtifactsInputs(raw: RawInputs, env: Env = process.env):
   const check = new InputChecker<InputName>(raw)
   const jobId = checkJobId(check)
   const connection = checkConnection(check, env)
+  checkExpectedActor(check, 'expected-actor', env)
   const flat = check.oneOf('extract-into-path', ['true', 'false'] as const, 'false')
   const maxMb = check.integer('max-extracted-mb', MAX_EXTRACTED_MB_RANGE) ?? DEFAULT_MAX_EXTRACTED_MB
   const maxEntries = check.integer('max-entries', MAX_ENTRIES_RANGE) ?? DEFAULT_MAX_ENTRIES
@@ -45,6 +48,10 @@ export function validateArtifactsInputs(raw: RawInputs, env: Env = process.env):
   const relative = path.relative(workspace, target)
   if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
     check.problem(`"path" must be inside the workspace (${workspace}); got ${JSON.stringify(raw.path)}`)
+  } else if (gitComponentOf(relative) !== undefined) {
+    check.problem(
+      `"path" must not be in git's own folder (${gitComponentOf(relative)}); got ${JSON.stringify(raw.path)}`
+    )
   }
   const proven = check.finish({ jobId, flat, overwrite })
   return {

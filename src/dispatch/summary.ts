@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { escapeHtml, htmlTable } from '../common/html.js'
+import { escapeAttribute, escapeHtml, htmlTable } from '../common/html.js'
 import type { DispatchRound, JobOutcome, JobStatus } from './dispatcher.js'
 import { NO_RECONCILE, type ReconcileResult, type RunOutcome } from './reconcile.js'
 import { describeActionType, roundTotals, type RoundTotals } from './round-result.js'
@@ -121,5 +121,5 @@ function row(job: JobOutcome): string[] {
 }
 
 function link(url: string | undefined, text: string): string {
-  return url ? `<a href="${escapeHtml(url)}">${escapeHtml(text)}</a>` : escapeHtml(text)
+  return url ? `<a href="${escapeAttribute(url)}">${escapeHtml(text)}</a>` : escapeHtml(text)
 }

@@ -24,6 +24,7 @@ import type { InvocationContext, LambdaLog } from './log.js'
 import type { BridgeMetrics } from './metrics.js'
 import { createRefreshingDispatcher, type DispatchStats } from './refreshing-dispatcher.js'
 import { StartedJobs } from './started-jobs.js'
+import { subjectActorCheckFrom } from './subject-template.js'
 import { roundsUntilJobs } from './wait-for-jobs.js'
 
 /** What an invocation returns: the round's counts. */
@@ -52,6 +53,8 @@ export function createHandler(container: Container): Handler {
   const handled = new HandledRuns()
   // The action executions whose jobs this warm container took: a repeated or late STARTED event polls no more.
   const startedJobs = new StartedJobs()
+  // Worker repositories whose OIDC subject would leave out the actor, told once per container.
+  const subjectCheck = subjectActorCheckFrom(process.env)
 
   return async (event, context) => {
     log.startInvocation({ ...context, awsRequestId: context.awsRequestId ?? 'unknown' })
@@ -119,6 +122,11 @@ export function createHandler(container: Container): Handler {
             })
           : { round: await runRound(), polls: 1 }
       metrics.round(round, stats, plan.kind === 'started' ? eventTime(event) : undefined)
+      await subjectCheck?.afterRound(round, {
+        ...deps,
+        github: settings.github,
+        count: () => metrics.subjectWithoutActor()
+      })
       // Sweeps also close the jobs of dead runs; a STARTED event has its own job to hurry.
       const reconciled = plan.kind === 'sweep' ? await reconcileRound(settings, { ...deps, handled }) : NO_RECONCILE
       metrics.reconcile(reconciled)

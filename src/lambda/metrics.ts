@@ -3,6 +3,7 @@ import type { ActionType } from '../dispatch/settings.js'
 import type { DispatchRound, ReconcileCounts } from '../dispatch/api.js'
 import { SERVICE_NAME } from './log.js'
 import type { DispatchStats } from './refreshing-dispatcher.js'
+import { SUBJECT_WITHOUT_ACTOR } from './subject-template.js'
 
 /** One namespace for every metric of the bridge; deploy/bridge.yml's alarms and dashboard read it. */
 export const METRICS_NAMESPACE = 'CodePipelineGitHubBridge'
@@ -97,6 +98,12 @@ export class BridgeMetrics {
   credentialFailure(): void {
     this.stored = true
     this.metrics.addMetric(CREDENTIAL_FAILURES, MetricUnit.Count, 1)
+  }
+
+  /** A worker repository whose OIDC subject leaves out the actor (see subject-template.ts). */
+  subjectWithoutActor(): void {
+    this.stored = true
+    this.metrics.addMetric(SUBJECT_WITHOUT_ACTOR, MetricUnit.Count, 1)
   }
 
   /** Writes what was added since the last flush. */

@@ -3,6 +3,7 @@ import { readInputs } from '../common/inputs.js'
 /** Every input of action.yml, in the order docs/report.md lists them. */
 export const INPUT_NAMES = [
   'job-id',
+  'expected-actor',
   'status',
   'output-variables',
   'output-artifacts',

@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { gitComponentOf } from '../artifacts/path-names.js'
 import { ARTIFACT_NAME_LENGTH, ARTIFACT_NAME_PATTERN } from '../codepipeline/constraints.js'
 import { isRecord } from '../common/guards.js'
 import { preview } from '../common/text.js'
@@ -47,6 +48,11 @@ export function parseOutputArtifacts(text: string, workspace: string): ParsedOut
     const relative = path.relative(workspace, resolved)
     if (given === '' || path.isAbsolute(given) || relative === '..' || relative.startsWith(`..${path.sep}`)) {
       problems.push(`${INPUT} path of ${name} must be relative to the workspace and inside it; got ${preview(given)}`)
+      continue
+    }
+    const git = gitComponentOf(relative)
+    if (git !== undefined) {
+      problems.push(`${INPUT} path of ${name} must not be in git's own folder (${git}); got ${preview(given)}`)
       continue
     }
     artifacts.push({ name, given, path: resolved, workspace })

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import type { JobResultRequest } from '../codepipeline/job-result.js'
 import type { ReportResult } from '../codepipeline/send-job-result.js'
-import { escapeHtml, htmlTable } from '../common/html.js'
+import { escapeAttribute, escapeHtml, htmlTable } from '../common/html.js'
 
 const RESULT_TEXT: Record<ReportResult, string> = {
   succeeded: '✅ Succeeded',
@@ -21,7 +21,8 @@ export async function writeJobSummary(
     ['Job ID', code(input.jobId ?? '')],
     ['Result', RESULT_TEXT[result]]
   ]
-  if (executionUrl) rows.push(['Pipeline execution', `<a href="${escapeHtml(executionUrl)}">CodePipeline console</a>`])
+  if (executionUrl)
+    rows.push(['Pipeline execution', `<a href="${escapeAttribute(executionUrl)}">CodePipeline console</a>`])
   if (request.operation === 'PutJobSuccessResult') {
     const revision = request.input.currentRevision
     if (revision?.revision) rows.push(['Revision', code(revision.revision)])

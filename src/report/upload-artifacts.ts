@@ -12,6 +12,8 @@ import { Deadline } from '../common/deadline.js'
 import { namedErrorMessage } from '../common/errors.js'
 import type { OutputArtifact } from './output-artifacts.js'
 import { zipFolder } from './zip-folder.js'
+import { gitComponentOf } from '../artifacts/path-names.js'
+import path from 'node:path'
 
 /** How long the calls may take: GetJobDetails within the report's budget, the uploads within their own. */
 export interface UploadBounds {
@@ -107,6 +109,9 @@ async function artifactBody(artifact: OutputArtifact): Promise<{ stream: Readabl
   if (!isInside(workspace, real)) {
     throw new Error(`${artifact.given} leads outside the workspace through a symlink (to ${real})`)
   }
+  const git = gitComponentOf(path.relative(workspace, real))
+  if (git !== undefined)
+    throw new Error(`${artifact.given} leads into git's own folder (${git}), which an artifact may not carry`)
   const info = await stat(real)
   if (info.isDirectory()) {
     const zipped = await zipFolder(real)

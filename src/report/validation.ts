@@ -3,6 +3,7 @@ import { checkJobId } from '../codepipeline/job-id.js'
 import { pipelineLinkFrom } from './pipeline-link.js'
 import { FAILURE_TYPES, LENGTHS, PERCENTAGE_RANGE } from '../codepipeline/constraints.js'
 import type { Env } from '../common/env.js'
+import { checkExpectedActor } from '../common/expected-actor.js'
 import { InputChecker } from '../common/input-checker.js'
 import { inputGiven } from '../common/inputs.js'
 import type { Note } from '../common/notes.js'
@@ -73,6 +74,7 @@ export function validateReportInputs(raw: RawInputs, ctx: WorkflowContext, env: 
   const jobId = checkJobId(check)
   const status = check.oneOf('status', STATUSES, 'success', ' (any case, so ${{ job.status }} fits)')
   const connection = checkConnection(check, env)
+  checkExpectedActor(check, 'expected-actor', env)
   const timeoutSeconds = check.integer('timeout-seconds', TIMEOUT_SECONDS) ?? TIMEOUT_SECONDS.default
   const githubToken = raw['github-token'] || undefined
   const link = pipelineLinkFrom(raw['pipeline-name'], raw['pipeline-execution-id'], connection.region)

@@ -4,6 +4,8 @@ import path from 'node:path'
 import type { Readable } from 'node:stream'
 import yazl from 'yazl'
 import { walkLinkTarget } from '../artifacts/link-path.js'
+import { isGitFolderName } from '../artifacts/path-names.js'
+import { linkEscapes } from '../artifacts/real-path.js'
 
 const S_IFLNK = 0o120000
 /** Opens a file without following a final symlink where the platform can (not Windows; see openNoFollow). */
@@ -24,7 +26,10 @@ export interface ZippedFolder {
  * folder and may not pass through another link (so `y -> .`, `x -> y/..`
  * stops the upload). A link to a runner file must not smuggle it into the
  * pipeline, and files are opened without following a final link, so one
- * swapped in after the walk is refused rather than read.
+ * swapped in after the walk is refused rather than read. Git's own folder
+ * (`.git`, in every spelling git refuses) stops it too: it holds the
+ * checkout's credentials, and its hooks would run wherever it is extracted.
+ * `folder` is a real path.
  */
 export async function zipFolder(folder: string): Promise<ZippedFolder> {
   const zip = new yazl.ZipFile()
@@ -47,6 +52,12 @@ async function addFolder(zip: yazl.ZipFile, root: string, prefix: string): Promi
   }
   for (const entry of entries) {
     const name = prefix === '' ? entry.name : `${prefix}/${entry.name}`
+    if (isGitFolderName(entry.name)) {
+      throw new Error(
+        `${name} is git's own folder, which an artifact may not carry (it holds the checkout's credentials and ` +
+          'hooks); zip a build folder instead of the checkout'
+      )
+    }
     const full = path.join(root, ...name.split('/'))
     const overhead = ENTRY_OVERHEAD_BYTES + 2 * Buffer.byteLength(name)
     if (entry.isDirectory()) {
@@ -84,6 +95,9 @@ async function checkLink(root: string, name: string, target: string): Promise<vo
   }
   const there = await lstat(path.join(root, ...walk.resolved.split('/').filter(Boolean))).catch(() => undefined)
   if (!there) throw new Error(`${name} is a symlink whose target does not exist (${JSON.stringify(target)})`)
+  // The file system's own answer, in its own way of comparing names (see linkEscapes).
+  const escapes = await linkEscapes(root, path.join(root, ...name.split('/')))
+  if (escapes !== undefined) throw new Error(`${name} is a symlink that ${escapes} (${JSON.stringify(target)})`)
 }
 
 /**

@@ -5,6 +5,7 @@ import { createPublicKey, verify, type KeyObject } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
+import { FakeOidcSubjects } from './oidc-subject.js'
 import { commitJson, DEFAULT_ACTOR, workflowRunJson, type RunFacts } from './shapes.js'
 
 /** One request the fake GitHub API received. */
@@ -147,6 +148,8 @@ export interface FakeGitHub {
   addApp(app: FakeApp): FakeApp
   /** Every installation token minted so far, oldest first. */
   readonly minted: MintedToken[]
+  /** The repositories' and organizations' OIDC subject templates. */
+  readonly oidcSubjects: FakeOidcSubjects
   close(): Promise<void>
 }
 
@@ -167,6 +170,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const hanging: RegExp[] = []
   const apps: FakeApp[] = []
   const minted: MintedToken[] = []
+  const oidcSubjects = new FakeOidcSubjects()
   let lastRunId = 1000
   let url = ''
 
@@ -234,7 +238,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       if (method === 'GET' && !one[3]) return { status: 200, body: runJson(run) }
       if (method === 'POST' && one[3]) return cancelRun(run)
     }
-    return { status: 404, body: { message: 'Not Found' } }
+    return oidcSubjects.answer(method, pathname) ?? { status: 404, body: { message: 'Not Found' } }
   }
 
   function createRun(
@@ -377,6 +381,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   return {
     url,
     calls,
+    oidcSubjects,
     addCommit: (repository, commit) => void commits.set(`${repository}@${commit.sha}`, commit),
     addWorkflow: (repository, workflow, workflowOptions = {}) =>
       void workflows.set(`${repository}:${workflow}`, { ...workflowOptions, id: 100 + workflows.size }),

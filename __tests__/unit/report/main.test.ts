@@ -78,7 +78,7 @@ it('reports success with output variables and the commit from a push event', asy
     ['result', 'succeeded'],
     ['output-variables', '{"IMAGE":"app:7"}']
   ])
-  expect(core.summaryWrites[0]).toContain('app:7')
+  expect(core.summaryWrites[0]).toContain('app&#58;7')
 })
 
 it.each(['failure', 'cancelled'])('reports %s with PutJobFailureResult and exits successfully', async status => {

@@ -70,7 +70,7 @@ describe('writeJobSummary', () => {
       }),
       'in-progress'
     )
-    expect(html).toContain('IMAGE_TAG')
+    expect(html).toContain('IMAGE&#95;TAG')
     expect(html).toContain('EMPTY')
     expect(html).toContain('&#60;/td&#62;&#60;td&#62;')
     expect(htmlProblems(html)).toEqual([])
