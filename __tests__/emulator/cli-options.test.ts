@@ -1,12 +1,7 @@
 // The emulator CLI's flags, checked before anything starts: what each creates,
 // and the clear error (the CLI exits 2 with it) for each bad value.
-import {
-  parseActionType,
-  parseConfig,
-  parseOptions,
-  SAMPLE_SOURCE_REVISION,
-  sourceArtifact
-} from '../../tools/emulator/cli-options.js'
+import { parseActionType, parseConfig, parseOptions } from '../../tools/emulator/cli-options.js'
+import { SAMPLE_SOURCE_REVISION, sourceArtifact } from '../../tools/emulator/index.js'
 
 const JOB_ID = '0f3c2a1e-5b7d-4c9e-8a6f-1d2e3f4a5b6c'
 

@@ -3,7 +3,7 @@
 // requests, so the CLI never creates a job the real service could not have.
 import { parsePort } from '../cli-support.js'
 import { SHAPES } from './constraints.js'
-import type { ActionTypeId, Artifact, JobInit } from './jobs.js'
+import { SAMPLE_SOURCE_REVISION, sourceArtifact, type ActionTypeId, type JobInit } from './jobs.js'
 import { formatIssues, validateShape } from './validate.js'
 
 /** parseArgs' raw values for the CLI's flags. */
@@ -30,24 +30,6 @@ export interface CliOptions {
 }
 
 const EXAMPLE_JOB_ID = '0f3c2a1e-5b7d-4c9e-8a6f-1d2e3f4a5b6c'
-
-/** The queued job's source commit unless --source-revision says otherwise: a job handed out by a pipeline carries one. */
-export const SAMPLE_SOURCE_REVISION = '9fceb02d0ae598e95dc970b74767f19372d61af8'
-
-/**
- * The input artifact of a queued job, as a pipeline's source action leaves
- * it: its name, the revision it holds and where it is stored.
- */
-export function sourceArtifact(revision: string): Artifact {
-  return {
-    name: 'SourceOutput',
-    revision,
-    location: {
-      type: 'S3',
-      s3Location: { bucketName: 'codepipeline-artifacts', objectKey: 'pipeline/SourceOutp/source.zip' }
-    }
-  }
-}
 
 function jobId(value: string): string {
   if (validateShape(SHAPES, 'JobId', value).length > 0) {
