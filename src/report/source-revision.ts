@@ -13,7 +13,7 @@ export function revisionMismatch(revision: RevisionSettings | undefined, ctx: Wo
   if (!revision || !source || revision.revision === source.revision) return undefined
   const from = source.artifact ? ` (the revision of its input artifact ${source.artifact})` : ''
   return (
-    `This run reports revision ${revision.revision}, but the pipeline's job carries ${source.revision}${from}: ` +
+    `This run reports revision ${revision.revision}, but the pipeline carries ${source.revision}${from} for this job: ` +
     'the stage worked on a different commit from the one the pipeline is deploying. Check out ' +
     '`inputs.source-revision` and pass the commit checked out as "revision" (see docs/report.md).'
   )
