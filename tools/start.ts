@@ -13,11 +13,14 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
+import { WORKFLOW_INPUT_NAMES } from '../src/dispatch/workflow-inputs.js'
 import { checkFlags } from './cli-support.js'
 import {
   DEFAULT_ACTION_TYPE_ID,
   formatActionType,
   formatCall,
+  SAMPLE_SOURCE_REVISION,
+  sourceArtifact,
   startEmulator,
   type Emulator,
   type Job
@@ -34,7 +37,10 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const reportBundle = path.join(repoRoot, 'dist', 'index.js')
 const lambdaBundle = path.join(repoRoot, 'dist', 'lambda', 'index.js')
 
-const SAMPLE_SHA = '9fceb02d0ae598e95dc970b74767f19372d61af8'
+/** The commit the pipeline carries: its source action's revision, in the job's input artifact. */
+const SAMPLE_SHA = SAMPLE_SOURCE_REVISION
+/** The branch's head when the run starts: a commit landed after the pipeline began, which the run must not build. */
+const BRANCH_HEAD_SHA = '3f786850e387550fdab836ed7e6dc881de23001b'
 const SAMPLE_REPOSITORY = 'octo-org/sample-app'
 const SAMPLE_WORKFLOW = 'pipeline-job.yml'
 const SECRET_ID = 'codepipeline-github-bridge'
@@ -156,10 +162,19 @@ async function main(verbose: boolean): Promise<number> {
         const run = startedRun(answer)
         if (status >= 300 || step !== undefined || run === undefined) return
         hop(`GitHub started run ${run.id}: the worker workflow's run, which reports to CodePipeline`)
-        // The dispatched workflow's one step: report the job it was given a result.
+        const dispatched = (call.body as { inputs: Record<string, unknown> }).inputs
+        // As examples/worker.yml does: check out source-revision, then report the commit checked out.
+        const checkedOut =
+          typeof dispatched['source-revision'] === 'string' ? dispatched['source-revision'] : BRANCH_HEAD_SHA
+        hop(
+          `The run checks out source-revision ${checkedOut} (actions/checkout, ref: \${{ inputs.source-revision }}), ` +
+            `not the head of main, ${BRANCH_HEAD_SHA}, which landed after the pipeline started`
+        )
+        // The dispatched workflow's report step: the job's result, for the revision it built.
         const inputs: Record<string, string> = {
           'job-id': jobId,
           status: 'success',
+          revision: checkedOut,
           'output-variables': JSON.stringify(SAMPLE_OUTPUT_VARIABLES),
           'endpoint-url': emulatorUrl,
           'github-token': SAMPLE_TOKEN
@@ -172,9 +187,10 @@ async function main(verbose: boolean): Promise<number> {
           cwd: repoRoot,
           temp,
           inputs,
-          dispatchInputs: (call.body as { inputs: Record<string, unknown> }).inputs,
+          dispatchInputs: dispatched,
           repository: SAMPLE_REPOSITORY,
-          sha: SAMPLE_SHA,
+          // The run was dispatched on main: GITHUB_SHA is the branch's head, not the pipeline's commit.
+          sha: BRANCH_HEAD_SHA,
           // The run GitHub answered with: the report links the same run on the same server.
           runId: run.id,
           serverUrl: run.serverUrl,
@@ -187,12 +203,9 @@ async function main(verbose: boolean): Promise<number> {
     })
     // The sample workflow follows the run-title convention (docs/run-title.md), as the examples do.
     github.addWorkflow(SAMPLE_REPOSITORY, SAMPLE_WORKFLOW, {
+      // It declares every input the bridge sends, as examples/worker.yml does: GitHub refuses any other.
+      inputs: WORKFLOW_INPUT_NAMES,
       runName: 'Deploy · job ${{ inputs.job-id }} · pipeline ${{ inputs.pipeline-name }} · stage ${{ inputs.stage }}'
-    })
-    github.addCommit(SAMPLE_REPOSITORY, {
-      sha: SAMPLE_SHA,
-      message: 'Add the image build to the pipeline',
-      committerDate: new Date().toISOString()
     })
     secrets = await startFakeSecretsManager({
       onCall: call =>
@@ -246,6 +259,8 @@ async function main(verbose: boolean): Promise<number> {
       status: 'Queued',
       actionTypeId: DEFAULT_ACTION_TYPE_ID,
       configuration: { Repository: SAMPLE_REPOSITORY, Workflow: SAMPLE_WORKFLOW, Ref: 'main' },
+      // What the pipeline's source action produced: the commit this execution carries.
+      inputArtifacts: [sourceArtifact(SAMPLE_SHA)],
       // The action execution the STARTED event below announces.
       pipelineContext: {
         pipelineName: pipeline,
@@ -258,7 +273,8 @@ async function main(verbose: boolean): Promise<number> {
     start()
     hop(
       `Job ${job.id} is ${job.status} in the emulator for ${formatActionType(DEFAULT_ACTION_TYPE_ID)} ` +
-        `(Repository=${SAMPLE_REPOSITORY}, Workflow=${SAMPLE_WORKFLOW}, Ref=main)`
+        `(Repository=${SAMPLE_REPOSITORY}, Workflow=${SAMPLE_WORKFLOW}, Ref=main), ` +
+        `input artifact SourceOutput at revision ${SAMPLE_SHA}`
     )
     hop('CodePipeline emits the STARTED event (EventBridge: aws.codepipeline, Action Execution State Change)')
     const deadline = Date.now() + FUNCTION_TIMEOUT_MS
@@ -299,12 +315,24 @@ async function main(verbose: boolean): Promise<number> {
     const variables = finished?.result?.kind === 'success' ? finished.result.outputVariables : undefined
     console.log(`Job ${job.id} is now ${finished?.status ?? 'unknown'}.`)
     console.log(`Output variables: ${JSON.stringify(variables ?? {})}`)
-    return worker.code === 0 && finished?.status === 'Succeeded' ? 0 : 1
+    const reported = finished?.result?.kind === 'success' ? revisionOf(finished.result.currentRevision) : undefined
+    console.log(
+      `currentRevision: ${reported ?? '(none)'}: input artifact SourceOutput -> workflow input source-revision -> ` +
+        `checkout -> the report's "revision"${reported === SAMPLE_SHA ? ', the commit the pipeline carries' : ''}`
+    )
+    return worker.code === 0 && finished?.status === 'Succeeded' && reported === SAMPLE_SHA ? 0 : 1
   } finally {
     await step?.catch(() => undefined)
     await Promise.all([emulator?.close(), github?.close(), secrets?.close()])
     rmSync(temp, { recursive: true, force: true })
   }
+}
+
+/** The `revision` of a recorded currentRevision. */
+function revisionOf(currentRevision: unknown): string | undefined {
+  if (typeof currentRevision !== 'object' || currentRevision === null || !('revision' in currentRevision))
+    return undefined
+  return typeof currentRevision.revision === 'string' ? currentRevision.revision : undefined
 }
 
 /** What a scene gets: the repository root and whether to show raw lines too. */

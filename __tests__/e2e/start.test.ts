@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process'
 import path from 'node:path'
 
 import { nodeVersion, repoRoot, runtimes } from '../helpers/run-action.js'
+import { SAMPLE_SOURCE_REVISION as SOURCE_REVISION } from '../../tools/emulator/index.js'
 
 interface Finished {
   code: number | null
@@ -44,13 +45,14 @@ function expectDemoWorked({ code, output }: Finished): void {
   // Every hop of the bridge, in this order, each with a time that never goes back.
   const timeline = hops(output)
   const expected = [
-    `Job ${jobId} is Queued in the emulator for Build/Custom/GitHubActions/1 (Repository=octo-org/sample-app, Workflow=pipeline-job.yml, Ref=main)`,
+    `Job ${jobId} is Queued in the emulator for Build/Custom/GitHubActions/1 (Repository=octo-org/sample-app, Workflow=pipeline-job.yml, Ref=main), input artifact SourceOutput at revision ${SOURCE_REVISION}`,
     'STARTED event delivered to the handler',
     // The function's GitHub token, read before any job is acknowledged.
     'Secrets Manager received GetSecretValue codepipeline-github-bridge -> 200',
     'CodePipeline received #1 PollForJobs -> 200 [sig=valid, recorded]',
     `CodePipeline received #2 AcknowledgeJob job=${jobId} -> 200 [sig=valid, recorded]`,
     'workflow_dispatch arrived at the fake GitHub -> 200',
+    `The run checks out source-revision ${SOURCE_REVISION}`,
     'The worker workflow runs its step',
     // The step checks the job declares no output artifacts it would leave out, then reports.
     `CodePipeline received #3 GetJobDetails job=${jobId} -> 200`,
@@ -72,6 +74,13 @@ function expectDemoWorked({ code, output }: Finished): void {
   expect(dispatches).toHaveLength(1)
   expect(dispatches[0]?.text).toContain(`"inputs":{"job-id":"${jobId}"`)
   expect(output).toContain(`        job-id: ${jobId}\n`)
+  // The revision travels: the job's input artifact, the dispatch, the step's "revision", currentRevision.
+  expect(dispatches[0]?.text).toContain(`"source-revision":"${SOURCE_REVISION}","source-artifact":"SourceOutput"`)
+  expect(output).toContain(`        revision: ${SOURCE_REVISION}\n`)
+  expect(output).toMatch(new RegExp(`"currentRevision": \\{\\s+"revision": "${SOURCE_REVISION}"`))
+  expect(output).toContain(
+    `currentRevision: ${SOURCE_REVISION}: input artifact SourceOutput -> workflow input source-revision`
+  )
 
   // What CodePipeline received: one signed, recorded result and its body.
   expect(output.match(/PutJobSuccessResult job=/g)).toHaveLength(2) // the hop and the summary of calls

@@ -1,6 +1,7 @@
 // The emulator CLI's flags, checked before anything starts: what each creates,
 // and the clear error (the CLI exits 2 with it) for each bad value.
 import { parseActionType, parseConfig, parseOptions } from '../../tools/emulator/cli-options.js'
+import { SAMPLE_SOURCE_REVISION, sourceArtifact } from '../../tools/emulator/index.js'
 
 const JOB_ID = '0f3c2a1e-5b7d-4c9e-8a6f-1d2e3f4a5b6c'
 
@@ -35,8 +36,25 @@ describe('emulator CLI options', () => {
       status: 'Queued',
       id: JOB_ID,
       actionTypeId: { category: 'Deploy', owner: 'Custom', provider: 'GitHubActions', version: '2' },
-      configuration: { Repository: 'octo-org/app', Workflow: 'deploy.yml', Ref: 'refs/heads/main' }
+      configuration: { Repository: 'octo-org/app', Workflow: 'deploy.yml', Ref: 'refs/heads/main' },
+      inputArtifacts: [sourceArtifact(SAMPLE_SOURCE_REVISION)]
     })
+  })
+
+  it('a queued job carries its input artifact with a revision, --source-revision or a sample commit', () => {
+    const job = parseOptions({ 'queue-job': 'Build/GitHubActions/1', 'source-revision': 'release-2.4' }).job
+    expect(job?.inputArtifacts).toEqual([
+      {
+        name: 'SourceOutput',
+        revision: 'release-2.4',
+        location: expect.objectContaining({ type: 'S3' }) as unknown
+      }
+    ])
+    expect(SAMPLE_SOURCE_REVISION).toMatch(/^[0-9a-f]{40}$/)
+    expect(() => parseOptions({ 'source-revision': 'abc' })).toThrow(/--source-revision needs --queue-job/)
+    expect(() => parseOptions({ 'queue-job': 'Build/GitHubActions/1', 'source-revision': '' })).toThrow(
+      /--source-revision must be 1 to 1500 characters/
+    )
   })
 
   it('rejects an action type that is not Category/Provider/Version within the API constraints', () => {

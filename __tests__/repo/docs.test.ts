@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 
 import { codeBlocks, markdownFiles } from '../helpers/markdown.js'
-import { WORKFLOW_INPUT_NAMES } from '../../src/dispatch/target.js'
+import { WORKFLOW_INPUT_NAMES } from '../../src/dispatch/workflow-inputs.js'
 import { BENCHMARK_DOC, BENCHMARK_MARKERS, provenance } from '../../tools/bench/write-doc.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -148,7 +148,7 @@ describe('workers started by a dispatcher', () => {
   })
 
   it.each(workers.map(w => [w.name, w] as const))(
-    '%s declares every input the dispatcher sends (src/dispatch/target.ts)',
+    '%s declares every input the dispatcher sends (src/dispatch/workflow-inputs.ts)',
     (_name, worker) => {
       expect(missingDispatcherInputs(worker.text)).toEqual([])
     }

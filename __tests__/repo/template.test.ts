@@ -799,7 +799,7 @@ describe('deploy/bridge.yml', () => {
       expect(ofType(stack({ CreateActionType: 'false' }), 'AWS::CodePipeline::CustomActionType')).toEqual([])
     })
 
-    it('declares the properties the dispatcher reads: Repository required, Workflow and Ref optional', () => {
+    it('declares the properties the dispatcher reads: Repository required, the others optional', () => {
       const declared = properties(stack(), 'ActionType').ConfigurationProperties
       const requiredness = (Array.isArray(declared) ? declared : []).map(
         p => `${String(get(p, 'Name'))}:${String(get(p, 'Required'))}`
@@ -807,7 +807,9 @@ describe('deploy/bridge.yml', () => {
       expect(requiredness).toEqual([
         `${CONFIG_KEYS.repository}:true`,
         `${CONFIG_KEYS.workflow}:false`,
-        `${CONFIG_KEYS.ref}:false`
+        `${CONFIG_KEYS.ref}:false`,
+        `${CONFIG_KEYS.sourceArtifact}:false`,
+        `${CONFIG_KEYS.inputs}:false`
       ])
     })
 

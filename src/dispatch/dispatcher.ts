@@ -24,7 +24,8 @@ import type { PolledJob } from './job.js'
 import { acknowledgeJob, pollJobs } from './poll.js'
 import { describeActionType, type RoundCounts } from './round-result.js'
 import type { DispatchSettings } from './settings.js'
-import { resolveTarget, workflowInputs, type DispatchTarget } from './target.js'
+import { resolveTarget, type Checked, type DispatchTarget } from './target.js'
+import { OPTIONAL_INPUT_NAMES, workflowInputs, type JobWorkflowInputs } from './workflow-inputs.js'
 
 export type JobStatus = 'dispatched' | 'skipped' | 'failed'
 
@@ -53,6 +54,13 @@ export interface JobOutcome {
   readonly executionUrl?: string
   /** Its run's title does not name the job: the warning, naming the line to add to the workflow. */
   readonly titleWarning?: string
+  /**
+   * The bridge's inputs GitHub said the workflow does not declare: the job
+   * was dispatched without them (see `inputWarnings`).
+   */
+  readonly droppedInputs?: readonly string[]
+  /** What the user should fix about the workflow's inputs or "Inputs"; the job was dispatched. */
+  readonly inputWarnings?: readonly string[]
   /**
    * GitHub's answer to the dispatch was lost and whether a run started cannot
    * be told: the request was not sent again (see `message`).
@@ -143,7 +151,7 @@ export async function dispatchJobs(
     const claimed = claims.filter(c => c.outcome === undefined)
     let started = 0
     const dispatched = await mapConcurrently(claimed, DISPATCH_CONCURRENCY, claim =>
-      startJob(claim.job, claim.base, claimed.length - ++started, context)
+      startJob(claim, claimed.length - ++started, context)
     )
     const byId = new Map(dispatched.map(o => [o.jobId, o]))
     const jobs = claims.map(c => c.outcome ?? byId.get(c.job.id) ?? unreachable(c.job.id))
@@ -168,6 +176,8 @@ function unreachable(jobId: string): never {
 interface Claim {
   readonly job: PolledJob
   readonly base: Base
+  /** The job's workflow inputs, or what is wrong with them: worked out before the job is acknowledged. */
+  readonly inputs: Checked<JobWorkflowInputs>
   /** Set when the job ends here: taken by another worker, or not acknowledged. */
   readonly outcome?: JobOutcome
 }
@@ -183,6 +193,7 @@ async function claimJob(job: PolledJob, { codePipeline, deadline, bounds, log, s
     ...(executionUrl ? { executionUrl } : {}),
     needsAttention: false
   }
+  const inputs = workflowInputs(job)
   const abortSignal = deadline.signal(bounds.acknowledgeMs)
   try {
     const ack = await acknowledgeJob(codePipeline, job, { abortSignal })
@@ -191,25 +202,32 @@ async function claimJob(job: PolledJob, { codePipeline, deadline, bounds, log, s
       return {
         job,
         base,
+        inputs,
         outcome: { ...base, status: 'skipped', message: 'Another worker acknowledged the job first.' }
       }
     }
     if (ack.warning) log.warning(ack.warning)
-    return { job, base }
+    return { job, base, inputs }
   } catch (error) {
     const cut = abortSignal.aborted ? ` (${OUT_OF_TIME})` : ''
     const message = `${errorMessage(error)}${cut}. The job was not started and could not be reported.`
     log.warning(message)
-    return { job, base, outcome: { ...base, status: 'failed', message, needsAttention: true } }
+    return { job, base, inputs, outcome: { ...base, status: 'failed', message, needsAttention: true } }
   }
 }
 
 /** Dispatches an acknowledged job; `waiting` jobs are still to start after it and may need their failure reports. */
-async function startJob(job: PolledJob, base: Base, waiting: number, context: JobContext): Promise<JobOutcome> {
+async function startJob(
+  { job, base, inputs: planned }: Claim,
+  waiting: number,
+  context: JobContext
+): Promise<JobOutcome> {
   const { log, settings, deadline, bounds } = context
   const resolved = resolveTarget(job, settings.defaults)
   if (!resolved.ok)
     return reportJobFailure(job, base, { failureType: 'ConfigurationError', message: resolved.problem }, context)
+  if (!planned.ok)
+    return reportJobFailure(job, base, { failureType: 'ConfigurationError', message: planned.problem }, context)
   const target = resolved.value
   const located = { ...base, target, workflowUrl: workflowUrl(settings.github.serverUrl, target) }
 
@@ -224,17 +242,29 @@ async function startJob(job: PolledJob, base: Base, waiting: number, context: Jo
     }
     return reportJobFailure(job, located, failure, context)
   }
-  const inputs = workflowInputs(job)
+  const { inputs } = planned.value
   log.info(`Job ${job.id}: dispatching workflow ${target.workflow} in ${target.repository} at ${target.ref}.`)
   log.debug(`Workflow inputs for job ${job.id}: ${JSON.stringify(inputs)}`)
+  for (const warning of planned.value.warnings) log.warning(`Job ${job.id}: ${warning}`)
   try {
-    const answer = await context.github.dispatch(target, inputs, { deadline: new Deadline(dispatchMs) })
+    const answer = await context.github.dispatch(target, inputs, {
+      deadline: new Deadline(dispatchMs),
+      optionalInputs: OPTIONAL_INPUT_NAMES
+    })
+    const dropped = answer.droppedInputs ?? []
+    const inputWarnings = [
+      ...planned.value.warnings,
+      ...(dropped.length > 0 ? [undeclaredWarning(target, dropped)] : [])
+    ]
+    if (dropped.length > 0) log.warning(`Job ${job.id}: ${undeclaredWarning(target, dropped)}`)
     const outcome: JobOutcome = {
       ...located,
       status: 'dispatched',
       runUrl: answer.runUrl,
       rateLimitWaits: answer.rateLimitWaits ?? 0,
-      ...(answer.titleWarning ? { titleWarning: answer.titleWarning } : {})
+      ...(answer.titleWarning ? { titleWarning: answer.titleWarning } : {}),
+      ...(dropped.length > 0 ? { droppedInputs: dropped } : {}),
+      ...(inputWarnings.length > 0 ? { inputWarnings } : {})
     }
     if (answer.unconfirmed) {
       const message =
@@ -263,6 +293,15 @@ async function startJob(job: PolledJob, base: Base, waiting: number, context: Jo
     const waits = error instanceof DispatchError ? error.rateLimitWaits : 0
     return reportJobFailure(job, { ...located, rateLimitWaits: waits }, failure, context)
   }
+}
+
+/** The warning for a workflow that declares too few of the bridge's inputs: the declarations to add. */
+function undeclaredWarning(target: DispatchTarget, dropped: readonly string[]): string {
+  return (
+    `Workflow ${target.workflow} in ${target.repository} does not declare the input(s) ${dropped.join(', ')}, so the job ` +
+    `was dispatched without them. Declare ${dropped.join(', ')} under on.workflow_dispatch.inputs (as examples/worker.yml ` +
+    'does) so that the run gets the revision the pipeline carries.'
+  )
 }
 
 /** Less than this for a dispatch is not worth an attempt: the job is failed (and reported) instead. */

@@ -3,6 +3,7 @@ import type { FailureType } from '../codepipeline/constraints.js'
 import { isRateLimited, rateLimitWaitMs, type HttpFailure } from './github-retry.js'
 import type { CredentialSource } from './settings.js'
 import type { DispatchTarget } from './target.js'
+import { OPTIONAL_INPUT_NAMES, WORKFLOW_INPUT_NAMES, unexpectedInputs } from './workflow-inputs.js'
 
 const TOKEN_INPUT: CredentialSource = { kind: 'input' }
 
@@ -99,10 +100,20 @@ function explainUnprocessable(message: string, { repository, workflow, ref }: Di
   if (/workflow_dispatch/i.test(message)) {
     return `Workflow ${workflow} in ${repository} has no workflow_dispatch trigger at ref ${ref}. Add "on: workflow_dispatch" with the job inputs to the workflow file on that ref`
   }
-  if (/unexpected inputs/i.test(message)) {
+  const undeclared = unexpectedInputs(message)
+  if (undeclared) {
+    const own = new Set<string>(WORKFLOW_INPUT_NAMES)
+    const users = undeclared.filter(name => !own.has(name))
+    if (users.length > 0) {
+      return (
+        `Workflow ${workflow} in ${repository} does not declare the input(s) ${users.join(', ')} that the action ` +
+        'configuration property "Inputs" sets. Declare them under on.workflow_dispatch.inputs, or remove them from "Inputs"'
+      )
+    }
+    const required = undeclared.filter(name => !OPTIONAL_INPUT_NAMES.has(name))
     return (
-      `Workflow ${workflow} in ${repository} does not declare every input the dispatcher sends. Declare job-id, pipeline-name, ` +
-      'pipeline-execution-id, stage, action and continuation-token under on.workflow_dispatch.inputs'
+      `Workflow ${workflow} in ${repository} does not declare ${required.join(', ') || undeclared.join(', ')}. Declare ` +
+      `${WORKFLOW_INPUT_NAMES.join(', ')} under on.workflow_dispatch.inputs (see examples/worker.yml)`
     )
   }
   if (/\bref\b/i.test(message)) {

@@ -19,6 +19,7 @@ import { lookForRun, titleWarning } from './run-check.js'
 import { titleNamesJob } from './run-title.js'
 import type { GitHubSettings } from './settings.js'
 import type { DispatchTarget } from './target.js'
+import { unexpectedInputs } from './workflow-inputs.js'
 import { createWorkflowRunsClient, type WorkflowRunsClient } from './workflow-runs.js'
 
 export interface DispatchAnswer {
@@ -36,6 +37,8 @@ export interface DispatchAnswer {
   readonly unconfirmed?: string
   /** The started run's title does not name the job: the warning naming the line to add. */
   readonly titleWarning?: string
+  /** Inputs left out because GitHub said the workflow does not declare them (see `optionalInputs`). */
+  readonly droppedInputs?: readonly string[]
 }
 
 export interface DispatchOptions {
@@ -45,6 +48,13 @@ export interface DispatchOptions {
    * left of its budget once the failure reports it may still owe are set aside.
    */
   readonly deadline?: Deadline
+  /**
+   * Inputs that may be left out when GitHub refuses the dispatch because the
+   * workflow does not declare them (422 "Unexpected inputs provided"): the
+   * request is sent again without them. A refusal naming any other input ends
+   * the dispatch.
+   */
+  readonly optionalInputs?: ReadonlySet<string>
 }
 
 /** Starts one workflow run; throws a DispatchError when GitHub will not. */
@@ -115,6 +125,8 @@ export function createGitHubDispatcher(
       const client = await octokit()
       const [owner = '', repo = ''] = target.repository.split('/')
       const jobId = inputs['job-id'] ?? ''
+      const sending: Record<string, string> = { ...inputs }
+      const dropped: string[] = []
       const workflowKey = `${target.repository}:${target.workflow}`
       const sentAt = Date.now()
       let askForRun = true
@@ -148,11 +160,16 @@ export function createGitHubDispatcher(
             repo,
             workflow_id: target.workflow,
             ref: target.ref,
-            inputs: { ...inputs },
+            inputs: { ...sending },
             ...(askForRun ? { return_run_details: true } : {}),
             request: { signal }
           })
-          const answer = { runUrl: runUrlOf(response.data), attempts: attempt, rateLimitWaits: waits }
+          const answer = {
+            runUrl: runUrlOf(response.data),
+            attempts: attempt,
+            rateLimitWaits: waits,
+            ...(dropped.length > 0 ? { droppedInputs: [...dropped] } : {})
+          }
           const warning = await checkTitle(runIdOf(response.data))
           return warning === undefined ? answer : { ...answer, titleWarning: warning }
         } catch (error) {
@@ -168,6 +185,21 @@ export function createGitHubDispatcher(
             // GitHub Enterprise Server versions before the parameter existed refuse it; nothing was started.
             askForRun = false
             attempt--
+            continue
+          }
+          const undeclared = failure.status === 422 ? unexpectedInputs(failure.message) : undefined
+          const droppable = undeclared?.filter(name => name in sending)
+          if (
+            droppable &&
+            droppable.length > 0 &&
+            droppable.every(name => dispatchOptions.optionalInputs?.has(name) === true)
+          ) {
+            // GitHub starts nothing for a dispatch it refuses: sending it again without them starts one run.
+            for (const name of droppable) delete sending[name]
+            dropped.push(...droppable)
+            log.info(
+              `Dispatching ${target.workflow} in ${target.repository}: the workflow does not declare ${droppable.join(', ')}; sending the dispatch again without them.`
+            )
             continue
           }
           if (isRateLimited(failure)) {
@@ -191,12 +223,19 @@ export function createGitHubDispatcher(
                 `Dispatching ${target.workflow} in ${target.repository}: the answer was lost (${quoteForLog(failure.message)}), ` +
                   `but run ${look.run.id} names job ${jobId}: the request had landed, not sending it again.`
               )
-              return { runUrl: look.run.htmlUrl, attempts: attempt, rateLimitWaits: waits, foundAfterLostAnswer: true }
+              return {
+                runUrl: look.run.htmlUrl,
+                attempts: attempt,
+                rateLimitWaits: waits,
+                foundAfterLostAnswer: true,
+                ...(dropped.length > 0 ? { droppedInputs: [...dropped] } : {})
+              }
             }
             if (look.kind === 'unknowable') {
               return {
                 attempts: attempt,
                 rateLimitWaits: waits,
+                ...(dropped.length > 0 ? { droppedInputs: [...dropped] } : {}),
                 unconfirmed: `GitHub's answer to the dispatch was lost (${failure.message}) and ${look.reason}; it was not sent again`
               }
             }

@@ -1,7 +1,13 @@
 import type { Job } from '@aws-sdk/client-codepipeline'
 
 /** The action configuration properties the dispatcher reads; any others (secret ones included) are never read. */
-export const CONFIG_KEYS = { repository: 'Repository', workflow: 'Workflow', ref: 'Ref' } as const
+export const CONFIG_KEYS = {
+  repository: 'Repository',
+  workflow: 'Workflow',
+  ref: 'Ref',
+  sourceArtifact: 'SourceArtifact',
+  inputs: 'Inputs'
+} as const
 
 export type ConfigKey = (typeof CONFIG_KEYS)[keyof typeof CONFIG_KEYS]
 
@@ -19,6 +25,14 @@ export interface PolledJob {
   readonly action?: string
   readonly continuationToken?: string
   readonly configuration: Readonly<Partial<Record<ConfigKey, string>>>
+  /** The job's input artifacts: their names and revisions only, never their locations or credentials. */
+  readonly inputArtifacts: readonly InputArtifactRevision[]
+}
+
+export interface InputArtifactRevision {
+  readonly name: string
+  /** A commit ID (GitHub, CodeCommit) or an object version (S3), as the API model describes `revision`. */
+  readonly revision?: string
 }
 
 export function pickJob(job: Job): PolledJob | undefined {
@@ -38,6 +52,9 @@ export function pickJob(job: Job): PolledJob | undefined {
     stage: context?.stage?.name,
     action: context?.action?.name,
     continuationToken: job.data?.continuationToken,
-    configuration
+    configuration,
+    inputArtifacts: (job.data?.inputArtifacts ?? []).flatMap(artifact =>
+      artifact.name ? [{ name: artifact.name, ...(artifact.revision ? { revision: artifact.revision } : {}) }] : []
+    )
   }
 }

@@ -27,7 +27,8 @@ function jobsJson(round: DispatchRound): string {
       workflowUrl: j.workflowUrl,
       executionUrl: j.executionUrl,
       failureType: j.failureType,
-      message: j.message
+      message: j.message,
+      droppedInputs: j.droppedInputs
     }))
   )
 }
@@ -70,7 +71,9 @@ export async function writeDispatchSummary(
       true
     )
   }
-  const warnings = [...new Set(round.jobs.map(j => j.titleWarning).filter(w => w !== undefined))]
+  const warnings = [
+    ...new Set(round.jobs.flatMap(j => [j.titleWarning, ...(j.inputWarnings ?? [])]).filter(w => w !== undefined))
+  ]
   for (const warning of warnings) summary.addRaw(`\n> [!WARNING]\n> ${escapeHtml(warning)}\n`, true)
   if (round.jobs.length > 0) {
     summary.addRaw(

@@ -73,32 +73,3 @@ export function resolveTarget(job: PolledJob, defaults: DispatchDefaults): Check
   }
   return { ok: true, value: { repository, workflow: checkedWorkflow.value, ref } }
 }
-
-/** Names of the workflow_dispatch inputs the worker workflow declares. */
-export const WORKFLOW_INPUT_NAMES = [
-  'job-id',
-  'pipeline-name',
-  'pipeline-execution-id',
-  'stage',
-  'action',
-  'continuation-token'
-] as const
-
-export type WorkflowInputName = (typeof WORKFLOW_INPUT_NAMES)[number]
-
-/**
- * The workflow_dispatch inputs for a job: its ID and, where present, where it
- * comes from. Never credentials or configuration values.
- */
-export function workflowInputs(job: PolledJob): Partial<Record<WorkflowInputName, string>> {
-  const inputs: Partial<Record<WorkflowInputName, string>> = { 'job-id': job.id }
-  const optional: [WorkflowInputName, string | undefined][] = [
-    ['pipeline-name', job.pipelineName],
-    ['pipeline-execution-id', job.pipelineExecutionId],
-    ['stage', job.stage],
-    ['action', job.action],
-    ['continuation-token', job.continuationToken]
-  ]
-  for (const [name, value] of optional) if (value) inputs[name] = value
-  return inputs
-}

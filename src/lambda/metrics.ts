@@ -37,6 +37,8 @@ export const RECONCILE_METRICS = {
 
 /** Jobs failed, or invocations stopped, because the GitHub credential was refused or could not be had. */
 export const CREDENTIAL_FAILURES = 'CredentialFailures'
+/** Jobs dispatched without bridge inputs their workflow does not declare (source-revision...): workflows to update. */
+export const UNDECLARED_INPUTS = 'JobsDispatchedWithoutUndeclaredInputs'
 /** Milliseconds from the STARTED event's `time` to the job's dispatch. */
 const DISPATCH_LATENCY = 'DispatchLatency'
 
@@ -74,6 +76,8 @@ export class BridgeMetrics {
       byType.addMetric(ROUND_METRICS.failed, MetricUnit.Count, 1)
     }
     this.metrics.addMetric(CREDENTIAL_FAILURES, MetricUnit.Count, stats.credentialFailures)
+    const undeclared = round.jobs.filter(job => (job.droppedInputs?.length ?? 0) > 0).length
+    this.metrics.addMetric(UNDECLARED_INPUTS, MetricUnit.Count, undeclared)
     const sent = eventTime === undefined ? Number.NaN : Date.parse(eventTime)
     if (Number.isFinite(sent)) {
       for (const at of stats.dispatchedAt)

@@ -11,6 +11,7 @@ import { lookUpCommit } from './commit-details.js'
 import { readReportInputs } from './inputs.js'
 import { buildFailureRequest, buildSuccessRequest } from './request.js'
 import type { Settings } from './settings.js'
+import { revisionMismatch } from './source-revision.js'
 import { writeJobSummary } from './summary.js'
 import { validateReportInputs } from './validation.js'
 import { readWorkflowContext, type WorkflowContext } from './workflow-context.js'
@@ -26,6 +27,9 @@ export async function run(): Promise<void> {
     emitNotes(notes, core)
     // One budget for the whole report: commit lookup, every attempt and every backoff.
     const deadline = new Deadline(settings.timeoutSeconds * 1000)
+
+    const mismatch = settings.status === 'success' ? revisionMismatch(settings.revision, ctx) : undefined
+    if (mismatch) core.warning(mismatch)
 
     const planned = await buildRequest(settings, ctx, deadline)
 
@@ -60,7 +64,7 @@ export async function run(): Promise<void> {
 
     if (outcome.warning) core.warning(outcome.warning)
     core.info(`CodePipeline recorded job ${settings.jobId} as ${outcome.result} (${outcome.attempts} attempt(s)).`)
-    await publish(request, outcome, settings.executionUrl)
+    await publish(request, outcome, settings.executionUrl, mismatch)
     if (step.failure) throw new Error(`${step.failure} (reported to CodePipeline as a failure)`)
     // The failure is recorded; the step still fails so that the inputs get fixed.
     if (deferred.length > 0) {
@@ -84,7 +88,12 @@ async function buildRequest(settings: Settings, ctx: WorkflowContext, deadline: 
  * Outputs and summary come after the result is recorded. A failure here must
  * not fail the step: a re-run would then report the job a second time.
  */
-async function publish(request: JobResultRequest, outcome: ReportOutcome, executionUrl?: string): Promise<void> {
+async function publish(
+  request: JobResultRequest,
+  outcome: ReportOutcome,
+  executionUrl?: string,
+  mismatch?: string
+): Promise<void> {
   const variables = request.operation === 'PutJobSuccessResult' ? (request.input.outputVariables ?? {}) : {}
   await warnOnFailure('The result is recorded, but the step outputs could not be written', () => {
     core.setOutput('job-id', request.input.jobId)
@@ -92,6 +101,11 @@ async function publish(request: JobResultRequest, outcome: ReportOutcome, execut
     core.setOutput('output-variables', JSON.stringify(variables))
   })
   await warnOnFailure('The result is recorded, but the job summary could not be written', () =>
-    writeJobSummary(request, outcome.result, outcome.warning, executionUrl)
+    writeJobSummary(
+      request,
+      outcome.result,
+      [outcome.warning, mismatch].filter(w => w !== undefined),
+      executionUrl
+    )
   )
 }

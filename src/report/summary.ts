@@ -13,7 +13,7 @@ const RESULT_TEXT: Record<ReportResult, string> = {
 export async function writeJobSummary(
   request: JobResultRequest,
   result: ReportResult,
-  warning?: string,
+  warnings?: string | readonly string[],
   executionUrl?: string
 ): Promise<void> {
   const { input } = request
@@ -36,7 +36,8 @@ export async function writeJobSummary(
   const summary = core.summary
     .addHeading('CodePipeline job result', 2)
     .addRaw(htmlTable(rows.map(([k, v]) => [{ html: k, header: true }, v])), true)
-  if (warning) summary.addRaw(`\n> [!WARNING]\n> ${escapeHtml(warning)}\n`, true)
+  for (const warning of typeof warnings === 'string' ? [warnings] : (warnings ?? []))
+    summary.addRaw(`\n> [!WARNING]\n> ${escapeHtml(warning)}\n`, true)
   const variables = Object.entries(
     request.operation === 'PutJobSuccessResult' ? (request.input.outputVariables ?? {}) : {}
   )

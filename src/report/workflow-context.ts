@@ -21,8 +21,18 @@ export interface WorkflowContext {
   readonly apiUrl: string
   readonly eventName?: string
   readonly headCommit?: HeadCommit
+  /**
+   * The `source-revision` and `source-artifact` inputs of a workflow_dispatch
+   * event: the revision the pipeline carries, as the dispatcher sent it.
+   */
+  readonly source?: DispatchedSource
   /** Why the event file gave no payload, when it should have. */
   readonly eventNote?: Note
+}
+
+export interface DispatchedSource {
+  readonly revision: string
+  readonly artifact?: string
 }
 
 /** The `head_commit` of a push event payload. */
@@ -47,6 +57,7 @@ export function readWorkflowContext(env: Env = process.env): WorkflowContext {
     apiUrl: nonEmpty(env.GITHUB_API_URL) ?? 'https://api.github.com',
     eventName: nonEmpty(env.GITHUB_EVENT_NAME),
     headCommit: headCommitOf(event.payload),
+    ...sourceOf(event.payload),
     eventNote: event.note
   }
 }
@@ -89,6 +100,15 @@ function headCommitOf(payload: unknown): HeadCommit | undefined {
     timestamp: typeof head.timestamp === 'string' ? head.timestamp : undefined,
     message: typeof head.message === 'string' ? head.message : undefined
   }
+}
+
+/** The dispatch's `source-revision` (and `source-artifact`), when the event has one. */
+function sourceOf(payload: unknown): { source?: DispatchedSource } {
+  const inputs = isRecord(payload) && isRecord(payload.inputs) ? payload.inputs : undefined
+  const revision = inputs?.['source-revision']
+  if (typeof revision !== 'string' || !revision) return {}
+  const artifact = inputs?.['source-artifact']
+  return { source: { revision, ...(typeof artifact === 'string' && artifact ? { artifact } : {}) } }
 }
 
 /** Link to the run, or undefined outside a runner. */

@@ -3,7 +3,7 @@
 // requests, so the CLI never creates a job the real service could not have.
 import { parsePort } from '../cli-support.js'
 import { SHAPES } from './constraints.js'
-import type { ActionTypeId, JobInit } from './jobs.js'
+import { SAMPLE_SOURCE_REVISION, sourceArtifact, type ActionTypeId, type JobInit } from './jobs.js'
 import { formatIssues, validateShape } from './validate.js'
 
 /** parseArgs' raw values for the CLI's flags. */
@@ -14,6 +14,7 @@ export interface RawCliValues {
   'queue-job'?: string
   config?: string
   'job-id'?: string
+  'source-revision'?: string
   'action-type'?: string[]
   help?: boolean
 }
@@ -82,13 +83,21 @@ export function parseOptions(values: RawCliValues): CliOptions {
   if (values.config !== undefined && queued === undefined) {
     throw new Error('--config needs --queue-job: it is the configuration the dispatcher reads from a queued job')
   }
+  const revision = values['source-revision']
+  if (revision !== undefined && queued === undefined) {
+    throw new Error("--source-revision needs --queue-job: it is the revision of the queued job's input artifact")
+  }
+  if (revision !== undefined && validateShape(SHAPES, 'Revision', revision).length > 0) {
+    throw new Error(`--source-revision must be 1 to 1500 characters, got '${revision}'`)
+  }
   if (queued !== undefined) {
     const type = parseActionType('--queue-job', queued)
     options.job = {
       status: 'Queued',
       actionTypeId: type,
       ...(id === undefined ? {} : { id }),
-      ...(values.config === undefined ? {} : { configuration: parseConfig(values.config) })
+      ...(values.config === undefined ? {} : { configuration: parseConfig(values.config) }),
+      inputArtifacts: [sourceArtifact(revision ?? SAMPLE_SOURCE_REVISION)]
     }
   } else if (values.job || id !== undefined) {
     options.job = id === undefined ? {} : { id }

@@ -14,6 +14,8 @@ const USAGE = `Usage: npm run emulator -- [options]
   --queue-job TYPE     create a job in state Queued (for the dispatcher to poll) for the custom
                        action type TYPE = Category/Provider/Version, e.g. Build/GitHubActions/1
   --config K=V,...     the queued job's action configuration, e.g. Repository=o/r,Workflow=ci.yml,Ref=main
+  --source-revision R  the revision of the queued job's input artifact SourceOutput (default: a sample
+                       commit ID); the dispatcher sends it to the workflow as source-revision
   --job-id ID          the created job's ID, a lowercase UUID (so a workflow can know it in advance);
                        alone it implies --job
   --action-type TYPE   make another custom action type known without a job (repeatable).
@@ -31,6 +33,7 @@ function readOptions(argv: string[]): CliOptions {
       'queue-job': { type: 'string' },
       config: { type: 'string' },
       'job-id': { type: 'string' },
+      'source-revision': { type: 'string' },
       'action-type': { type: 'string', multiple: true },
       help: { type: 'boolean', default: false }
     },
@@ -63,10 +66,12 @@ async function main(): Promise<void> {
     const job = emulator.createJob(options.job)
     const type = job.data.actionTypeId
     const config = Object.entries(job.data.actionConfiguration.configuration).map(([k, v]) => `${k}=${v}`)
+    const sources = job.data.inputArtifacts.map(a => `input artifact ${a.name} at revision ${a.revision ?? '(none)'}`)
     console.log(
       job.status === 'Queued'
         ? `Queued job for ${type.category}/${type.provider}/${type.version}: ${job.id}` +
-            (config.length > 0 ? ` (${config.join(', ')})` : '')
+            (config.length > 0 ? ` (${config.join(', ')})` : '') +
+            (sources.length > 0 ? `, ${sources.join(', ')}` : '')
         : `Sample job (InProgress): ${job.id}`
     )
   }

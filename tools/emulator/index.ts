@@ -15,6 +15,8 @@ export {
   DEFAULT_ACTION_TYPE_ID,
   formatActionType,
   issueArtifactCredentials,
+  SAMPLE_SOURCE_REVISION,
+  sourceArtifact,
   type ActionTypeId,
   type Artifact,
   type ArtifactCredentials,

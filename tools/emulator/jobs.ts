@@ -93,6 +93,24 @@ export interface JobInit {
   encryptionKey?: EncryptionKey
 }
 
+/** The queued job's source commit unless --source-revision says otherwise: a job handed out by a pipeline carries one. */
+export const SAMPLE_SOURCE_REVISION = '9fceb02d0ae598e95dc970b74767f19372d61af8'
+
+/**
+ * The input artifact of a queued job, as a pipeline's source action leaves
+ * it: its name, the revision it holds and where it is stored.
+ */
+export function sourceArtifact(revision: string): Artifact {
+  return {
+    name: 'SourceOutput',
+    revision,
+    location: {
+      type: 'S3',
+      s3Location: { bucketName: 'codepipeline-artifacts', objectKey: 'pipeline/SourceOutp/source.zip' }
+    }
+  }
+}
+
 export const DEFAULT_ACTION_TYPE_ID: ActionTypeId = {
   category: 'Build',
   owner: 'Custom',

@@ -63,6 +63,13 @@ export interface FakeWorkflowOptions {
   readonly runName?: string
   /** The workflow's `name:`; by default the file name without extension. */
   readonly name?: string
+  /**
+   * The inputs its `on.workflow_dispatch.inputs` declares. When given, a
+   * dispatch with any other input is refused as GitHub refuses it (422,
+   * `Unexpected inputs provided: [...]`) and starts nothing; when left out,
+   * every input is taken.
+   */
+  readonly inputs?: readonly string[]
 }
 
 export type FakeRunStatus = 'queued' | 'in_progress' | 'completed' | 'waiting' | 'requested' | 'pending'
@@ -214,8 +221,20 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     if (method === 'POST' && dispatch) {
       const repository = dispatch[1] ?? ''
       const workflow = decodeURIComponent(dispatch[2] ?? '')
-      if (!workflows.has(`${repository}:${workflow}`)) return { status: 404, body: { message: 'Not Found' } }
+      const known = workflows.get(`${repository}:${workflow}`)
+      if (!known) return { status: 404, body: { message: 'Not Found' } }
       const inputs = isRecord(body) && isRecord(body.inputs) ? stringValues(body.inputs) : {}
+      const declared = known.inputs
+      const unexpected = declared ? Object.keys(inputs).filter(name => !declared.includes(name)) : []
+      if (unexpected.length > 0) {
+        return {
+          status: 422,
+          body: {
+            message: `Unexpected inputs provided: ${JSON.stringify(unexpected).replace(/","/g, '", "')}`,
+            documentation_url: 'https://docs.github.com/rest/actions/workflows#create-a-workflow-dispatch-event'
+          }
+        }
+      }
       const ref = isRecord(body) && typeof body.ref === 'string' ? body.ref : 'main'
       const run = createRun(repository, workflow, inputs, ref)
       // As GitHub does since 2026-02: run details only when asked for, else 204.

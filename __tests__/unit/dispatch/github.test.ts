@@ -84,9 +84,15 @@ describe('explainDispatchFailure', () => {
     [422, 'No ref found for: main', 'ConfigurationError', /Ref main does not exist in octo\/app\. Set .*"Ref"/],
     [
       422,
-      'Unexpected inputs provided: ["stage"]',
+      'Unexpected inputs provided: ["job-id", "stage"]',
       'ConfigurationError',
-      /does not declare every input.*under on\.workflow_dispatch\.inputs/
+      /does not declare job-id\. Declare job-id, .*source-revision, source-artifact under on\.workflow_dispatch\.inputs/
+    ],
+    [
+      422,
+      'Unexpected inputs provided: ["environment", "stage"]',
+      'ConfigurationError',
+      /does not declare the input\(s\) environment that the action configuration property "Inputs" sets\. Declare them.*or remove them from "Inputs"/
     ],
     [403, 'Resource not accessible by integration', 'PermissionError', /needs the "actions: write" permission/],
     [401, 'Bad credentials', 'PermissionError', /invalid or expired.*"github-token"/],
@@ -181,6 +187,53 @@ describe('createGitHubDispatcher against the fake GitHub API', () => {
         body: { ref: 'main', inputs: { 'job-id': JOB_ID }, return_run_details: true }
       }
     ])
+  })
+
+  describe('a workflow that declares only the first six inputs', () => {
+    const OLD_INPUTS = ['job-id', 'pipeline-name', 'pipeline-execution-id', 'stage', 'action', 'continuation-token']
+    const sent = { 'job-id': JOB_ID, stage: 'Build', 'source-revision': 'abc', 'source-artifact': 'SourceOutput' }
+    beforeEach(() => github.addWorkflow('octo/app', 'old.yml', { runName: RUN_NAME, inputs: OLD_INPUTS }))
+    const OLD = { ...TARGET, workflow: 'old.yml' }
+
+    it('is sent the dispatch again without the optional inputs GitHub named, and one run starts', async () => {
+      const answer = await dispatcher().dispatch(OLD, sent, {
+        optionalInputs: new Set(['stage', 'source-revision', 'source-artifact'])
+      })
+      expect(answer).toMatchObject({ droppedInputs: ['source-revision', 'source-artifact'] })
+      expect(dispatches().map(c => Object.keys((c.body as { inputs: object }).inputs))).toEqual([
+        ['job-id', 'stage', 'source-revision', 'source-artifact'],
+        ['job-id', 'stage']
+      ])
+      expect(github.runs).toHaveLength(1)
+      expect(sleeps).toEqual([])
+    })
+
+    it('is refused when GitHub names an input that may not be dropped', async () => {
+      const failed = dispatcher().dispatch(
+        OLD,
+        { ...sent, environment: 'prod' },
+        {
+          optionalInputs: new Set(['source-revision', 'source-artifact'])
+        }
+      )
+      await expect(failed).rejects.toMatchObject({ failure: { status: 422 } })
+      expect(dispatches()).toHaveLength(1)
+      expect(github.runs).toHaveLength(0)
+    })
+
+    it('without optional inputs, the refusal stands (job-id is never dropped)', async () => {
+      github.addWorkflow('octo/app', 'none.yml', { inputs: [] })
+      const failed = dispatcher().dispatch(
+        { ...TARGET, workflow: 'none.yml' },
+        { 'job-id': JOB_ID },
+        {
+          optionalInputs: new Set(['source-revision'])
+        }
+      )
+      await expect(failed).rejects.toMatchObject({
+        failure: { status: 422, message: 'Unexpected inputs provided: ["job-id"]' }
+      })
+    })
   })
 
   it('retries 5xx and rate limits, then succeeds', async () => {

@@ -21,7 +21,7 @@ import {
   type DispatchInputs
 } from '../../../src/dispatch/inputs.js'
 import { pickJob, type PolledJob } from '../../../src/dispatch/job.js'
-import { resolveTarget, workflowInputs } from '../../../src/dispatch/target.js'
+import { resolveTarget } from '../../../src/dispatch/target.js'
 import { JOB_ID } from '../../helpers/constants.js'
 import { model } from '../../helpers/model.js'
 
@@ -157,7 +157,7 @@ describe('dispatch constraints match the CodePipeline model', () => {
 })
 
 function job(configuration: PolledJob['configuration'] = {}, extra: Partial<PolledJob> = {}): PolledJob {
-  return { id: JOB_ID, nonce: '7', configuration, ...extra }
+  return { id: JOB_ID, nonce: '7', configuration, inputArtifacts: [], ...extra }
 }
 
 describe('resolveTarget', () => {
@@ -187,30 +187,6 @@ describe('resolveTarget', () => {
   })
 })
 
-describe('workflowInputs', () => {
-  it('sends the job ID and only the context that is present', () => {
-    expect(workflowInputs(job({}, { pipelineName: 'app', stage: 'Test' }))).toEqual({
-      'job-id': JOB_ID,
-      'pipeline-name': 'app',
-      stage: 'Test'
-    })
-  })
-
-  it('never exceeds workflow_dispatch input limits (10 here, by design)', () => {
-    const full = workflowInputs(
-      job({}, { pipelineName: 'p', pipelineExecutionId: 'e', stage: 's', action: 'a', continuationToken: 'c' })
-    )
-    expect(Object.keys(full)).toEqual([
-      'job-id',
-      'pipeline-name',
-      'pipeline-execution-id',
-      'stage',
-      'action',
-      'continuation-token'
-    ])
-  })
-})
-
 describe('pickJob', () => {
   const apiJob: Job = {
     id: JOB_ID,
@@ -227,6 +203,13 @@ describe('pickJob', () => {
       },
       artifactCredentials: { accessKeyId: 'AKIA', secretAccessKey: 'artifact-secret', sessionToken: 'artifact-token' },
       encryptionKey: { id: 'kms-key', type: 'KMS' },
+      inputArtifacts: [
+        {
+          name: 'SourceOutput',
+          revision: 'abc123',
+          location: { type: 'S3', s3Location: { bucketName: 'artifact-bucket', objectKey: 'artifact-key' } }
+        }
+      ],
       continuationToken: 'ct'
     }
   }
@@ -241,9 +224,12 @@ describe('pickJob', () => {
       stage: 'Build',
       action: 'Run',
       continuationToken: 'ct',
-      configuration: { Repository: 'octo/app' }
+      configuration: { Repository: 'octo/app' },
+      inputArtifacts: [{ name: 'SourceOutput', revision: 'abc123' }]
     })
-    expect(JSON.stringify(picked)).not.toMatch(/artifact-secret|artifact-token|secret-config-value|kms-key/)
+    expect(JSON.stringify(picked)).not.toMatch(
+      /artifact-secret|artifact-token|secret-config-value|kms-key|artifact-bucket|artifact-key/
+    )
   })
 
   it('drops a job without an ID or nonce', () => {

@@ -34,6 +34,22 @@ describe('writeDispatchSummary', () => {
     expect(htmlProblems(html)).toEqual([])
   })
 
+  it("warns once per workflow about inputs it does not declare, and about the user's Inputs", async () => {
+    const warning = 'Workflow ship.yml in octo/app does not declare the input(s) source-revision <here>'
+    const job = (jobId: string): JobOutcome => ({
+      jobId,
+      status: 'dispatched',
+      target: TARGET,
+      droppedInputs: ['source-revision'],
+      inputWarnings: [warning],
+      needsAttention: false
+    })
+    const html = await summaryOf([job('job-1'), job('job-2')])
+    expect(html.split('> [!WARNING]')).toHaveLength(2)
+    expect(html).toContain('source-revision &#60;here&#62;')
+    expect(htmlProblems(html)).toEqual([])
+  })
+
   it('is well-formed for dispatched, failed and skipped jobs together, and counts rate-limit waits', async () => {
     const html = await summaryOf([
       {

@@ -44,7 +44,7 @@ describe('BridgeMetrics', () => {
       round(
         [
           { jobId: 'a', status: 'dispatched', needsAttention: false },
-          { jobId: 'b', status: 'dispatched', needsAttention: false },
+          { jobId: 'b', status: 'dispatched', droppedInputs: ['source-revision'], needsAttention: false },
           { jobId: 'c', status: 'failed', failureType: 'ConfigurationError', needsAttention: false }
         ],
         2
@@ -66,6 +66,7 @@ describe('BridgeMetrics', () => {
       [
         ...Object.values(ROUND_METRICS).map(n => `${n}:Count`),
         'CredentialFailures:Count',
+        'JobsDispatchedWithoutUndeclaredInputs:Count',
         'DispatchLatency:Milliseconds'
       ].sort()
     )
@@ -78,6 +79,7 @@ describe('BridgeMetrics', () => {
       JobsSkipped: 0,
       GitHubRateLimitWaits: 2,
       CredentialFailures: 0,
+      JobsDispatchedWithoutUndeclaredInputs: 1,
       DispatchLatency: [1500, 2250]
     })
   })
