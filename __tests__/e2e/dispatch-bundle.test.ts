@@ -250,7 +250,7 @@ describe(`bundled dispatcher on ${bundleRuntime[0]}, foreign text in the log`, (
     expect(run.stdout).toContain('::error title=x::y')
     const commandLines = run.stdout.split(/\r?\n/).filter(line => /^\s*(::|##\[)/.test(line))
     // The action's own groups, exactly as it names them, are the only other commands.
-    const groups = ['::group::Dispatching jobs of Build/Custom/GitHubActions/1', '::endgroup::']
+    const groups = ['::group::Dispatching jobs of Custom/Build/GitHubActions/1', '::endgroup::']
     groups.push('::group::Reconciling workflow runs', '::endgroup::')
     expect(commandLines.filter(line => !/^::(warning|debug|add-mask|set-output)/.test(line))).toEqual(groups)
     expect(run.errors).toEqual([])

@@ -170,7 +170,7 @@ function metricLines(logs: readonly string[]): MetricLine[] {
   })
 }
 
-const OUR_DIMENSIONS = { service: 'codepipeline-github-bridge', ActionType: 'Build/GitHubActions/1' }
+const OUR_DIMENSIONS = { service: 'codepipeline-github-bridge', ActionType: 'Custom/Build/GitHubActions/1' }
 
 /** Nothing secret in any line: the App key (any line of it), tokens, the secret string, artifact credentials. */
 function expectNoSecrets(logs: readonly string[], extra: readonly string[] = []): void {

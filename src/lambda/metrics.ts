@@ -1,6 +1,6 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics'
 import type { ActionType } from '../dispatch/settings.js'
-import type { DispatchRound, ReconcileCounts } from '../dispatch/api.js'
+import { describeActionType, type DispatchRound, type ReconcileCounts } from '../dispatch/api.js'
 import { SERVICE_NAME } from './log.js'
 import type { DispatchStats } from './refreshing-dispatcher.js'
 
@@ -39,9 +39,9 @@ export const CREDENTIAL_FAILURES = 'CredentialFailures'
 /** Milliseconds from the STARTED event's `time` to the job's dispatch. */
 const DISPATCH_LATENCY = 'DispatchLatency'
 
-/** The ActionType dimension's value: Category/Provider/Version (the owner is always Custom). */
+/** The ActionType dimension's value: the action type as everything else names it (Custom/Category/Provider/Version). */
 export function actionTypeDimension(type: ActionType): string {
-  return `${type.category}/${type.provider}/${type.version}`
+  return describeActionType(type)
 }
 
 /**

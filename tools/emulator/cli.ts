@@ -12,12 +12,12 @@ const USAGE = `Usage: npm run emulator -- [options]
   --region R           region requests must be signed for (default: us-east-1)
   --job                create a job in state InProgress (for the reporting action) and print its ID
   --queue-job TYPE     create a job in state Queued (for the dispatcher to poll) for the custom
-                       action type TYPE = Category/Provider/Version, e.g. Build/GitHubActions/1
+                       action type TYPE = Custom/Category/Provider/Version, e.g. Custom/Build/GitHubActions/1
   --config K=V,...     the queued job's action configuration, e.g. Repository=o/r,Workflow=ci.yml,Ref=main
   --job-id ID          the created job's ID, a lowercase UUID (so a workflow can know it in advance);
                        alone it implies --job
   --action-type TYPE   make another custom action type known without a job (repeatable).
-                       Build/GitHubActions/1 is always known; PollForJobs for a type that is
+                       Custom/Build/GitHubActions/1 is always known; PollForJobs for a type that is
                        not answers ActionTypeNotFoundException
   --help               show this help`
 
