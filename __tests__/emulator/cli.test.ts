@@ -117,7 +117,7 @@ describe.each(runtimes)('emulator CLI on %s', (_label, nodeBin) => {
     try {
       await waitFor(child, output, /Ctrl-C to stop/)
       expect(output.text).toContain(
-        `Queued job for Deploy/GitHubActions/2: ${jobId} (Repository=octo-org/app, Workflow=deploy.yml, Ref=main)`
+        `Queued job for Custom/Deploy/GitHubActions/2: ${jobId} (Repository=octo-org/app, Workflow=deploy.yml, Ref=main)`
       )
       const url = /export AWS_ENDPOINT_URL_CODEPIPELINE=(\S+)/.exec(output.text)?.[1] ?? ''
       const client = new CodePipelineClient({

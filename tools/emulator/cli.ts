@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util'
 
 import { runCli, stopOnSignals } from '../cli-support.js'
 import { parseOptions, type CliOptions } from './cli-options.js'
-import { formatCall, startEmulator } from './index.js'
+import { formatActionType, formatCall, startEmulator } from './index.js'
 
 const USAGE = `Usage: npm run emulator -- [options]
 
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     const config = Object.entries(job.data.actionConfiguration.configuration).map(([k, v]) => `${k}=${v}`)
     console.log(
       job.status === 'Queued'
-        ? `Queued job for ${type.category}/${type.provider}/${type.version}: ${job.id}` +
+        ? `Queued job for ${formatActionType(type)}: ${job.id}` +
             (config.length > 0 ? ` (${config.join(', ')})` : '')
         : `Sample job (InProgress): ${job.id}`
     )
