@@ -45,7 +45,9 @@ describe('emulator CLI options', () => {
         `--queue-job must be Custom/Category/Provider/Version of a custom action type, e.g. Custom/Build/GitHubActions/1, got '${other}'`
       )
     }
-    expect(() => parseActionType('--action-type', 'Custom/Lambda/X/1')).toThrow(/category: must be one of Source, Build/)
+    expect(() => parseActionType('--action-type', 'Custom/Lambda/X/1')).toThrow(
+      /category: must be one of Source, Build/
+    )
     expect(() => parseActionType('--action-type', 'Custom/Build/has space/1')).toThrow(/provider/)
     expect(() => parseActionType('--action-type', 'Custom/Build/X/1234567890')).toThrow(/version/)
     expect(parseOptions({ 'action-type': ['Custom/Test/Lint/1', 'Custom/Build/X/2'] }).actionTypes).toEqual([

@@ -16,6 +16,7 @@ import { parse } from 'yaml'
 import { isObject, loadTemplate, resolveStack, type Json, type JsonObject } from '../helpers/cloudformation.js'
 import { codeBlocks, markdownFiles } from '../helpers/markdown.js'
 import { describeActionType } from '../../src/dispatch/api.js'
+import type { ActionType } from '../../src/dispatch/settings.js'
 import { actionTypeDimension } from '../../src/lambda/metrics.js'
 import { parseActionType } from '../../tools/emulator/cli-options.js'
 import { DEFAULT_ACTION_TYPE_ID, formatActionType } from '../../tools/emulator/index.js'
@@ -240,7 +241,7 @@ function sourceFiles(dir: string): string[] {
 }
 
 describe('the spelling of an action type', () => {
-  const type = { category: 'Build', provider: 'GitHubActions', version: '1' }
+  const type: ActionType = { category: 'Build', provider: 'GitHubActions', version: '1' }
   const spelling = describeActionType(type)
 
   it("is the template's ActionType output, and every tool prints it", () => {

@@ -77,7 +77,13 @@ describe('dispatch run()', () => {
     emu.createJob({ status: 'Queued', actionTypeId: ACTION_TYPE, configuration: { Workflow: 'missing.yml' } })
     await run()
     expect(core.setFailed).not.toHaveBeenCalled()
-    expect(core.warning).toHaveBeenCalledWith(expect.stringContaining('GitHub found no workflow "missing.yml"'))
+    // Loud, with its reason: the failure type titles the annotation, GitHub's answer is its cause.
+    expect(core.warning).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /^Job [0-9a-f-]+: reported as failed \(ConfigurationError\): GitHub found no workflow "missing\.yml".* Cause: DispatchError: 404 Not Found\.$/
+      ),
+      { title: 'ConfigurationError' }
+    )
     expect(outputs()).toMatchObject({ failed: 1 })
   })
 
