@@ -157,7 +157,9 @@ describe(`bundled dispatcher on ${bundleRuntime[0]}`, () => {
     const run = await runBundle('dist/dispatch/index.js', dispatcherInputs())
     expect(run.code).toBe(0)
     expect(run.outputs).toMatchObject({ seen: '1', dispatched: '0', failed: '1' })
-    expect(run.stdout).toMatch(/::warning::Job [0-9a-f-]+: GitHub found no workflow "missing\.yml"/)
+    expect(run.stdout).toMatch(
+      /::warning title=ConfigurationError::Job [0-9a-f-]+: reported as failed \(ConfigurationError\): GitHub found no workflow "missing\.yml".* Cause: DispatchError: 404 /
+    )
     expect(emu.getJob(jobId)).toMatchObject({
       status: 'Failed',
       result: { failureDetails: { type: 'ConfigurationError' } }
