@@ -18,6 +18,8 @@ import { codeBlocks, markdownFiles } from '../helpers/markdown.js'
 import { describeActionType } from '../../src/dispatch/api.js'
 import type { ActionType } from '../../src/dispatch/settings.js'
 import { actionTypeDimension } from '../../src/lambda/metrics.js'
+import { POLL_WINDOW_MS } from '../../src/lambda/started-jobs.js'
+import { pollWaitMs } from '../../src/lambda/wait-for-jobs.js'
 import { parseActionType } from '../../tools/emulator/cli-options.js'
 import { DEFAULT_ACTION_TYPE_ID, formatActionType } from '../../tools/emulator/index.js'
 // @ts-expect-error: a plain .mjs script, no type declarations
@@ -441,5 +443,53 @@ describe('snippets shown from an example', () => {
     expect(differences(parse('run-name: a\njobs: {}\n'), parse('jobs: {}\nrun-name: b\n'))).toEqual([
       'run-name differs'
     ])
+  })
+})
+
+// The benchmark's settings
+
+describe("the benchmark's settings in docs/benchmarks.md", () => {
+  /** Each BENCH_ variable's default in tools/bench, from `process.env.BENCH_X ?? N`. */
+  const defaults = new Map(
+    sourceFiles('tools/bench').flatMap(file =>
+      [...read(file).matchAll(/process\.env\.(BENCH_[A-Z_]+) \?\? ([\d_]+)/g)].map(
+        m => [m[1] ?? '', Number((m[2] ?? '').replaceAll('_', ''))] as const
+      )
+    )
+  )
+  /** The defaults the page states: "`BENCH_X` (what it is, N)", the last number in the brackets. */
+  const stated = [...read('docs/benchmarks.md').matchAll(/`(BENCH_[A-Z_]+)` \(([^)]*)\)/g)].flatMap(m => {
+    const number = /(\d[\d,]*)\D*$/.exec(m[2] ?? '')?.[1]
+    return number === undefined ? [] : [[m[1] ?? '', Number(number.replaceAll(',', ''))] as const]
+  })
+
+  it('are found', () => {
+    expect(stated.map(([name]) => name)).toEqual(expect.arrayContaining(['BENCH_RUNS', 'BENCH_ARTIFACT_MB']))
+  })
+
+  it.each(stated)('%s defaults to %d, as tools/bench reads it', (name, value) => {
+    expect(defaults.get(name)).toBe(value)
+  })
+})
+
+// The Lambda's polls after a STARTED event
+
+describe('the poll timing the docs state', () => {
+  const waits = Array.from({ length: 8 }, (_, retry) => pollWaitMs(retry))
+  const longest = Math.max(...waits)
+
+  it('docs/dispatch.md gives the first wait and the longest, as src/lambda/wait-for-jobs.ts has them', () => {
+    expect(read('docs/dispatch.md').replace(/\s+/g, ' ')).toContain(
+      `(${waits[0]} ms, doubling up to ${longest / 1000} s)`
+    )
+  })
+
+  it('docs/run-title.md lists the polls of the window, as the waits add up within it', () => {
+    const times = [0]
+    for (const wait of waits) if (times.at(-1)! + wait < POLL_WINDOW_MS) times.push(times.at(-1)! + wait)
+    const listed = times.map(t => String(t / 1000))
+    expect(read('docs/run-title.md').replace(/\s+/g, ' ')).toContain(
+      `${POLL_WINDOW_MS / 1000} s from the event's \`time\`, at ${listed.slice(0, -1).join(', ')} and ${listed.at(-1)} s`
+    )
   })
 })
