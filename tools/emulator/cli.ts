@@ -65,8 +65,7 @@ async function main(): Promise<void> {
     const config = Object.entries(job.data.actionConfiguration.configuration).map(([k, v]) => `${k}=${v}`)
     console.log(
       job.status === 'Queued'
-        ? `Queued job for ${formatActionType(type)}: ${job.id}` +
-            (config.length > 0 ? ` (${config.join(', ')})` : '')
+        ? `Queued job for ${formatActionType(type)}: ${job.id}` + (config.length > 0 ? ` (${config.join(', ')})` : '')
         : `Sample job (InProgress): ${job.id}`
     )
   }
