@@ -157,7 +157,9 @@ describe(`bundled dispatcher on ${bundleRuntime[0]}`, () => {
     const run = await runBundle('dist/dispatch/index.js', dispatcherInputs())
     expect(run.code).toBe(0)
     expect(run.outputs).toMatchObject({ seen: '1', dispatched: '0', failed: '1' })
-    expect(run.stdout).toMatch(/::warning::Job [0-9a-f-]+: GitHub found no workflow "missing\.yml"/)
+    expect(run.stdout).toMatch(
+      /::warning title=ConfigurationError::Job [0-9a-f-]+: reported as failed \(ConfigurationError\): GitHub found no workflow "missing\.yml".* Cause: DispatchError: 404 /
+    )
     expect(emu.getJob(jobId)).toMatchObject({
       status: 'Failed',
       result: { failureDetails: { type: 'ConfigurationError' } }
@@ -250,7 +252,7 @@ describe(`bundled dispatcher on ${bundleRuntime[0]}, foreign text in the log`, (
     expect(run.stdout).toContain('::error title=x::y')
     const commandLines = run.stdout.split(/\r?\n/).filter(line => /^\s*(::|##\[)/.test(line))
     // The action's own groups, exactly as it names them, are the only other commands.
-    const groups = ['::group::Dispatching jobs of Build/Custom/GitHubActions/1', '::endgroup::']
+    const groups = ['::group::Dispatching jobs of Custom/Build/GitHubActions/1', '::endgroup::']
     groups.push('::group::Reconciling workflow runs', '::endgroup::')
     expect(commandLines.filter(line => !/^::(warning|debug|add-mask|set-output)/.test(line))).toEqual(groups)
     expect(run.errors).toEqual([])

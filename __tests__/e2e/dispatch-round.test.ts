@@ -375,7 +375,7 @@ describe('CodePipeline faults', () => {
 
   it('a PollForJobs that keeps failing ends the round with an error', async () => {
     for (let i = 0; i < 3; i++) emu.injectFault({ operation: 'PollForJobs', kind: 'internal' })
-    await expect(round()).rejects.toThrow(/PollForJobs for Build\/Custom\/GitHubActions\/1 failed: InternalFailure/)
+    await expect(round()).rejects.toThrow(/PollForJobs for Custom\/Build\/GitHubActions\/1 failed: InternalFailure/)
   })
 })
 
@@ -644,7 +644,7 @@ describe('bounded CodePipeline calls', () => {
     const id = queued()
     for (let i = 0; i < 5; i++) emu.injectFault({ operation: 'PollForJobs', kind: 'delay', ms: 120_000 })
     const started = performance.now()
-    await expect(round()).rejects.toThrow(/^Polling for Build\/Custom\/GitHubActions\/1 jobs stopped at its time bound/)
+    await expect(round()).rejects.toThrow(/^Polling for Custom\/Build\/GitHubActions\/1 jobs stopped at its time bound/)
     const elapsed = performance.now() - started
     // CODEPIPELINE_CALL_BOUND_MS, whatever max-attempts allows; attempts are cut at 5 s and retried within it.
     expect(elapsed).toBeGreaterThanOrEqual(CODEPIPELINE_CALL_BOUND_MS - 100)

@@ -172,7 +172,7 @@ function metricLines(logs: readonly string[]): MetricLine[] {
   })
 }
 
-const OUR_DIMENSIONS = { service: 'codepipeline-github-bridge', ActionType: 'Build/GitHubActions/1' }
+const OUR_DIMENSIONS = { service: 'codepipeline-github-bridge', ActionType: 'Custom/Build/GitHubActions/1' }
 
 /** Nothing secret in any line: the App key (any line of it), tokens, the secret string, artifact credentials. */
 function expectNoSecrets(logs: readonly string[], extra: readonly string[] = []): void {
@@ -537,6 +537,22 @@ describe(`Lambda handler bundle on ${lambdaNodeLabel}: revoked credentials, key 
     expect(details?.message).toMatch(/installation may have been suspended or removed/)
     expect(details?.message).toContain('"installationId" and "privateKey" of the secret "github-bridge"')
     expect(details?.message).not.toMatch(/github-token/)
+    // Loud: a WARN line naming the job, with the failure as fields and GitHub's answer as its cause.
+    expect(jsonLines(run.logs)).toContainEqual(
+      expect.objectContaining({
+        level: 'WARN',
+        jobId,
+        message: expect.stringMatching(/^Job [0-9a-f-]+: reported as failed \(PermissionError\): /),
+        error: expect.objectContaining({
+          name: 'PermissionError',
+          message: details?.message,
+          cause: expect.objectContaining({ name: 'DispatchError', message: '401 Bad credentials' })
+        })
+      })
+    )
+    expect(jsonLines(run.logs).filter(l => /reported as failed/.test(String(l.message)) && l.level === 'INFO')).toEqual(
+      []
+    )
 
     const metrics = metricLines(run.logs)
     expect(metrics.every(m => m.namespace === 'CodePipelineGitHubBridge')).toBe(true)

@@ -139,6 +139,16 @@ describe(`bundled Lambda handler on ${lambdaNodeLabel}: dead runs and stopped ex
       expect(failure?.message).toContain(`run ${run.id}`)
       expect(failure?.message).toContain(`(${conclusion})`)
       expect(failure?.message).toContain(run.htmlUrl)
+      // Loud: a WARN line for each failed job, the failure as fields, the run as its cause.
+      const warned = sweep.logs
+        .filter(line => line.startsWith('{'))
+        .map(line => JSON.parse(line) as Record<string, unknown>)
+        .find(line => line.jobId === jobId)
+      expect(warned).toMatchObject({
+        level: 'WARN',
+        message: expect.stringMatching(/: reported as failed \(JobFailed\): /),
+        error: { name: 'JobFailed', message: failure?.message, cause: { runId: run.id, conclusion, url: run.htmlUrl } }
+      })
     }
     expect(stuck.run).toMatchObject({ status: 'completed', conclusion: 'cancelled', cancelRequested: true })
     expect(emu.getJob(stuck.jobId)?.status).toBe('Failed')
@@ -240,6 +250,12 @@ describe(`bundled dispatcher on ${bundleRuntime[0]}: reconcile in every round`, 
       '1 ended without reporting (job failed), 1 had reported already, 1 queued too long'
     )
     expect(describeRun(dispatcher)).not.toContain('::error')
+    // Each failed job is a warning annotation titled with its failure type, its run as the cause.
+    expect(dispatcher.stdout).toMatch(
+      new RegExp(
+        `::warning title=JobFailed::Job ${lost.jobId}: reported as failed \\(JobFailed\\): .* Cause: \\{"runId":${lost.run.id},`
+      )
+    )
   })
 
   it('explains a bad max-queue-minutes before any call', async () => {

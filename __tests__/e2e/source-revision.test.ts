@@ -19,6 +19,7 @@ import { startFakeSecretsManager, type FakeSecretsManager } from '../../tools/se
 import { startFakeGitHub, type FakeGitHub } from '../helpers/fake-github.js'
 import { startCheckoutContainer, type LambdaContainer } from '../helpers/lambda-host.js'
 import { bundleRuntime, repoRoot, runAction, type ActionRun } from '../helpers/run-action.js'
+import { decodedText } from '../helpers/html.js'
 
 jest.setTimeout(60_000)
 
@@ -208,7 +209,7 @@ describe(`bundled dispatcher on ${bundleRuntime[0]}`, () => {
     const warning =
       /does not declare the input\(s\) source-revision, source-artifact.*Declare source-revision, source-artifact under on\.workflow_dispatch\.inputs/
     expect(run.warnings).toEqual([expect.stringMatching(warning)])
-    expect(run.summary).toMatch(warning)
+    expect(decodedText(run.summary)).toMatch(warning)
     expect(JSON.parse(run.outputs.jobs ?? '[]')).toEqual([
       expect.objectContaining({ jobId, status: 'dispatched', droppedInputs: ['source-revision', 'source-artifact'] })
     ])
@@ -316,7 +317,8 @@ function runReport(inputs: Record<string, string>, dispatched: Record<string, st
     script: 'dist/index.js',
     inputs: { ...inputs, 'endpoint-url': emu.url },
     // The run was dispatched on main: its GITHUB_SHA is the branch's head, not the pipeline's commit.
-    env: { GITHUB_SHA: BRANCH_HEAD, GITHUB_REPOSITORY: 'octo-org/app', ...env },
+    // The bridge's App dispatched it: the examples' expected-actor.
+    env: { GITHUB_SHA: BRANCH_HEAD, GITHUB_REPOSITORY: 'octo-org/app', GITHUB_ACTOR: 'my-bridge[bot]', ...env },
     event: { ref: 'refs/heads/main', inputs: dispatched },
     emulator: emu
   })
@@ -365,6 +367,6 @@ describe('the reporting action, run as the example workflows run it', () => {
       `reports revision ${BRANCH_HEAD}, but the pipeline carries ${SOURCE_REVISION} \\(the revision of its input artifact SourceOutput\\) for this job`
     )
     expect(run.warnings).toEqual([expect.stringMatching(said)])
-    expect(run.summary).toMatch(said)
+    expect(decodedText(run.summary)).toMatch(said)
   })
 })

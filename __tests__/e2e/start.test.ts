@@ -39,13 +39,13 @@ function hops(output: string): { ms: number; text: string }[] {
 
 function expectDemoWorked({ code, output }: Finished): void {
   if (code !== 0) throw new Error(`exit ${String(code)}:\n${output}`)
-  const jobId = /Job (\S+) is Queued in the emulator for Build\/Custom\/GitHubActions\/1 /.exec(output)?.[1] ?? ''
+  const jobId = /Job (\S+) is Queued in the emulator for Custom\/Build\/GitHubActions\/1 /.exec(output)?.[1] ?? ''
   expect(jobId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
 
   // Every hop of the bridge, in this order, each with a time that never goes back.
   const timeline = hops(output)
   const expected = [
-    `Job ${jobId} is Queued in the emulator for Build/Custom/GitHubActions/1 (Repository=octo-org/sample-app, Workflow=pipeline-job.yml, Ref=main), input artifact SourceOutput at revision ${SOURCE_REVISION}`,
+    `Job ${jobId} is Queued in the emulator for Custom/Build/GitHubActions/1 (Repository=octo-org/sample-app, Workflow=pipeline-job.yml, Ref=main), input artifact SourceOutput at revision ${SOURCE_REVISION}`,
     'STARTED event delivered to the handler',
     // The function's GitHub token, read before any job is acknowledged.
     'Secrets Manager received GetSecretValue codepipeline-github-bridge -> 200',

@@ -28,7 +28,7 @@ describe('emulator CLI options', () => {
   it('--queue-job creates a Queued job of a custom action type, with --config and --job-id', () => {
     expect(
       parseOptions({
-        'queue-job': 'Deploy/GitHubActions/2',
+        'queue-job': 'Custom/Deploy/GitHubActions/2',
         config: 'Repository=octo-org/app,Workflow=deploy.yml,Ref=refs/heads/main',
         'job-id': JOB_ID
       }).job
@@ -42,7 +42,7 @@ describe('emulator CLI options', () => {
   })
 
   it('a queued job carries its input artifact with a revision, --source-revision or a sample commit', () => {
-    const job = parseOptions({ 'queue-job': 'Build/GitHubActions/1', 'source-revision': 'release-2.4' }).job
+    const job = parseOptions({ 'queue-job': 'Custom/Build/GitHubActions/1', 'source-revision': 'release-2.4' }).job
     expect(job?.inputArtifacts).toEqual([
       {
         name: 'SourceOutput',
@@ -52,19 +52,23 @@ describe('emulator CLI options', () => {
     ])
     expect(SAMPLE_SOURCE_REVISION).toMatch(/^[0-9a-f]{40}$/)
     expect(() => parseOptions({ 'source-revision': 'abc' })).toThrow(/--source-revision needs --queue-job/)
-    expect(() => parseOptions({ 'queue-job': 'Build/GitHubActions/1', 'source-revision': '' })).toThrow(
+    expect(() => parseOptions({ 'queue-job': 'Custom/Build/GitHubActions/1', 'source-revision': '' })).toThrow(
       /--source-revision must be 1 to 1500 characters/
     )
   })
 
-  it('rejects an action type that is not Category/Provider/Version within the API constraints', () => {
-    expect(() => parseActionType('--queue-job', 'Build/GitHubActions')).toThrow(
-      "--queue-job must be Category/Provider/Version of a custom action type, e.g. Build/GitHubActions/1, got 'Build/GitHubActions'"
+  it('rejects an action type that is not Custom/Category/Provider/Version within the API constraints', () => {
+    for (const other of ['Build/GitHubActions/1', 'Build/Custom/GitHubActions/1', 'AWS/Build/CodeBuild/1']) {
+      expect(() => parseActionType('--queue-job', other)).toThrow(
+        `--queue-job must be Custom/Category/Provider/Version of a custom action type, e.g. Custom/Build/GitHubActions/1, got '${other}'`
+      )
+    }
+    expect(() => parseActionType('--action-type', 'Custom/Lambda/X/1')).toThrow(
+      /category: must be one of Source, Build/
     )
-    expect(() => parseActionType('--action-type', 'Lambda/X/1')).toThrow(/category: must be one of Source, Build/)
-    expect(() => parseActionType('--action-type', 'Build/has space/1')).toThrow(/provider/)
-    expect(() => parseActionType('--action-type', 'Build/X/1234567890')).toThrow(/version/)
-    expect(parseOptions({ 'action-type': ['Test/Lint/1', 'Build/X/2'] }).actionTypes).toEqual([
+    expect(() => parseActionType('--action-type', 'Custom/Build/has space/1')).toThrow(/provider/)
+    expect(() => parseActionType('--action-type', 'Custom/Build/X/1234567890')).toThrow(/version/)
+    expect(parseOptions({ 'action-type': ['Custom/Test/Lint/1', 'Custom/Build/X/2'] }).actionTypes).toEqual([
       { category: 'Test', owner: 'Custom', provider: 'Lint', version: '1' },
       { category: 'Build', owner: 'Custom', provider: 'X', version: '2' }
     ])

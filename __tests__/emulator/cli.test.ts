@@ -104,7 +104,7 @@ describe.each(runtimes)('emulator CLI on %s', (_label, nodeBin) => {
       [
         path.join(outDir, 'tools', 'emulator', 'cli.js'),
         '--queue-job',
-        'Deploy/GitHubActions/2',
+        'Custom/Deploy/GitHubActions/2',
         '--config',
         'Repository=octo-org/app,Workflow=deploy.yml,Ref=main',
         '--job-id',
@@ -117,7 +117,7 @@ describe.each(runtimes)('emulator CLI on %s', (_label, nodeBin) => {
     try {
       await waitFor(child, output, /Ctrl-C to stop/)
       expect(output.text).toContain(
-        `Queued job for Deploy/GitHubActions/2: ${jobId} (Repository=octo-org/app, Workflow=deploy.yml, Ref=main)`
+        `Queued job for Custom/Deploy/GitHubActions/2: ${jobId} (Repository=octo-org/app, Workflow=deploy.yml, Ref=main)`
       )
       const url = /export AWS_ENDPOINT_URL_CODEPIPELINE=(\S+)/.exec(output.text)?.[1] ?? ''
       const client = new CodePipelineClient({
@@ -216,7 +216,7 @@ describe(`trying the dispatcher with the emulator and fake GitHub CLIs, bundles 
     const jobId = '2c3d4e5f-6071-4829-8b0c-d1e2f3a4b5c6'
     const emulator = await startCli('emulator/cli.js', [
       '--queue-job',
-      'Build/GitHubActions/1',
+      'Custom/Build/GitHubActions/1',
       '--config',
       'Repository=octo-org/app,Workflow=pipeline-job.yml,Ref=main',
       '--job-id',

@@ -427,7 +427,7 @@ describe('job operations', () => {
     const other = { ...ACTION, provider: 'Jenkins' }
     const f = await failureOf(client().send(new PollForJobsCommand({ actionTypeId: other })))
     expect(f).toMatchObject({ name: 'ActionTypeNotFoundException', status: 400 })
-    expect(f.message).toContain('Build/Custom/Jenkins/1')
+    expect(f.message).toContain('Custom/Build/Jenkins/1')
     // The project's own type is known from the start: polling it with no jobs is an empty answer.
     expect((await client().send(new PollForJobsCommand({ actionTypeId: ACTION }))).jobs).toEqual([])
     expect(emu.calls.map(c => c.error)).toEqual(['ActionTypeNotFoundException', undefined])

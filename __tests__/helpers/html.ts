@@ -90,3 +90,21 @@ function treeProblems(html: string): string[] {
 function isElement(node: Node): node is Element {
   return 'tagName' in node
 }
+
+const NAMED_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }
+
+/**
+ * A job summary's text as a reader sees it: character references decoded.
+ * Foreign text is escaped for Markdown as well as HTML (`(` as `&#40;`), so a
+ * test that looks for a message in the summary reads it through this.
+ */
+export function decodedText(summary: string): string {
+  return summary.replace(
+    /&(?:#(\d+)|#x([0-9a-f]+)|([a-z]+));/gi,
+    (whole, dec?: string, hex?: string, name?: string) => {
+      if (dec !== undefined) return String.fromCodePoint(Number(dec))
+      if (hex !== undefined) return String.fromCodePoint(parseInt(hex, 16))
+      return NAMED_ENTITIES[name?.toLowerCase() ?? ''] ?? whole
+    }
+  )
+}

@@ -252,7 +252,13 @@ function usesLines(): { where: string; line: string }[] {
   const blocks = markdownFiles(ROOT).flatMap(file =>
     codeBlocks(readFileSync(join(ROOT, file), 'utf8'), 'yaml').map(b => ({ file, text: b.text, offset: b.line - 1 }))
   )
-  return [...sources, ...blocks].flatMap(({ file, text, offset }) =>
+  // Inline code too: `uses: <owner>/codepipeline-job-worker@v1` in a sentence is copied as often as a block.
+  const inline = markdownFiles(ROOT).flatMap(file =>
+    readFileSync(join(ROOT, file), 'utf8')
+      .split('\n')
+      .flatMap((line, i) => [...line.matchAll(/`(uses:[^`]*)`/g)].map(m => ({ file, text: m[1] ?? '', offset: i })))
+  )
+  return [...sources, ...blocks, ...inline].flatMap(({ file, text, offset }) =>
     text
       .split('\n')
       .map((line, i) => ({ where: `${file}:${offset + i + 1}`, line }))

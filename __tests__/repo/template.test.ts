@@ -771,7 +771,7 @@ describe('deploy/bridge.yml', () => {
             String(get(d, 'Value'))
           ])
         )
-      const ours = { service: SERVICE_NAME, [ACTION_TYPE_DIMENSION]: 'Build/GitHubActions/2' }
+      const ours = { service: SERVICE_NAME, [ACTION_TYPE_DIMENSION]: 'Custom/Build/GitHubActions/2' }
       expect(alarms.map(a => [a.Namespace, a.MetricName, dimensions(a), a.Statistic, a.AlarmActions])).toEqual([
         ['AWS/Lambda', 'Errors', { FunctionName: '<DispatcherFunction>' }, 'Sum', ['<AlarmTopic>']],
         [METRICS_NAMESPACE, ROUND_METRICS.failed, ours, 'Sum', ['<AlarmTopic>']],
@@ -847,7 +847,7 @@ describe('deploy/bridge.yml', () => {
     ))
       expect(text).toContain(`"${name}"`)
     expect(text).toContain(`"${METRICS_NAMESPACE}"`)
-    expect(text).toContain('"ActionType","Build/GitHubActions/1"')
+    expect(text).toContain('"ActionType","Custom/Build/GitHubActions/1"')
     expect(text).toContain("SOURCE '<DispatcherLogGroup>'")
   })
 

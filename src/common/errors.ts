@@ -10,6 +10,16 @@ export function namedErrorMessage(error: unknown): string {
   return `${error.name}: ${error.message}`
 }
 
+/** The cause chain of an error as one sentence ("Cause: DispatchError: 403 Forbidden."), or '' without a cause. */
+export function causeText(error: Error | undefined): string {
+  const causes: string[] = []
+  for (let cause: unknown = error?.cause; cause !== undefined && causes.length < 5;) {
+    causes.push(cause instanceof Error ? namedErrorMessage(cause) : JSON.stringify(cause))
+    cause = cause instanceof Error ? cause.cause : undefined
+  }
+  return causes.length === 0 ? '' : `Cause: ${causes.join('; its cause: ')}.`
+}
+
 /**
  * Thrown when inputs break rules; carries every problem so they are reported
  * at once. `lead` says what happened first, when something did.

@@ -15,7 +15,7 @@ export type {
   ValidatedDispatchInputs,
   ValidatedTokenlessInputs
 } from './inputs.js'
-export type { Log, MaskingLog } from '../common/log.js'
+export type { Log, MaskingLog, ReasonLog } from '../common/log.js'
 export { describeActionType, NO_TOTALS, roundTotals, StuckJobsError, stuckJobsError } from './round-result.js'
 export type { ReconcileCounts, RoundCounts, RoundTotals } from './round-result.js'
 export type { DispatchSettings, TokenlessDispatchSettings } from './settings.js'

@@ -15,11 +15,11 @@ import {
   reportReserveMs,
   type JobBounds
 } from './round-budget.js'
-import { reportDispatchFailure } from './failure.js'
+import { FailedJob, reportDispatchFailure } from './failure.js'
 import { DispatchError, createGitHubDispatcher, type WorkflowDispatcher } from './github.js'
 import { explainDispatchFailure, type DispatchFailure } from './github-failures.js'
 import { consoleLog, neutralizedLog } from './log.js'
-import type { Log } from '../common/log.js'
+import type { ReasonLog } from '../common/log.js'
 import type { PolledJob } from './job.js'
 import { acknowledgeJob, pollJobs } from './poll.js'
 import { describeActionType, type RoundCounts } from './round-result.js'
@@ -77,7 +77,7 @@ export interface DispatchRound extends RoundCounts {
 export interface DispatchDeps {
   readonly codePipeline: CodePipelineClient
   readonly github: WorkflowDispatcher
-  readonly log: Log
+  readonly log: ReasonLog
   /**
    * The round's time budget; by default `settings.roundBudgetMs` from now. The
    * round polls for no more jobs than the budget covers (jobsCovered), so it
@@ -211,7 +211,7 @@ async function claimJob(job: PolledJob, { codePipeline, deadline, bounds, log, s
   } catch (error) {
     const cut = abortSignal.aborted ? ` (${OUT_OF_TIME})` : ''
     const message = `${errorMessage(error)}${cut}. The job was not started and could not be reported.`
-    log.warning(message)
+    log.warning(`Job ${job.id}: ${message}`, error instanceof Error ? error : undefined)
     return { job, base, inputs, outcome: { ...base, status: 'failed', message, needsAttention: true } }
   }
 }
@@ -291,7 +291,7 @@ async function startJob(
             message: `Could not dispatch the GitHub workflow: ${errorMessage(error)}`
           }
     const waits = error instanceof DispatchError ? error.rateLimitWaits : 0
-    return reportJobFailure(job, { ...located, rateLimitWaits: waits }, failure, context)
+    return reportJobFailure(job, { ...located, rateLimitWaits: waits }, failure, context, error)
   }
 }
 
@@ -307,13 +307,15 @@ function undeclaredWarning(target: DispatchTarget, dropped: readonly string[]): 
 /** Less than this for a dispatch is not worth an attempt: the job is failed (and reported) instead. */
 const MIN_DISPATCH_MS = 2_000
 
+/** Fails the job in CodePipeline and logs it at warning level, with the failure and its cause as the line's reason. */
 async function reportJobFailure(
   job: PolledJob,
   outcome: Omit<JobOutcome, 'status'>,
   failure: DispatchFailure,
-  { codePipeline, log, settings, deadline, bounds }: JobContext
+  { codePipeline, log, settings, deadline, bounds }: JobContext,
+  cause?: unknown
 ): Promise<JobOutcome> {
-  log.warning(`Job ${job.id}: ${failure.message}`)
+  const reason = new FailedJob(failure, cause)
   const failed = { ...outcome, status: 'failed' as const, failureType: failure.failureType, message: failure.message }
   // The budget was checked to cover this call when the job was acknowledged.
   const abortSignal = deadline.signal(bounds.reportMs)
@@ -322,11 +324,14 @@ async function reportJobFailure(
       abortSignal
     })
     if (warning) log.warning(warning)
-    log.info(`Job ${job.id}: reported as failed (${failure.failureType}).`)
+    log.warning(`Job ${job.id}: reported as failed (${failure.failureType}): ${failure.message}`, reason)
     return failed
   } catch (error) {
     const cut = abortSignal.aborted ? ` (${OUT_OF_TIME})` : ''
-    log.warning(`Job ${job.id}: the failure could not be reported either${cut}: ${errorMessage(error)}`)
+    log.warning(
+      `Job ${job.id}: ${failure.message} The failure (${failure.failureType}) could not be reported either${cut}: ${errorMessage(error)}`,
+      reason
+    )
     return { ...failed, needsAttention: true }
   }
 }

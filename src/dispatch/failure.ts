@@ -27,3 +27,16 @@ export async function reportDispatchFailure(
   const outcome = await sendJobResult(client, request, region, options)
   return outcome.warning
 }
+
+/**
+ * A job the bridge failed, as the error a log line carries: named after the
+ * failure type, with the message CodePipeline records and, as its cause, what
+ * went wrong (GitHub's answer, the run that ended without reporting). The
+ * Lambda logs the three as fields, so a filter on the level and error.name finds it.
+ */
+export class FailedJob extends Error {
+  constructor(failure: DispatchFailure, cause?: unknown) {
+    super(failure.message, cause === undefined ? undefined : { cause })
+    this.name = failure.failureType
+  }
+}

@@ -3,7 +3,7 @@ import { createCodePipelineClient } from '../codepipeline/client.js'
 import type { Deadline } from '../common/deadline.js'
 import { CODEPIPELINE_TIMEOUTS } from './round-budget.js'
 import { consoleLog, neutralizedLog } from './log.js'
-import type { Log } from '../common/log.js'
+import type { ReasonLog } from '../common/log.js'
 import { NO_RECONCILE, reconcileRuns, type HandledRuns, type ReconcileResult } from './reconcile.js'
 import type { DispatchSettings } from './settings.js'
 import { createWorkflowRunsClient, type WorkflowRunsClient } from './workflow-runs.js'
@@ -12,7 +12,7 @@ export interface ReconcileRoundDeps {
   readonly deadline: Deadline
   readonly codePipeline?: CodePipelineClient
   readonly runs?: WorkflowRunsClient
-  readonly log?: Log
+  readonly log?: ReasonLog
   readonly handled?: HandledRuns
 }
 

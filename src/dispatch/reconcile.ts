@@ -6,7 +6,8 @@ import type { Deadline } from '../common/deadline.js'
 import { errorMessage } from '../common/errors.js'
 import { truncateCodePoints } from '../common/text.js'
 import { CODEPIPELINE_CALL_BOUND_MS } from './round-budget.js'
-import type { Log } from '../common/log.js'
+import { FailedJob } from './failure.js'
+import type { ReasonLog } from '../common/log.js'
 import { parseRunTitle } from './run-title.js'
 import type { WorkflowRun, WorkflowRunsClient } from './workflow-runs.js'
 import type { ReconcileCounts } from './round-result.js'
@@ -111,7 +112,7 @@ export interface ReconcileDeps {
   readonly runs: WorkflowRunsClient
   readonly codePipeline: CodePipelineClient
   readonly region: string
-  readonly log: Log
+  readonly log: ReasonLog
   readonly deadline: Deadline
   /** Kept across sweeps by a warm Lambda container; a fresh one per run of the action. */
   readonly handled?: HandledRuns
@@ -224,6 +225,15 @@ async function settle(
   }
   deps.handled?.add(run, windowMs, now)
   const said = verdict === 'alreadyReported' ? `Run ${run.id} had reported job ${jobId} already.` : message
-  deps.log.info(verdict === 'notOurs' ? `Run ${run.id}: job ${jobId} is not a job of this Region and account.` : said)
+  if (verdict === 'reconciled' || verdict === 'cancelled') {
+    // A job this sweep failed: loud, with the run as the cause.
+    const cause = { runId: run.id, repository: run.repository, conclusion: run.conclusion ?? null, url: run.htmlUrl }
+    deps.log.warning(
+      `Job ${jobId}: reported as failed (JobFailed): ${message}`,
+      new FailedJob({ failureType: 'JobFailed', message }, cause)
+    )
+  } else {
+    deps.log.info(verdict === 'notOurs' ? `Run ${run.id}: job ${jobId} is not a job of this Region and account.` : said)
+  }
   return { ...base, verdict, message: said }
 }

@@ -69,7 +69,11 @@ export function stuckJobsError(jobs: readonly TakenJob[]): StuckJobsError | unde
   return stuck.length > 0 ? new StuckJobsError(stuck) : undefined
 }
 
-/** An action type as the console and CodePipeline's errors write it: Category/Custom/Provider/Version. */
+/**
+ * An action type as its ARN writes it (arn:aws:codepipeline:region:account:actiontype:Owner/Category/Provider/Version,
+ * CodePipeline's resource types in the Service Authorization Reference), and the template's ActionType output: the one
+ * spelling the logs, the metrics, the emulator's --queue-job and the docs use.
+ */
 export function describeActionType(actionType: ActionType): string {
-  return `${actionType.category}/Custom/${actionType.provider}/${actionType.version}`
+  return `Custom/${actionType.category}/${actionType.provider}/${actionType.version}`
 }

@@ -79,7 +79,7 @@ export function classifyEvent(event: unknown, actionType: TokenlessDispatchSetti
   if (Object.entries(wanted).some(([key, value]) => got[key as keyof typeof got] !== value)) {
     return {
       kind: 'ignore',
-      reason: `action type ${[got.category, got.owner, got.provider, got.version].map(describe).join('/')} is not ${describeActionType(actionType)}`
+      reason: `action type ${[got.owner, got.category, got.provider, got.version].map(describe).join('/')} is not ${describeActionType(actionType)}`
     }
   }
   const state = text(detail.state)

@@ -88,8 +88,9 @@ export class LambdaLog implements MaskingLog {
     this.line('info', { message })
   }
 
-  warning(message: string): void {
-    this.line('warning', { message })
+  /** A warning line; its reason, when given, is logged as fields (name, message, cause chain), as error() does. */
+  warning(message: string, reason?: Error): void {
+    this.line('warning', reason === undefined ? { message } : { message, error: reason })
   }
 
   debug(message: string): void {

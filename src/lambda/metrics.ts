@@ -1,6 +1,6 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics'
 import type { ActionType } from '../dispatch/settings.js'
-import type { DispatchRound, ReconcileCounts } from '../dispatch/api.js'
+import { describeActionType, type DispatchRound, type ReconcileCounts } from '../dispatch/api.js'
 import { SERVICE_NAME } from './log.js'
 import type { DispatchStats } from './refreshing-dispatcher.js'
 import { SUBJECT_WITHOUT_ACTOR } from './subject-template.js'
@@ -42,9 +42,9 @@ export const UNDECLARED_INPUTS = 'JobsDispatchedWithoutUndeclaredInputs'
 /** Milliseconds from the STARTED event's `time` to the job's dispatch. */
 const DISPATCH_LATENCY = 'DispatchLatency'
 
-/** The ActionType dimension's value: Category/Provider/Version (the owner is always Custom). */
+/** The ActionType dimension's value: the action type as everything else names it (Custom/Category/Provider/Version). */
 export function actionTypeDimension(type: ActionType): string {
-  return `${type.category}/${type.provider}/${type.version}`
+  return describeActionType(type)
 }
 
 /**

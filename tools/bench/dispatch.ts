@@ -7,7 +7,7 @@
  * request arrives at the fake GitHub. Interleaved runs, medians, ratios.
  */
 import { spawn } from 'node:child_process'
-import { generateKeyPairSync } from 'node:crypto'
+import { generateKeyPairSync, randomUUID } from 'node:crypto'
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
@@ -21,6 +21,7 @@ import { median } from './stats.js'
 
 const RUNS = Number(process.env.BENCH_DISPATCH_RUNS ?? process.env.BENCH_RUNS ?? 15)
 const ACTION_TYPE = { category: 'Build', owner: 'Custom', provider: 'GitHubActions', version: '1' }
+const ACTION_NAME = 'GitHubActions'
 const REPOSITORY = 'octo-org/app'
 const WORKFLOW = 'pipeline-job.yml'
 const SECRET_ID = 'github-bridge'
@@ -29,6 +30,11 @@ const LATE_MS = 2_000
 const SCHEDULE_MS = 300_000
 const SCHEDULE_AVERAGE_MS = SCHEDULE_MS / 2
 const TARGETS = { cold: 1_000, warm: 150, late: 1_000 }
+/** A burst: this many STARTED events for one job, taken by BURST_CONTAINERS containers (the template's reserved concurrency). */
+const BURST_EVENTS = 20
+const BURST_CONTAINERS = 2
+/** The burst's job becomes pollable this long after its events, so every container has to poll for it. */
+const BURST_LATE_MS = 1_000
 
 const CASES = {
   cold: 'Lambda cold: new process loads the bundle, one invocation',
@@ -67,17 +73,25 @@ async function startServers(): Promise<Servers> {
   return { emulator, github, secrets, arrivals }
 }
 
-function queuedJob(emulator: Emulator, pollableAfterMs?: number): string {
+/** A queued job; with an execution ID, the job of that action execution, as startedEvent names it. */
+function queuedJob(emulator: Emulator, pollableAfterMs?: number, executionId?: string): string {
+  const execution =
+    executionId === undefined
+      ? {}
+      : { action: { name: ACTION_NAME, actionExecutionId: randomUUID() }, pipelineExecutionId: executionId }
   return emulator.createJob({
     status: 'Queued',
     actionTypeId: ACTION_TYPE,
-    pipelineContext: { pipelineName: 'app-pipeline', stage: { name: 'Build' } },
+    pipelineContext: { pipelineName: 'app-pipeline', stage: { name: 'Build' }, ...execution },
     ...(pollableAfterMs === undefined ? {} : { pollableAfterMs })
   }).id
 }
 
 /** A STARTED event of the action type, as CodePipeline sends it through EventBridge. */
-function startedEvent(emulator: Emulator): Record<string, unknown> {
+function startedEvent(
+  emulator: Emulator,
+  executionId = 'e1e2e3e4-0000-0000-0000-000000000000'
+): Record<string, unknown> {
   return {
     version: '0',
     id: 'a1b2c3d4-0000-0000-0000-000000000000',
@@ -89,9 +103,9 @@ function startedEvent(emulator: Emulator): Record<string, unknown> {
     resources: [`arn:aws:codepipeline:${emulator.region}:${emulator.accountId}:app-pipeline`],
     detail: {
       pipeline: 'app-pipeline',
-      'execution-id': 'e1e2e3e4-0000-0000-0000-000000000000',
+      'execution-id': executionId,
       stage: 'Build',
-      action: 'GitHubActions',
+      action: ACTION_NAME,
       state: 'STARTED',
       region: emulator.region,
       type: { ...ACTION_TYPE, version: 1 },
@@ -174,6 +188,42 @@ function runAction(root: string, node: string, s: Servers, temp: string): Promis
   })
 }
 
+interface Burst {
+  readonly polls: number
+  readonly dispatches: number
+}
+
+/**
+ * A burst of STARTED events for one job (an event delivered many times, or
+ * many events at once), queued behind the reserved concurrency: each warm
+ * container takes the next event when it is free. Counts the PollForJobs
+ * calls it costs and the dispatches it makes (one, if all is well).
+ */
+async function burst(s: Servers, options: Parameters<typeof startContainer>[0]): Promise<Burst> {
+  const pool = await Promise.all(Array.from({ length: BURST_CONTAINERS }, () => startContainer(options)))
+  try {
+    // The job of the events' action execution, so a container that takes it knows it is found.
+    const executionId = randomUUID()
+    const jobId = queuedJob(s.emulator, BURST_LATE_MS, executionId)
+    const polls = (): number => s.emulator.calls.filter(c => c.operation === 'PollForJobs').length
+    const before = polls()
+    const event = startedEvent(s.emulator, executionId)
+    const waiting = Array.from({ length: BURST_EVENTS }, () => event)
+    await Promise.all(
+      pool.map(async fn => {
+        for (let next = waiting.shift(); next; next = waiting.shift()) await invokeFor(fn, s, 'burst')
+      })
+    )
+    const dispatches = s.github.calls.filter(
+      c =>
+        c.path.endsWith('/dispatches') && (c.body as { inputs?: Record<string, string> })?.inputs?.['job-id'] === jobId
+    ).length
+    return { polls: polls() - before, dispatches }
+  } finally {
+    await Promise.all(pool.map(fn => fn.close()))
+  }
+}
+
 /** The handler bundle's bytes: the entry file and the chunks ncc splits off. */
 function bundleSize(root: string): { entry: number; chunks: number; count: number } {
   const dir = join(root, 'dist', 'lambda')
@@ -193,6 +243,7 @@ export async function dispatchBench(root: string, node: string, version: string)
   const times: Record<CaseName, number[]> = { cold: [], warm: [], late: [], action: [] }
   const loads: number[] = []
   const ready: number[] = []
+  let bursts: Burst = { polls: 0, dispatches: 0 }
   const options = { root, node, env: functionEnv(s), region: s.emulator.region, credentials: s.emulator.credentials }
   try {
     for (let run = 0; run < RUNS; run++) {
@@ -225,11 +276,12 @@ export async function dispatchBench(root: string, node: string, version: string)
       await runAction(root, node, s, temp)
       times.action.push(latency(s, 'action', actionJob, actionStart))
     }
+    bursts = await burst(s, options)
   } finally {
     rmSync(temp, { recursive: true, force: true })
     await Promise.all([s.emulator.close(), s.github.close(), s.secrets.close()])
   }
-  return report(times, loads, ready, bundleSize(root), version)
+  return report(times, loads, ready, bundleSize(root), version, bursts)
 }
 
 function report(
@@ -237,7 +289,8 @@ function report(
   loads: number[],
   ready: number[],
   size: { entry: number; chunks: number; count: number },
-  version: string
+  version: string,
+  bursts: Burst
 ): string {
   const m = {
     cold: median(times.cold),
@@ -261,6 +314,7 @@ function report(
     `- cold: ${met(m.cold, TARGETS.cold)}`,
     `- warm: ${met(m.warm, TARGETS.warm)}`,
     `- late job, from the moment it is pollable: ${met(m.late, TARGETS.late)} (a schedule: up to ${SCHEDULE_MS / 1000} s)`,
-    `- handler bundle \`dist/lambda\`: ${kib(size.entry + size.chunks)} (entry ${kib(size.entry)}, ${size.count} chunks ${kib(size.chunks)}); import in a fresh process ${ms(median(loads))} ms, process start to loaded ${ms(median(ready))} ms`
+    `- handler bundle \`dist/lambda\`: ${kib(size.entry + size.chunks)} (entry ${kib(size.entry)}, ${size.count} chunks ${kib(size.chunks)}); import in a fresh process ${ms(median(loads))} ms, process start to loaded ${ms(median(ready))} ms`,
+    `- burst: ${BURST_EVENTS} STARTED events for one job pollable ${BURST_LATE_MS / 1000} s after them, ${BURST_CONTAINERS} containers taking them in turn: ${bursts.polls} \`PollForJobs\` calls, ${bursts.dispatches} dispatch${bursts.dispatches === 1 ? '' : 'es'}`
   ].join('\n')
 }

@@ -38,16 +38,17 @@ function jobId(value: string): string {
   return value
 }
 
-/** "Category/Provider/Version" (owner is always Custom), e.g. Build/GitHubActions/1. */
+/** "Custom/Category/Provider/Version", the one spelling the bridge prints (describeActionType), e.g. Custom/Build/GitHubActions/1. */
 export function parseActionType(flag: string, value: string): ActionTypeId {
   const parts = value.split('/')
-  const [category = '', provider = '', version = ''] = parts
+  const [owner = '', category = '', provider = '', version = ''] = parts
   const type: ActionTypeId = { category, owner: 'Custom', provider, version }
-  const issues = parts.length === 3 ? validateShape(SHAPES, 'ActionTypeId', type) : []
-  if (parts.length !== 3 || issues.length > 0) {
+  const shaped = parts.length === 4 && owner === 'Custom'
+  const issues = shaped ? validateShape(SHAPES, 'ActionTypeId', type) : []
+  if (!shaped || issues.length > 0) {
     const why = issues.length > 0 ? ` (${formatIssues(issues)})` : ''
     throw new Error(
-      `${flag} must be Category/Provider/Version of a custom action type, e.g. Build/GitHubActions/1, got '${value}'${why}`
+      `${flag} must be Custom/Category/Provider/Version of a custom action type, e.g. Custom/Build/GitHubActions/1, got '${value}'${why}`
     )
   }
   return type

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util'
 
 import { runCli, stopOnSignals } from '../cli-support.js'
 import { parseOptions, type CliOptions } from './cli-options.js'
-import { formatCall, startEmulator } from './index.js'
+import { formatActionType, formatCall, startEmulator } from './index.js'
 
 const USAGE = `Usage: npm run emulator -- [options]
 
@@ -12,14 +12,14 @@ const USAGE = `Usage: npm run emulator -- [options]
   --region R           region requests must be signed for (default: us-east-1)
   --job                create a job in state InProgress (for the reporting action) and print its ID
   --queue-job TYPE     create a job in state Queued (for the dispatcher to poll) for the custom
-                       action type TYPE = Category/Provider/Version, e.g. Build/GitHubActions/1
+                       action type TYPE = Custom/Category/Provider/Version, e.g. Custom/Build/GitHubActions/1
   --config K=V,...     the queued job's action configuration, e.g. Repository=o/r,Workflow=ci.yml,Ref=main
   --source-revision R  the revision of the queued job's input artifact SourceOutput (default: a sample
                        commit ID); the dispatcher sends it to the workflow as source-revision
   --job-id ID          the created job's ID, a lowercase UUID (so a workflow can know it in advance);
                        alone it implies --job
   --action-type TYPE   make another custom action type known without a job (repeatable).
-                       Build/GitHubActions/1 is always known; PollForJobs for a type that is
+                       Custom/Build/GitHubActions/1 is always known; PollForJobs for a type that is
                        not answers ActionTypeNotFoundException
   --help               show this help`
 
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     const sources = job.data.inputArtifacts.map(a => `input artifact ${a.name} at revision ${a.revision ?? '(none)'}`)
     console.log(
       job.status === 'Queued'
-        ? `Queued job for ${type.category}/${type.provider}/${type.version}: ${job.id}` +
+        ? `Queued job for ${formatActionType(type)}: ${job.id}` +
             (config.length > 0 ? ` (${config.join(', ')})` : '') +
             (sources.length > 0 ? `, ${sources.join(', ')}` : '')
         : `Sample job (InProgress): ${job.id}`

@@ -150,9 +150,9 @@ function sameActionType(a: ActionTypeId, b: ActionTypeId): boolean {
   return a.category === b.category && a.owner === b.owner && a.provider === b.provider && a.version === b.version
 }
 
-/** Category/Owner/Provider/Version, the way the console and the errors name an action type. */
+/** Owner/Category/Provider/Version, as the action type's ARN names it (and the bridge's describeActionType). */
 export function formatActionType(t: ActionTypeId): string {
-  return `${t.category}/${t.owner}/${t.provider}/${t.version}`
+  return `${t.owner}/${t.category}/${t.provider}/${t.version}`
 }
 
 // Snapshots keep callers from mutating emulator state behind its back.

@@ -19,7 +19,7 @@ export interface EmulatorOptions {
   accountId?: string
   /**
    * Custom action types the account has from the start (default: the project's
-   * Build/Custom/GitHubActions/1). Creating a job also makes its type known;
+   * Custom/Build/GitHubActions/1). Creating a job also makes its type known;
    * PollForJobs for any other type answers ActionTypeNotFoundException.
    */
   actionTypes?: readonly ActionTypeId[]

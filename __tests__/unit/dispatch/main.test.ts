@@ -60,7 +60,7 @@ describe('dispatch run()', () => {
     expect(core.summaryWrites).toEqual([expect.stringContaining('1 seen, 1 dispatched, 0 skipped, 0 failed')])
     expect(core.summaryWrites[0]).toContain(jobId)
     // The round and the reconciling fold in the runner log, as checkout's long steps do.
-    expect(core.groups).toEqual(['Dispatching jobs of Build/Custom/GitHubActions/1', 'Reconciling workflow runs'])
+    expect(core.groups).toEqual(['Dispatching jobs of Custom/Build/GitHubActions/1', 'Reconciling workflow runs'])
   })
 
   it('fails the step, after publishing, when a job could be neither started nor reported', async () => {
@@ -77,7 +77,13 @@ describe('dispatch run()', () => {
     emu.createJob({ status: 'Queued', actionTypeId: ACTION_TYPE, configuration: { Workflow: 'missing.yml' } })
     await run()
     expect(core.setFailed).not.toHaveBeenCalled()
-    expect(core.warning).toHaveBeenCalledWith(expect.stringContaining('GitHub found no workflow "missing.yml"'))
+    // Loud, with its reason: the failure type titles the annotation, GitHub's answer is its cause.
+    expect(core.warning).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /^Job [0-9a-f-]+: reported as failed \(ConfigurationError\): GitHub found no workflow "missing\.yml".* Cause: DispatchError: 404 Not Found\.$/
+      ),
+      { title: 'ConfigurationError' }
+    )
     expect(outputs()).toMatchObject({ failed: 1 })
   })
 
@@ -86,7 +92,7 @@ describe('dispatch run()', () => {
     core.inputs['max-attempts'] = '1'
     await run()
     expect(core.setFailed).toHaveBeenCalledWith(
-      expect.stringMatching(/^PollForJobs for Build\/Custom\/GitHubActions\/1 failed: .*ECONNREFUSED/)
+      expect.stringMatching(/^PollForJobs for Custom\/Build\/GitHubActions\/1 failed: .*ECONNREFUSED/)
     )
     expect(core.setOutput).not.toHaveBeenCalled()
   })

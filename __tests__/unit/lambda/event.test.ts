@@ -28,7 +28,7 @@ describe('classifyEvent', () => {
     [
       'another provider',
       { provider: 'Other' },
-      /action type "Build"\/"Custom"\/"Other"\/"1" is not Build\/Custom\/GitHubActions\/1/
+      /action type "Custom"\/"Build"\/"Other"\/"1" is not Custom\/Build\/GitHubActions\/1/
     ],
     ['another version', { version: 2 }, /"2" is not/],
     ['another category', { category: 'Deploy' }, /"Deploy"/],

@@ -53,7 +53,7 @@ describe('BridgeMetrics', () => {
       '2026-11-30T12:00:00Z'
     )
     metrics.flush()
-    expect(TYPE).toBe('Deploy/Octo/3')
+    expect(TYPE).toBe('Custom/Deploy/Octo/3')
     const byType = lines.find(l => 'FailureType' in l)
     const main = lines.find(l => 'JobsSeen' in l)
     expect(lines).toHaveLength(2)
