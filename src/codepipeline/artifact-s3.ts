@@ -25,8 +25,18 @@ export const S3_MAX_PART_SIZE = 5 * 1024 * 1024 * 1024
 export const DEFAULT_PART_SIZE = 8 * 1024 * 1024
 /** S3's smallest part (but the last): the least memory for an upload whose size is known to fit 10,000 of them. */
 export const S3_MIN_PART_SIZE = 5 * 1024 * 1024
-const QUEUE_SIZE = 2
 const MiB = 1024 * 1024
+/**
+ * Memory for the parts in flight of one upload: as many parts go at once as
+ * fit (three of S3's smallest, two of the default), never fewer than two.
+ * The process's peak stays under the 150 MiB the bench holds it to.
+ */
+export const PARTS_IN_FLIGHT_BYTES = 16 * MiB
+
+/** How many parts of `partSize` one upload sends at a time. */
+export function partsInFlight(partSize: number): number {
+  return Math.max(2, Math.floor(PARTS_IN_FLIGHT_BYTES / partSize))
+}
 
 /**
  * Part size for an upload of `size` bytes (exact, or an upper bound for a
@@ -162,10 +172,11 @@ export async function uploadArtifact(
   size?: number,
   abortSignal?: AbortSignal
 ): Promise<void> {
+  const partSize = partSizeFor(size)
   const upload = new Upload({
     client,
-    partSize: partSizeFor(size),
-    queueSize: QUEUE_SIZE,
+    partSize,
+    queueSize: partsInFlight(partSize),
     leavePartsOnError: false,
     params: {
       Bucket: artifact.bucket,
