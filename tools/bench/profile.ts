@@ -36,7 +36,7 @@ function chunkLabel(file: string): string {
   const counts = new Map<string, number>()
   for (const source of sources) {
     const found = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source)
-    const name = found?.[1]?.replace(/^(@aws-sdk|@smithy)\/.*/, 'AWS SDK ($1)') ?? 'the action'
+    const name = found?.[1]?.replace(/^(@aws-sdk|@smithy)\/.*/, 'AWS SDK') ?? 'the action'
     counts.set(name, (counts.get(name) ?? 0) + 1)
   }
   const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 2)
