@@ -598,3 +598,35 @@ it('a download cut more often than max-attempts fails saying so', async () => {
     store.cut(undefined)
   }
 }, 60_000)
+
+it('a large download continues in ranged pieces side by side, each pinned to the ETag and resumed on its own', async () => {
+  const MiB = 1024 * 1024
+  // 20 MiB of a pattern that differs in every piece, so a piece written at the wrong offset shows.
+  const data = Buffer.alloc(20 * MiB)
+  for (let i = 0; i < data.length; i += 4) data.writeUInt32LE(i, i)
+  const big = craftZip([{ name: 'data.bin', data }])
+  const j = await job({ inputs: [{ name: 'Big', content: big }] })
+  const before = store.requests.length
+  let cut = false
+  // The second piece's first answer is cut after 1 MiB: that piece alone resumes.
+  store.cut(r =>
+    r.method === 'GET' && r.range?.startsWith('bytes=8388608-') && !cut ? ((cut = true), MiB) : undefined
+  )
+  try {
+    const result = await run(j, { 'max-attempts': '3' })
+    if (result.code !== 0) throw new Error(describeRun(result))
+    expect(readFileSync(path.join(workspace(), 'Big', 'data.bin')).equals(data)).toBe(true)
+    const gets = store.requests.slice(before).filter(r => r.method === 'GET')
+    expect(gets[0]?.range).toBeUndefined()
+    const ranged = gets.slice(1)
+    expect(ranged.map(g => g.range)).toEqual(
+      expect.arrayContaining(['bytes=8388608-16777215', `bytes=16777216-${big.length - 1}`, 'bytes=9437184-16777215'])
+    )
+    expect(ranged.every(g => g.ifMatch !== undefined && g.ifMatch === ranged[0]?.ifMatch)).toBe(true)
+    expect(result.stdout).toContain(
+      'dropped in bytes 8388608-16777215 after 1048576 of them; resuming (attempt 2 of 3)'
+    )
+  } finally {
+    store.cut(undefined)
+  }
+}, 120_000)

@@ -394,6 +394,36 @@ describe('commit metadata', () => {
     }
   })
 
+  it('the declared-outputs check (GetJobDetails) goes out while the commit lookup still waits', async () => {
+    const github2 = await startFakeGitHub()
+    const job = emu.createJob()
+    const mine = (operation: string) => () =>
+      emu.calls.filter(c => c.operation === operation && (c.body as { jobId?: string }).jobId === job.id)
+    const details = mine('GetJobDetails')
+    let running: Promise<ActionRun> | undefined
+    try {
+      github2.hang(/\/commits\//)
+      running = run(
+        machineNodePath,
+        { 'job-id': job.id, 'github-token': token, 'output-artifacts-elsewhere': 'false' },
+        { event: {}, env: { GITHUB_API_URL: github2.url } }
+      )
+      for (let waited = 0; details().length === 0 && waited < 20_000; waited += 25) {
+        await new Promise(resolve => setTimeout(resolve, 25))
+      }
+      // Answered by CodePipeline while GitHub has the lookup and has not answered it.
+      expect(details().map(c => c.status)).toEqual([200])
+      expect(github2.calls.map(c => c.path)).toEqual([`/repos/${RUN_CONTEXT.repository}/commits/${RUN_CONTEXT.sha}`])
+      expect(mine('PutJobSuccessResult')()).toEqual([])
+    } finally {
+      // Ends the hung lookup: the report goes on without the commit's date and message.
+      await github2.close()
+    }
+    const r = await running
+    expectExit(r, 0, emu)
+    expect(onlyResult(emu, job.id, r).operation).toBe('PutJobSuccessResult')
+  })
+
   it('inputs win over the commit: no lookup when revision-created and revision-summary are given', async () => {
     const job = emu.createJob()
     const r = await run(

@@ -5,11 +5,12 @@ import { pipeline } from 'node:stream/promises'
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import type { Env } from '../common/env.js'
-import { namedErrorMessage } from '../common/errors.js'
 import { USER_AGENT } from '../common/version.js'
 import { REQUEST_TIMEOUT_MS, dnsSuffix, proxyAgents } from './client.js'
 import type { ConnectionSettings } from './connection.js'
+import { downloadFailure, isCutShort } from './download-failure.js'
 import type { ArtifactCredentials, ArtifactLocation } from './job-details.js'
+import { LARGE_OBJECT_BYTES, downloadInPieces, type FirstAnswer } from './ranged-download.js'
 
 /**
  * S3's multipart limits: at most 10,000 parts, each from 5 MiB to 5 GiB, and
@@ -25,8 +26,18 @@ export const S3_MAX_PART_SIZE = 5 * 1024 * 1024 * 1024
 export const DEFAULT_PART_SIZE = 8 * 1024 * 1024
 /** S3's smallest part (but the last): the least memory for an upload whose size is known to fit 10,000 of them. */
 export const S3_MIN_PART_SIZE = 5 * 1024 * 1024
-const QUEUE_SIZE = 2
 const MiB = 1024 * 1024
+/**
+ * Memory for the parts in flight of one upload: as many parts go at once as
+ * fit (three of S3's smallest, two of the default), never fewer than two.
+ * The process's peak stays under the 150 MiB the bench holds it to.
+ */
+export const PARTS_IN_FLIGHT_BYTES = 16 * MiB
+
+/** How many parts of `partSize` one upload sends at a time. */
+export function partsInFlight(partSize: number): number {
+  return Math.max(2, Math.floor(PARTS_IN_FLIGHT_BYTES / partSize))
+}
 
 /**
  * Part size for an upload of `size` bytes (exact, or an upper bound for a
@@ -77,7 +88,9 @@ export async function createArtifactS3Client(
  * in memory. A connection dropped mid-body is resumed where the file ends,
  * with a ranged GET pinned by If-Match to the ETag of the first answer (so a
  * replaced object is never stitched onto the old one), up to `maxAttempts`
- * GETs in all. The SDK's own retries cover a request that fails before its body.
+ * GETs in all. An object past LARGE_OBJECT_BYTES continues in ranged pieces
+ * fetched side by side (see downloadInPieces), pinned to the same ETag. The
+ * SDK's own retries cover a request that fails before its body.
  */
 export async function downloadArtifact(
   client: S3Client,
@@ -89,6 +102,7 @@ export async function downloadArtifact(
   let etag: string | undefined
   let size: number | undefined
   let received = 0
+  let large: FirstAnswer | undefined
   for (let attempt = 1; ; attempt++) {
     let resume = etag !== undefined && received > 0
     try {
@@ -107,43 +121,30 @@ export async function downloadArtifact(
         size = answer.ContentLength
         received = 0
       }
-      await pipeline(answer.Body as Readable, createWriteStream(file, { flags: resume ? 'a' : 'w' }))
-      received = (await stat(file)).size
-      if (size !== undefined && received !== size) throw new Error(`the body ended after ${received} of ${size} bytes`)
-      return
+      if (!resume && etag !== undefined && size !== undefined && size > LARGE_OBJECT_BYTES) {
+        large = { body: answer.Body as Readable, etag, size }
+      } else {
+        await pipeline(answer.Body as Readable, createWriteStream(file, { flags: resume ? 'a' : 'w' }))
+        received = (await stat(file)).size
+        if (size !== undefined && received !== size)
+          throw new Error(`the body ended after ${received} of ${size} bytes`)
+        return
+      }
     } catch (error) {
       received = await stat(file).then(
         s => s.size,
         () => 0
       )
-      const cut = isCutShort(error)
-      if (!cut || attempt >= maxAttempts || etag === undefined) {
-        const where = size === undefined ? '' : ` after ${received} of ${size} bytes`
-        const why = cut
-          ? `the connection dropped${where}, ${attempt} attempt(s) (max-attempts)`
-          : error instanceof Error && error.name === 'PreconditionFailed'
-            ? `the object was replaced while it was being downloaded (its ETag changed${where}); run the step again`
-            : namedErrorMessage(error)
-        throw new Error(`download failed: ${why}`, { cause: error })
+      if (!isCutShort(error) || attempt >= maxAttempts || etag === undefined) {
+        throw downloadFailure(error, attempt, received, size)
       }
       onResume(
         `The download of ${artifact.name} dropped after ${received} of ${size ?? '?'} bytes; resuming (attempt ${attempt + 1} of ${maxAttempts}).`
       )
     }
+    // Past the first answer, a large object comes in pieces, each resumed on its own.
+    if (large) return downloadInPieces(client, artifact, file, large, maxAttempts, onResume)
   }
-}
-
-/** A body that stopped before its end: worth resuming. Answers such as 412 (object replaced) or 403 are not. */
-function isCutShort(error: unknown): boolean {
-  if (!(error instanceof Error)) return false
-  const code = (error as NodeJS.ErrnoException).code
-  return (
-    error.message === 'aborted' ||
-    error.message.startsWith('the body ended') ||
-    code === 'ECONNRESET' ||
-    code === 'ERR_STREAM_PREMATURE_CLOSE' ||
-    error.name === 'TimeoutError'
-  )
 }
 
 /**
@@ -162,10 +163,11 @@ export async function uploadArtifact(
   size?: number,
   abortSignal?: AbortSignal
 ): Promise<void> {
+  const partSize = partSizeFor(size)
   const upload = new Upload({
     client,
-    partSize: partSizeFor(size),
-    queueSize: QUEUE_SIZE,
+    partSize,
+    queueSize: partsInFlight(partSize),
     leavePartsOnError: false,
     params: {
       Bucket: artifact.bucket,

@@ -6,6 +6,7 @@ import type { Deadline } from '../common/deadline.js'
 import type { Env } from '../common/env.js'
 import { BudgetRetryStrategy } from './budget-retry.js'
 import type { ConnectionSettings } from './connection.js'
+import { environmentCredentials } from './env-credentials.js'
 import { USER_AGENT } from '../common/version.js'
 
 /** Per attempt: long enough for a slow answer, short enough that a hung socket is retried. */
@@ -25,8 +26,9 @@ export interface ClientOptions extends ClientTimeouts {
 }
 
 /**
- * The CodePipeline client: credentials from the SDK's default chain (so
- * configure-aws-credentials works unchanged), the SDK's standard retry mode
+ * The CodePipeline client: credentials from the environment when it holds
+ * them, else from the SDK's default chain (so configure-aws-credentials works
+ * unchanged either way), the SDK's standard retry mode
  * with its jittered backoff (fitted into `deadline` when given), a
  * per-attempt timeout, our user agent and the runner's proxy settings.
  */
@@ -38,7 +40,9 @@ export async function createCodePipelineClient(
   const { deadline } = options
   const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS
   const agents = await proxyAgents(serviceUrl(connection, env))
+  const credentials = environmentCredentials(env)
   return new CodePipelineClient({
+    ...(credentials ? { credentials } : {}),
     region: connection.region,
     endpoint: connection.endpointUrl,
     maxAttempts: connection.maxAttempts,

@@ -20,18 +20,40 @@ export function movesOutputArtifacts(settings: Settings): boolean {
   return settings.status === 'success' && (settings.outputArtifacts?.length ?? 0) > 0
 }
 
+/** The declared-outputs check, started before the report is built so that its round trip overlaps the rest. */
+export type DeclaredOutputsCheck = Promise<ArtifactFailure | undefined>
+
+/**
+ * Starts the check that a success without output artifacts leaves none of the
+ * job's declared outputs missing (a job whose outputs are missing would fail
+ * in the next stage, far from the cause): one GetJobDetails on the report's
+ * own client, within half of its budget. Undefined when the report needs no
+ * check. It never rejects; `stop` ends it quietly when the step fails first.
+ */
+export function startDeclaredOutputsCheck(
+  client: CodePipelineClient,
+  settings: Settings,
+  deadline: Deadline,
+  stop: AbortSignal
+): DeclaredOutputsCheck | undefined {
+  if (settings.status !== 'success' || movesOutputArtifacts(settings)) return undefined
+  // With a continuation token the job goes on in a new job: outputs come with the final result.
+  if (settings.outputArtifactsElsewhere || settings.continuationToken !== undefined) return undefined
+  const signal = AbortSignal.any([deadline.signal(deadline.remainingMs() / 2), stop])
+  return checkNoDeclaredOutputs(client, settings.jobId, signal, stop)
+}
+
 /**
  * Before a success is reported: uploads the output artifacts, or, when none
- * are given, checks that the job declares none (a job whose outputs are
- * missing would fail in the next stage, far from the cause). The check is one
- * GetJobDetails on the report's own client and within half of its budget;
- * the S3 and zip code is loaded only when there is something to upload.
+ * are given, waits for the declared-outputs check started earlier. The S3 and
+ * zip code is loaded only when there is something to upload.
  */
 export async function withOutputArtifacts(
   client: CodePipelineClient,
   settings: Settings,
   planned: JobResultRequest,
-  deadline: Deadline
+  deadline: Deadline,
+  check: DeclaredOutputsCheck | undefined
 ): Promise<ArtifactStep> {
   if (settings.status !== 'success') return { request: planned }
   const artifacts = settings.outputArtifacts ?? []
@@ -42,9 +64,8 @@ export async function withOutputArtifacts(
       detailsSignal: deadline.signal(deadline.remainingMs() / 2),
       uploadSeconds: settings.artifactTimeoutSeconds ?? 3600
     })
-  } else if (!settings.outputArtifactsElsewhere && settings.continuationToken === undefined) {
-    // With a continuation token the job goes on in a new job: outputs come with the final result.
-    failure = await checkNoDeclaredOutputs(client, settings.jobId, deadline.signal(deadline.remainingMs() / 2))
+  } else {
+    failure = await check
   }
   if (!failure) return { request: planned }
   core.error(failure.message)
@@ -66,7 +87,8 @@ export async function withOutputArtifacts(
 async function checkNoDeclaredOutputs(
   client: CodePipelineClient,
   jobId: string,
-  signal: AbortSignal
+  signal: AbortSignal,
+  stop: AbortSignal
 ): Promise<ArtifactFailure | undefined> {
   let outputs
   try {
@@ -74,6 +96,8 @@ async function checkNoDeclaredOutputs(
     const { getJobArtifacts } = await import('../codepipeline/job-details.js')
     outputs = (await getJobArtifacts(client, jobId, signal)).outputs
   } catch (error) {
+    // The step failed before it needed the answer: nothing to say about it.
+    if (stop.aborted) return undefined
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error
     const why =
       cause instanceof Error && cause.name === 'AccessDeniedException'

@@ -6,7 +6,12 @@ import { InputError } from '../common/errors.js'
 import { emitNotes } from '../common/notes.js'
 import { runStep, warnOnFailure } from '../common/run.js'
 import { maskSecret } from '../common/secrets.js'
-import { movesOutputArtifacts, withOutputArtifacts, type ArtifactStep } from './artifact-step.js'
+import {
+  movesOutputArtifacts,
+  startDeclaredOutputsCheck,
+  withOutputArtifacts,
+  type ArtifactStep
+} from './artifact-step.js'
 import { lookUpCommit } from './commit-details.js'
 import { readReportInputs } from './inputs.js'
 import { buildFailureRequest, buildSuccessRequest } from './request.js'
@@ -31,9 +36,10 @@ export async function run(): Promise<void> {
     const mismatch = settings.status === 'success' ? revisionMismatch(settings.revision, ctx) : undefined
     if (mismatch) core.warning(mismatch)
 
-    const planned = await buildRequest(settings, ctx, deadline)
-
-    // The SDK is loaded only once the inputs are known to be good.
+    // Work that waits on the network starts as soon as it can, side by side: the commit lookup first, then,
+    // once the SDK is loaded (only now that the inputs are known to be good), the declared-outputs check.
+    const planning = buildRequest(settings, ctx, deadline)
+    planning.catch(() => undefined) // awaited below; only the SDK's loading may come first
     const [{ createCodePipelineClient }, { sendJobResult }] = await Promise.all([
       import('../codepipeline/client.js'),
       import('../codepipeline/send-job-result.js')
@@ -42,10 +48,12 @@ export async function run(): Promise<void> {
     const client = await createCodePipelineClient(settings.connection, process.env, { deadline })
     let sendClient = client
     let sendDeadline = deadline
-    let step: ArtifactStep = { request: planned }
+    let step: ArtifactStep
     let outcome: ReportOutcome
+    const stop = new AbortController()
     try {
-      step = await withOutputArtifacts(client, settings, planned, deadline)
+      const check = startDeclaredOutputsCheck(client, settings, deadline, stop.signal)
+      step = await withOutputArtifacts(client, settings, await planning, deadline, check)
       if (movesOutputArtifacts(settings)) {
         // Uploads have their own budget; the report's own starts once they are done.
         sendDeadline = new Deadline(settings.timeoutSeconds * 1000)
@@ -56,6 +64,7 @@ export async function run(): Promise<void> {
       core.debug(`${request.operation} request: ${JSON.stringify(request.input)}`)
       outcome = await sendJobResult(sendClient, request, settings.connection.region, { deadline: sendDeadline })
     } finally {
+      stop.abort()
       // Destroyed on every path: kept-alive sockets would hold the process open.
       client.destroy()
       sendClient.destroy()

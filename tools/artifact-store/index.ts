@@ -185,6 +185,11 @@ export async function startArtifactStore(options: { bucket?: string; port?: numb
       }
     )
     upstream.once('error', () => res.destroy())
+    // A client that hangs up mid-body (a ranged download stops reading its first answer once it has the first
+    // piece) ends the backend's answer too, as S3 stops sending: else s3rver holds that connection open for good.
+    res.once('close', () => {
+      if (!res.writableFinished) upstream.destroy()
+    })
     req.pipe(upstream)
   })
   await new Promise<void>((resolve, reject) => {

@@ -12,6 +12,7 @@ import { startEmulator, type Emulator } from '../emulator/index.js'
 import { artifactBench } from './artifacts.js'
 import { dispatchBench } from './dispatch.js'
 import { lifecycleBench } from './lifecycle.js'
+import { profileStartUp } from './profile.js'
 import { NODE24_ENV, findNode24 } from '../node24/find.js'
 import { inputVariables } from '../runner-protocol.js'
 import { median } from './stats.js'
@@ -20,6 +21,7 @@ import { writeBenchmarkDoc } from './write-doc.js'
 // Compiled to build/tools/bench/bench.js: the repository root is three levels up.
 const root = resolve(import.meta.dirname, '..', '..', '..')
 const RUNS = Number(process.env.BENCH_RUNS ?? 15)
+const PROFILE_RUNS = Number(process.env.BENCH_PROFILE_RUNS ?? 5)
 const OUTPUT_VARIABLES_MAX_BYTES = 122_880
 
 interface Case {
@@ -159,6 +161,7 @@ async function main(): Promise<void> {
   const aws = awsCli()
   const list = cases(emulator, node, aws)
   const times = new Map<string, number[]>(list.map(c => [c.name, []]))
+  let profile = ''
   try {
     for (let run = 0; run < RUNS; run++) {
       for (const c of list) {
@@ -171,6 +174,18 @@ async function main(): Promise<void> {
         if (status !== expected) throw new Error(`${c.name}: job ended ${status}, not ${expected}`)
         times.get(c.name)?.push(ms)
       }
+    }
+    const action = list[1]
+    if (action && PROFILE_RUNS > 0) {
+      let job = emulator.createJob()
+      profile = await profileStartUp(
+        action.command,
+        () => action.env((job = emulator.createJob()).id),
+        PROFILE_RUNS,
+        () => {
+          if (emulator.getJob(job.id)?.status !== 'Succeeded') throw new Error('profiled run did not report its job')
+        }
+      )
     }
   } finally {
     await emulator.close()
@@ -207,6 +222,7 @@ async function main(): Promise<void> {
         ? `; dispatcher \`dist/dispatch/*.js\` ${(jsBytes(join(root, 'dist', 'dispatch')) / 1024).toFixed(0)} KiB`
         : '')
   )
+  if (profile) lines.push('', profile)
   const table = lines.join('\n')
   console.log(table)
   const artifacts = process.env.BENCH_ARTIFACTS === '0' ? undefined : await artifactBench(root, node, aws)
@@ -232,7 +248,7 @@ const flags = checkFlags(
   `Usage: npm run bench [-- --readme]
 
 Times one job report (and artifact transfers, and dispatch latency) against the local
-emulator, as medians and ratios side by side. Environment: BENCH_RUNS (15),
+emulator, as medians and ratios side by side. Environment: BENCH_RUNS (15), BENCH_PROFILE_RUNS (5, 0 to skip the profile),
 BENCH_ARTIFACTS=0 / BENCH_DISPATCH=0 / BENCH_LIFECYCLE=0 to skip a part, BENCH_ARTIFACT_MB (100).
 
   --readme   also write the figures into docs/benchmarks.md, with the date and machine

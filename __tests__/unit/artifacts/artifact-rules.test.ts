@@ -8,7 +8,9 @@ import {
   S3_MIN_PART_SIZE,
   S3_MAX_PARTS,
   S3_MAX_PART_SIZE,
-  partSizeFor
+  PARTS_IN_FLIGHT_BYTES,
+  partSizeFor,
+  partsInFlight
 } from '../../../src/codepipeline/artifact-s3.js'
 import { dnsSuffix, serviceUrl } from '../../../src/codepipeline/client.js'
 
@@ -53,6 +55,18 @@ describe('partSizeFor', () => {
       expect(part % 2 ** 20).toBe(0)
       expect(Math.ceil(size / part)).toBeLessThanOrEqual(S3_MAX_PARTS)
       expect(part).toBeLessThanOrEqual(S3_MAX_PART_SIZE)
+    }
+  })
+})
+
+describe('partsInFlight', () => {
+  it('sends as many parts at once as the memory for them holds, and never fewer than two', () => {
+    expect(partsInFlight(S3_MIN_PART_SIZE)).toBe(3)
+    expect(partsInFlight(DEFAULT_PART_SIZE)).toBe(2)
+    expect(partsInFlight(S3_MAX_PART_SIZE)).toBe(2)
+    for (const part of [S3_MIN_PART_SIZE, 6 * 2 ** 20, DEFAULT_PART_SIZE]) {
+      const n = partsInFlight(part)
+      expect(n * part <= PARTS_IN_FLIGHT_BYTES || n === 2).toBe(true)
     }
   })
 })
