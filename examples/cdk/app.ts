@@ -1,0 +1,73 @@
+// A pipeline whose Build stage runs a GitHub workflow through the bridge, and whose approval shows a variable the
+// workflow reported. `npm run cdk:synth` synthesizes it into cdk.out/ without an AWS account; docs/cdk.md explains.
+// In your own app, import from the package instead: from 'codepipeline-github-bridge-cdk'.
+import { App, Stack, type StackProps } from 'aws-cdk-lib'
+import { Artifact, Pipeline, PipelineType } from 'aws-cdk-lib/aws-codepipeline'
+import { CodeStarConnectionsSourceAction, ManualApprovalAction } from 'aws-cdk-lib/aws-codepipeline-actions'
+import { type Construct } from 'constructs'
+
+import { CodePipelineGitHubBridge, GitHubWorkflowAction } from '../../cdk/src/index.js'
+
+export class PipelineStack extends Stack {
+  readonly bridge: CodePipelineGitHubBridge
+  readonly pipeline: Pipeline
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props)
+
+    this.bridge = new CodePipelineGitHubBridge(this, 'Bridge', {
+      gitHubSecretName: 'codepipeline-github-bridge/app',
+      workerRepositories: ['my-org/my-service'],
+      workerTrust: 'Environment',
+      workerEnvironment: 'pipeline'
+    })
+
+    const source = new Artifact('Source')
+    const build = new GitHubWorkflowAction({
+      actionName: 'Build',
+      actionType: this.bridge,
+      repository: 'my-org/my-service',
+      workflow: 'pipeline-job.yml',
+      ref: 'main',
+      inputs: [source],
+      variablesNamespace: 'Build'
+    })
+
+    this.pipeline = new Pipeline(this, 'Pipeline', {
+      pipelineType: PipelineType.V2,
+      stages: [
+        {
+          stageName: 'Source',
+          actions: [
+            new CodeStarConnectionsSourceAction({
+              actionName: 'Source',
+              owner: 'my-org',
+              repo: 'my-service',
+              branch: 'main',
+              connectionArn:
+                'arn:aws:codeconnections:us-east-1:123456789012:connection/00000000-0000-0000-0000-000000000000',
+              output: source
+            })
+          ]
+        },
+        { stageName: 'Build', actions: [build] },
+        {
+          stageName: 'Release',
+          actions: [
+            new ManualApprovalAction({
+              actionName: 'Approve',
+              additionalInformation: `Release image ${build.variable('image-tag')}?`
+            })
+          ]
+        }
+      ]
+    })
+  }
+}
+
+/** The example app, synthesized into outdir (cdk.out by default). */
+export function synthesize(outdir = 'cdk.out') {
+  const app = new App({ outdir })
+  const stack = new PipelineStack(app, 'GitHubWorkflowPipeline', { env: { region: 'us-east-1' } })
+  return { app, stack, assembly: app.synth() }
+}
