@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 
-import { type CfnResource, Token } from 'aws-cdk-lib'
+import { type CfnResource, Token, Validations } from 'aws-cdk-lib'
 import { CfnInclude } from 'aws-cdk-lib/cloudformation-include'
 import { type ActionArtifactBounds, type ActionCategory } from 'aws-cdk-lib/aws-codepipeline'
 import { type CfnFunction } from 'aws-cdk-lib/aws-lambda'
@@ -78,10 +78,11 @@ export class CodePipelineGitHubBridge extends Construct implements IGitHubWorkfl
     }
 
     // CfnInclude reads a file; it gets the folded template as JSON (its YAML reader lacks the rule-only !Contains).
+    const included = foldConditions(source, this.parameters)
     const folder = mkdtempSync(join(tmpdir(), 'codepipeline-github-bridge-'))
     try {
       const file = join(folder, 'bridge.json')
-      writeFileSync(file, JSON.stringify(foldConditions(source, this.parameters)))
+      writeFileSync(file, JSON.stringify(included))
       this.template = new CfnInclude(this, 'Template', {
         templateFile: file,
         parameters: this.parameters,
@@ -102,9 +103,21 @@ export class CodePipelineGitHubBridge extends Construct implements IGitHubWorkfl
       asset.addResourceMetadata(fn, 'Code')
     }
 
+    this.acknowledgeFindings(new Set(Object.keys(included.Resources as object)))
+
     const [typeName] = Object.entries(source.Resources).find(([, r]) => r.Type === CUSTOM_ACTION_TYPE) ?? []
     if (this.parameters.CreateActionType === 'true' && typeName !== undefined) {
       this.actionTypeResource = this.template.getResource(typeName)
+    }
+  }
+
+  /** cdk-nag's AwsSolutions findings on the template's resources that stand, and why (Validations: no nag import). */
+  private acknowledgeFindings(resources: ReadonlySet<string>): void {
+    for (const [name, findings] of Object.entries(ACKNOWLEDGED_FINDINGS)) {
+      if (!resources.has(name)) continue
+      for (const [id, reason] of Object.entries(findings)) {
+        Validations.of(this.template.getResource(name)).acknowledge({ id, reason })
+      }
     }
   }
 
@@ -120,6 +133,32 @@ export class CodePipelineGitHubBridge extends Construct implements IGitHubWorkfl
   /** An output of the template (ActionType, FunctionName, WorkerRoleArn...) as a value for this app. */
   output(name: string): string {
     return this.template.getOutput(name).value as string
+  }
+}
+
+const NO_RESOURCE_ARN =
+  'CodePipeline takes no resource ARN for these job actions (Service Authorization Reference, "Actions, resources, ' +
+  'and condition keys for AWS CodePipeline"); deploy/bridge.yml scopes everything else.'
+const SSL_BY_AWS_SERVICES =
+  'Only AWS services publish here (CloudWatch alarms, Lambda destinations, EventBridge), over TLS. A deny of ' +
+  'aws:SecureTransport false would belong in deploy/bridge.yml, for both ways of deploying.'
+
+const ACKNOWLEDGED_FINDINGS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  DispatcherRole: {
+    'AwsSolutions-IAM5[Resource::*]': `AcknowledgeJob and PutJobFailureResult use Resource "*": ${NO_RESOURCE_ARN}`
+  },
+  WorkerRole: {
+    'AwsSolutions-IAM5[Resource::*]': `The report's job actions use Resource "*": ${NO_RESOURCE_ARN} The OIDC trust limits who.`
+  },
+  DeadLetterQueue: {
+    'AwsSolutions-SQS3': 'This queue is the dead-letter queue, of the function and of both event rules.',
+    'AwsSolutions-SQS4': SSL_BY_AWS_SERVICES
+  },
+  AlarmTopic: { 'AwsSolutions-SNS3': SSL_BY_AWS_SERVICES },
+  DispatcherFunction: {
+    'AwsSolutions-L1':
+      'nodejs24.x is the runtime dist/lambda is built and tested for (the runners run Node 24); aws-cdk-lib already ' +
+      'lists nodejs26.x, which the bundle has not been tested on.'
   }
 }
 
