@@ -31,7 +31,7 @@ export function parameterValues(
 
 function fromTemplate(spec: ParameterSpec): ParameterValue | undefined {
   if (spec.Default === undefined) return undefined
-  if (spec.Type === 'CommaDelimitedList') return spec.Default === '' ? [] : String(spec.Default).split(',')
+  if (spec.Type === 'CommaDelimitedList') return String(spec.Default).split(',')
   return spec.Type === 'Number' ? Number(spec.Default) : String(spec.Default)
 }
 
@@ -43,7 +43,8 @@ function checked(prop: string, spec: ParameterSpec, value: unknown): ParameterVa
   if (spec.Type === 'CommaDelimitedList') {
     if (Token.isUnresolved(value)) return value as readonly string[]
     if (!Array.isArray(value) || !value.every(item => typeof item === 'string')) return fail('a list of strings')
-    const items = value as readonly string[]
+    // CloudFormation gives an empty list parameter as one empty item, which its rules look for.
+    const items = value.length === 0 ? [''] : (value as readonly string[])
     for (const item of items) if (!Token.isUnresolved(item)) checkString(spec, item, fail)
     return items
   }
