@@ -1,10 +1,13 @@
 // cdk/src/generated.ts is derived from deploy/bridge.yml: a parameter or action-type property added to the template
 // without `npm run cdk:generate` fails here, by name.
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 
 import { generatedFile, render } from '../../cdk/script/generate.js'
 import { CONFIGURATION_KEY_OF_PROP, PARAMETER_OF_PROP } from '../../cdk/src/generated.js'
 import { actionTypeConfiguration, loadBridgeTemplate, type BridgeTemplate } from '../../cdk/src/template.js'
+
+const ROOT = join(import.meta.dirname, '..', '..')
 
 /** What the template has that the generated props lack, and the other way round, in words. */
 function drift(template: BridgeTemplate): string[] {
@@ -21,6 +24,13 @@ function drift(template: BridgeTemplate): string[] {
     ...configuration.filter(k => !keys.includes(k)).map(k => `GitHubWorkflowAction sets ${k}, which the type lacks`)
   ].map(problem => `${problem}: run npm run cdk:generate`)
 }
+
+describe('the CDK package', () => {
+  it('has the version of the actions it ships with', () => {
+    const version = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version
+    expect(version(join(ROOT, 'cdk', 'package.json'))).toBe(version(join(ROOT, 'package.json')))
+  })
+})
 
 describe('cdk/src/generated.ts', () => {
   const template = loadBridgeTemplate()
