@@ -1,7 +1,8 @@
 // The construct creates what deploy/bridge.yml creates, for the same parameters: every resource with the same
 // properties (IAM actions, trust conditions, event patterns, alarm metrics, action type), resolved the way
 // CloudFormation would; only the function's code differs (an asset instead of a local folder).
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 import { App, CfnParameter, Stack } from 'aws-cdk-lib'
@@ -24,10 +25,14 @@ import {
 } from '../helpers/cloudformation.js'
 
 const ROOT = join(import.meta.dirname, '..', '..')
+// Every app synthesizes into a folder of this one, removed at the end.
+const outdirs = mkdtempSync(join(tmpdir(), 'cdk-bridge-'))
+afterAll(() => rmSync(outdirs, { recursive: true, force: true }))
+const newApp = () => new App({ outdir: mkdtempSync(join(outdirs, 'app-')), builtinCloudFormationValidation: false })
 const source = loadTemplate(join(ROOT, 'deploy', 'bridge.yml'))
 
 function synth(props: CodePipelineGitHubBridgeProps) {
-  const app = new App({ builtinCloudFormationValidation: false })
+  const app = newApp()
   const stack = new Stack(app, 'S')
   const bridge = new CodePipelineGitHubBridge(stack, 'Bridge', props)
   return { app, stack, bridge, template: Template.fromStack(stack) }
@@ -135,7 +140,7 @@ describe('CodePipelineGitHubBridge', () => {
   })
 
   it('takes a token where CloudFormation takes the value at deployment', () => {
-    const app = new App({ builtinCloudFormationValidation: false })
+    const app = newApp()
     const stack = new Stack(app, 'S')
     const name = new CfnParameter(stack, 'SecretName').valueAsString
     new CodePipelineGitHubBridge(stack, 'Bridge', { ...REQUIRED, gitHubSecretName: name })
@@ -145,7 +150,7 @@ describe('CodePipelineGitHubBridge', () => {
   })
 
   it('holds two bridges in one stack without a name collision', () => {
-    const app = new App({ builtinCloudFormationValidation: false })
+    const app = newApp()
     const stack = new Stack(app, 'S')
     new CodePipelineGitHubBridge(stack, 'One', REQUIRED)
     new CodePipelineGitHubBridge(stack, 'Two', { ...REQUIRED, actionProvider: 'Other' })
@@ -187,7 +192,7 @@ describe('CodePipelineGitHubBridge', () => {
 
 describe('GitHubWorkflowAction', () => {
   function pipeline(action: (bridge: CodePipelineGitHubBridge, source: Artifact) => GitHubWorkflowAction) {
-    const app = new App({ builtinCloudFormationValidation: false })
+    const app = newApp()
     const stack = new Stack(app, 'S')
     const bridge = new CodePipelineGitHubBridge(stack, 'Bridge', REQUIRED)
     const source = new Artifact('Source')
