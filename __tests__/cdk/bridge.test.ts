@@ -5,14 +5,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-import { App, CfnParameter, Stack } from 'aws-cdk-lib'
+import { App, CfnParameter, Stack, Stage } from 'aws-cdk-lib'
 import { Template } from 'aws-cdk-lib/assertions'
 import { Artifact, Pipeline } from 'aws-cdk-lib/aws-codepipeline'
 import { CodeStarConnectionsSourceAction } from 'aws-cdk-lib/aws-codepipeline-actions'
+import { CodePipeline, CodePipelineSource, ShellStep } from 'aws-cdk-lib/pipelines'
 
 import {
   CodePipelineGitHubBridge,
   GitHubWorkflowAction,
+  GitHubWorkflowStep,
   type CodePipelineGitHubBridgeProps
 } from '../../cdk/src/index.js'
 import { PARAMETER_OF_PROP } from '../../cdk/src/generated.js'
@@ -271,5 +273,39 @@ describe('GitHubWorkflowAction', () => {
     expect(() => new GitHubWorkflowAction({ actionName: 'Run', actionType: extended, repository: 'o/r' })).toThrow(
       "GitHubWorkflowAction: the action type's property Inputs has no prop"
     )
+  })
+})
+
+describe('GitHubWorkflowStep', () => {
+  it('runs the workflow before a CDK Pipelines stage, reading the synth output, with its variables', () => {
+    const app = newApp()
+    const stack = new Stack(app, 'S')
+    const bridge = new CodePipelineGitHubBridge(stack, 'Bridge', REQUIRED)
+    const source = CodePipelineSource.connection('o/r', 'main', {
+      connectionArn: 'arn:aws:codeconnections:us-east-1:123456789012:connection/x'
+    })
+    const synthStep = new ShellStep('Synth', { input: source, commands: ['npm ci', 'npx cdk synth'] })
+    const pipeline = new CodePipeline(stack, 'Pipeline', { synth: synthStep, selfMutation: false })
+    const check = new GitHubWorkflowStep('Check', {
+      actionType: bridge,
+      repository: 'o/r',
+      workflow: 'check.yml',
+      input: synthStep
+    })
+    const stage = new Stage(app, 'Prod')
+    new Stack(stage, 'Empty').node.addMetadata('purpose', 'a stage needs a stack')
+    pipeline.addStage(stage, { pre: [check] })
+    pipeline.buildPipeline()
+    expect(check.variable('verdict')).toBe('#{Check.verdict}')
+    const [resource] = Object.values(Template.fromStack(stack).findResources('AWS::CodePipeline::Pipeline'))
+    const actions = (resource?.Properties as { Stages: { Actions: Record<string, unknown>[] }[] }).Stages.flatMap(
+      s => s.Actions
+    )
+    expect(actions.find(a => (a.ActionTypeId as { Owner: string }).Owner === 'Custom')).toMatchObject({
+      ActionTypeId: { Category: 'Build', Owner: 'Custom', Provider: 'GitHubActions', Version: '1' },
+      Configuration: { Repository: 'o/r', Workflow: 'check.yml' },
+      InputArtifacts: [{ Name: 'Synth_Output' }],
+      Namespace: 'Check'
+    })
   })
 })
