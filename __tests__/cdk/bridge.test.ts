@@ -151,6 +151,13 @@ describe('CodePipelineGitHubBridge', () => {
     expect(text).toContain('"GITHUB_SECRET_ID":{"Ref":"SecretName"}')
   })
 
+  it("gives the template's outputs to the app", () => {
+    const { stack, bridge } = synth(REQUIRED)
+    const role = stack.resolve(bridge.template.getResource('WorkerRole').logicalId) as string
+    expect(stack.resolve(bridge.output('WorkerRoleArn'))).toEqual({ 'Fn::GetAtt': [role, 'Arn'] })
+    expect(bridge.output('ActionType')).toBe('Custom/Build/GitHubActions/1')
+  })
+
   it('holds two bridges in one stack without a name collision', () => {
     const app = newApp()
     const stack = new Stack(app, 'S')

@@ -132,7 +132,7 @@ export class CodePipelineGitHubBridge extends Construct implements IGitHubWorkfl
 
   /** An output of the template (ActionType, FunctionName, WorkerRoleArn...) as a value for this app. */
   output(name: string): string {
-    return this.template.getOutput(name).value as string
+    return Token.asString(this.template.getOutput(name).value)
   }
 }
 

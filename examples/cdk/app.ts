@@ -1,6 +1,6 @@
 // A pipeline whose Build stage runs a GitHub workflow through the bridge, and whose approval shows a variable the
 // workflow reported. `npm run cdk:synth` synthesizes it into cdk.out/ without an AWS account; docs/cdk.md explains.
-// In your own app, import from the package instead: from 'codepipeline-github-bridge-cdk'.
+// In your own app, import from the package (cdk/ of this repository) instead of this relative path.
 import { App, Stack, Validations, type StackProps } from 'aws-cdk-lib'
 import { Artifact, Pipeline, PipelineType } from 'aws-cdk-lib/aws-codepipeline'
 import { type CfnBucket } from 'aws-cdk-lib/aws-s3'
