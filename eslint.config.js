@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'build/**', 'node_modules/**', 'coverage/**', '.bench/**', '.cache/**']
+    ignores: ['dist/**', 'build/**', 'cdk.out/**', 'node_modules/**', 'coverage/**', '.bench/**', '.cache/**']
   },
   js.configs.recommended,
   tseslint.configs.recommended,

@@ -5,7 +5,7 @@
 // using one fails loudly here instead of being checked half-way.
 import { readFileSync } from 'node:fs'
 
-import { parseDocument, type ScalarTag, type CollectionTag, type YAMLMap, type YAMLSeq } from 'yaml'
+import { parseTemplateText } from '../../cdk/src/template.js'
 
 export type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json }
 export type JsonObject = { readonly [key: string]: Json }
@@ -26,38 +26,12 @@ export interface Template {
   readonly Outputs?: { readonly [name: string]: JsonObject }
 }
 
-// The short forms (!Ref, !Sub, ...) stand for the long ones ({Ref: ...},
-// {"Fn::Sub": ...}); each may be written as a scalar or a sequence.
-const FUNCTIONS = ['Sub', 'GetAtt', 'If', 'Equals', 'Not', 'And', 'Or', 'Join', 'Split', 'Select', 'Contains']
-
-const scalarTag = (tag: string, key: string, convert: (text: string) => Json = text => text): ScalarTag => ({
-  tag,
-  resolve: text => ({ [key]: convert(text) })
-})
-
-const collectionTag = (tag: string, key: string, collection: 'seq' | 'map'): CollectionTag => ({
-  tag,
-  collection,
-  resolve: (node: YAMLMap.Parsed | YAMLSeq.Parsed) => ({ [key]: node.toJSON() as Json })
-})
-
-const CUSTOM_TAGS = [
-  scalarTag('!Ref', 'Ref'),
-  scalarTag('!Condition', 'Condition'),
-  ...FUNCTIONS.flatMap(name => [
-    scalarTag(`!${name}`, `Fn::${name}`, name === 'GetAtt' ? text => text.split('.') : undefined),
-    collectionTag(`!${name}`, `Fn::${name}`, 'seq')
-  ])
-]
-
 export function loadTemplate(file: string): Template {
   return parseTemplate(readFileSync(file, 'utf8'), file)
 }
 
 export function parseTemplate(text: string, name = 'template'): Template {
-  const doc = parseDocument(text, { customTags: CUSTOM_TAGS, uniqueKeys: true, prettyErrors: true })
-  if (doc.errors.length > 0) throw new Error(`${name}: ${doc.errors.map(e => e.message).join('\n')}`)
-  const template: unknown = doc.toJSON()
+  const template = parseTemplateText(text, name)
   if (!isObject(template) || !isObject(template.Resources) || !isObject(template.Parameters)) {
     throw new Error(`${name}: not a CloudFormation template (no Resources or Parameters)`)
   }
