@@ -109,7 +109,9 @@ async function earlierRunOf(
 ): Promise<string | undefined> {
   let listed: WorkflowRun[]
   try {
-    listed = await (await ctx.runs()).list({
+    listed = await (
+      await ctx.runs()
+    ).list({
       repository: run.repository,
       ...(run.workflowId === undefined ? {} : { workflow: String(run.workflowId) }),
       event: 'workflow_dispatch',

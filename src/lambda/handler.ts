@@ -109,7 +109,9 @@ export function createHandler(container: Container): Handler {
         credentials.kind === 'app'
           ? await installationRepositories.list(credentials.installationId, token.value, deadline)
           : []
-      const repositories = [...new Set([...installed, ...(settings.defaults.repository ? [settings.defaults.repository] : [])])]
+      const repositories = [
+        ...new Set([...installed, ...(settings.defaults.repository ? [settings.defaults.repository] : [])])
+      ]
       return { identity, repositories }
     }
 
