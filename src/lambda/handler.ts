@@ -248,14 +248,18 @@ export function createHandler(container: Container): Handler {
       // Sweeps also close the jobs of dead runs; a STARTED event has its own job to hurry.
       let reconciled = NO_RECONCILE
       if (plan.kind === 'sweep') {
-        const { identity, repositories } = await bridgeOf(credentials, token, deadline)
-        reconciled = await reconcileRound(settings, {
-          ...deps,
-          handled,
-          foreign,
-          repositories,
-          bridgeActor: identity.actor
-        })
+        // The jobs are dispatched by now: a GitHub that will not say who the bridge is only skips the backstop.
+        const bridge = await bridgeOf(credentials, token, deadline).catch((error: unknown) => error as Error)
+        reconciled =
+          bridge instanceof Error
+            ? { ...NO_RECONCILE, problems: [bridge.message] }
+            : await reconcileRound(settings, {
+                ...deps,
+                handled,
+                foreign,
+                repositories: bridge.repositories,
+                bridgeActor: bridge.identity.actor
+              })
       }
       metrics.reconcile(reconciled)
       if (reconciled.ignored > 0) metrics.runIgnored(reconciled.ignored)

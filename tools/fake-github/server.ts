@@ -293,6 +293,14 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       }
     }
     if (method === 'GET' && pathname === '/app') return appAnswer(authorization)
+    if (method === 'GET' && pathname === '/user') {
+      // An installation token is no user's: GitHub answers 403; any other token is the workflow token's bot here.
+      const token = authorization?.replace(/^(token|bearer) /i, '')
+      if (minted.some(t => t.token === token))
+        return { status: 403, body: { message: 'Resource not accessible by integration' } }
+      const login = actorOf(authorization)
+      return { status: 200, body: { login, id: numericId(login), type: login.endsWith('[bot]') ? 'Bot' : 'User' } }
+    }
     if (method === 'GET' && pathname === '/installation/repositories')
       return installationRepositories(authorization, query)
     if (method === 'GET' && pathname === '/app/hook/deliveries') return listDeliveries(authorization, query)
