@@ -121,7 +121,7 @@ const operations = (name: string): number => emu.calls.filter(c => c.operation =
 const allLogs = (fn: LambdaContainer): string => fn.logs.join('\n')
 
 describe(`Lambda handler bundle on ${lambdaNodeLabel}: webhook deliveries`, () => {
-  it("a run the bridge started that ends without reporting fails its job through the signed delivery, at once", async () => {
+  it('a run the bridge started that ends without reporting fails its job through the signed delivery, at once', async () => {
     const { fn } = await deploy()
     const jobId = runningJob()
     await runThatDies(jobId)

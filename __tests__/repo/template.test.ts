@@ -601,7 +601,9 @@ describe('deploy/bridge.yml', () => {
 
     it("is an output, to paste as the App's webhook URL", () => {
       const text = readFileSync(TEMPLATE_FILE, 'utf8')
-      expect(text).toMatch(/\n {2}WebhookUrl:\n {4}Description: .*webhook URL.*\n {4}Value: !GetAtt WebhookUrl\.FunctionUrl/)
+      expect(text).toMatch(
+        /\n {2}WebhookUrl:\n {4}Description: .*webhook URL.*\n {4}Value: !GetAtt WebhookUrl\.FunctionUrl/
+      )
     })
   })
 

@@ -8,7 +8,7 @@ import { truncateCodePoints } from '../common/text.js'
 import { CODEPIPELINE_CALL_BOUND_MS } from './round-budget.js'
 import type { Log } from '../common/log.js'
 import { parseRunTitle } from './run-title.js'
-import { decideRunOwnership, type BridgeIdentity, type ForeignRuns } from './run-owner.js'
+import { decideRunOwnership, earlierRunOfJob, type BridgeIdentity, type ForeignRuns } from './run-owner.js'
 import type { WorkflowRun, WorkflowRunsClient } from './workflow-runs.js'
 import type { ReconcileCounts } from './round-result.js'
 
@@ -224,6 +224,14 @@ async function settle(
     const message = `Run ${run.id} of ${run.repository} (${run.htmlUrl}) is not the bridge's: ${owner.reason}; left alone.`
     if (deps.foreign?.firstTime(run) ?? true) deps.log.info(message)
     return { ...base, verdict: 'notOurs', message }
+  }
+  // A cancelled second run of the job (see earlierRunOfJob) leaves the job to the first run.
+  if (kind === 'ended' && run.conclusion === 'cancelled') {
+    try {
+      if (await earlierRunOfJob(run, jobId, bridge.actor, deps.runs)) return undefined
+    } catch (error) {
+      return { ...base, verdict: 'error', message: errorMessage(error) }
+    }
   }
   let message: string
   if (kind === 'queued') {

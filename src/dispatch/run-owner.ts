@@ -3,9 +3,9 @@ import type { Deadline } from '../common/deadline.js'
 import { namedErrorMessage } from '../common/errors.js'
 import { CONFIG_KEYS } from './job.js'
 import { CODEPIPELINE_CALL_BOUND_MS } from './round-budget.js'
-import { parseRunTitle, type RunTitleFields } from './run-title.js'
+import { parseRunTitle, titleNamesJob, type RunTitleFields } from './run-title.js'
 import type { ActionType, DispatchDefaults } from './settings.js'
-import type { WorkflowRun } from './workflow-runs.js'
+import type { WorkflowRun, WorkflowRunsClient } from './workflow-runs.js'
 
 /** Where workflow files live; a run's `path` is this folder and the file name. */
 const WORKFLOWS_FOLDER = '.github/workflows/'
@@ -108,6 +108,36 @@ export function isRunOfWorkflow(run: WorkflowRun, workflow: string): boolean {
   // A run's path may carry a ref ("…/deploy.yml@refs/heads/main") for reusable or dynamic workflows.
   const path = run.path?.replace(/@.*$/, '')
   return path === `${WORKFLOWS_FOLDER}${file}`
+}
+
+/** How far back a job's earlier run is looked for: a lost answer's look and its resend take minutes, not hours. */
+const EARLIER_RUN_LOOKBACK_MS = 60 * 60_000
+
+/**
+ * The bridge's earlier run of the same workflow for the same job, when there
+ * is one: then `run` is a second run (a dispatch resent after a lost answer
+ * whose run GitHub listed late). The first run keeps the job; the second is
+ * cancelled before it does any work, and its end decides nothing.
+ */
+export async function earlierRunOfJob(
+  run: WorkflowRun,
+  jobId: string,
+  actor: string,
+  runs: WorkflowRunsClient
+): Promise<WorkflowRun | undefined> {
+  const listed = await runs.list({
+    repository: run.repository,
+    ...(run.workflowId === undefined ? {} : { workflow: String(run.workflowId) }),
+    event: 'workflow_dispatch',
+    createdSince: new Date(run.createdAt.getTime() - EARLIER_RUN_LOOKBACK_MS),
+    maxPages: 1
+  })
+  return listed.find(
+    other =>
+      other.id < run.id &&
+      titleNamesJob(other.displayTitle, jobId) &&
+      other.actor?.toLowerCase() === actor.toLowerCase()
+  )
 }
 
 /**

@@ -2,8 +2,8 @@ import type { CodePipelineClient } from '@aws-sdk/client-codepipeline'
 import type { Deadline } from '../common/deadline.js'
 import { errorMessage } from '../common/errors.js'
 import { endedRunMessage, failJobOfRun } from '../dispatch/reconcile.js'
-import { decideRunOwnership, type BridgeIdentity, type ForeignRuns } from '../dispatch/run-owner.js'
-import { parseRunTitle, titleNamesJob } from '../dispatch/run-title.js'
+import { decideRunOwnership, earlierRunOfJob, type BridgeIdentity, type ForeignRuns } from '../dispatch/run-owner.js'
+import { parseRunTitle } from '../dispatch/run-title.js'
 import type { WorkflowRun, WorkflowRunsClient } from '../dispatch/workflow-runs.js'
 import type { LambdaLog } from './log.js'
 import type { BridgeMetrics } from './metrics.js'
@@ -72,6 +72,12 @@ export async function handleDelivery(delivery: VerifiedDelivery, ctx: DeliveryCo
   }
   const fields = { runId: run.id, repository: run.repository, jobId: title.jobId, action }
   if (action === 'completed') {
+    // A cancelled second run (cancelled by its own `requested` delivery) never decides the first run's job.
+    const second = run.conclusion === 'cancelled' ? await earlierRunOf(run, title.jobId, bridge, ctx) : undefined
+    if (second !== undefined) {
+      ctx.log.line('info', { event: 'run completed', ...fields, outcome: 'second run', reason: second })
+      return reply(200, 'a second run decides nothing')
+    }
     // No grace period: GitHub completes a run only after its last step, so a report the run made has been
     // answered by then; PutJobFailureResult on a reported job is refused (InvalidJobStateException) and changes nothing.
     const sent = await failJobOfRun(run, title.jobId, endedRunMessage(run, title.jobId), {
@@ -96,37 +102,18 @@ export async function handleDelivery(delivery: VerifiedDelivery, ctx: DeliveryCo
   return reply(200, `action ${action} needs nothing`)
 }
 
-/**
- * Why the run is a second one for its job (an earlier bridge run names the
- * same job: a dispatch resent after a lost answer), or undefined. The first
- * run keeps the job; the later one is cancelled before it does any work.
- */
+/** Why the run is a second one for its job (see earlierRunOfJob), or undefined. */
 async function earlierRunOf(
   run: WorkflowRun,
   jobId: string,
   bridge: BridgeIdentity,
   ctx: DeliveryContext
 ): Promise<string | undefined> {
-  let listed: WorkflowRun[]
+  let earlier: WorkflowRun | undefined
   try {
-    listed = await (
-      await ctx.runs()
-    ).list({
-      repository: run.repository,
-      ...(run.workflowId === undefined ? {} : { workflow: String(run.workflowId) }),
-      event: 'workflow_dispatch',
-      // The earlier run was created before this one, within the minutes a lost answer's look takes.
-      createdSince: new Date(run.createdAt.getTime() - 60 * 60_000),
-      maxPages: 1
-    })
+    earlier = await earlierRunOfJob(run, jobId, bridge.actor, await ctx.runs())
   } catch (error) {
     throw new Error(`Listing the runs of ${run.repository}: ${errorMessage(error)}`, { cause: error })
   }
-  const earlier = listed.find(
-    other =>
-      other.id < run.id &&
-      titleNamesJob(other.displayTitle, jobId) &&
-      other.actor?.toLowerCase() === bridge.actor.toLowerCase()
-  )
   return earlier === undefined ? undefined : `run ${earlier.id} already works on job ${jobId}`
 }

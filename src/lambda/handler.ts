@@ -12,7 +12,7 @@ import {
   type DispatchSettings,
   type RoundTotals
 } from '../dispatch/api.js'
-import { NO_RECONCILE, HandledRuns, type ReconcileResult } from '../dispatch/reconcile.js'
+import { JOB_LIFETIME_MS, NO_RECONCILE, HandledRuns, type ReconcileResult } from '../dispatch/reconcile.js'
 import { reconcileRound } from '../dispatch/reconcile-round.js'
 import { cancelRunsOf } from '../dispatch/stop-runs.js'
 import { createWorkflowRunsClient, type WorkflowRun } from '../dispatch/workflow-runs.js'
@@ -26,6 +26,7 @@ import { DELIVERY_BUDGET_MS, handleDelivery, StoppedExecutions } from './deliver
 import { classifyEvent, type EventPlan } from './event.js'
 import type { GitHubToken, GitHubTokenSource } from './github-token.js'
 import { InstallationRepositories } from './installation-repos.js'
+import { Redeliveries } from './redeliveries.js'
 import {
   functionUrlRequest,
   reply,
@@ -74,6 +75,9 @@ export function createHandler(container: Container): Handler {
   const foreign = new ForeignRuns()
   const stoppedExecutions = new StoppedExecutions()
   const actor = new BridgeActor(config instanceof Error ? '' : config.settings.github.apiUrl)
+  const redeliveries = new Redeliveries(config instanceof Error ? '' : config.settings.github.apiUrl)
+  // When the last sweep without a problem started: the next one asks for redeliveries from then on.
+  let lastSweepAt: number | undefined
   const installationRepositories = new InstallationRepositories(
     config instanceof Error ? '' : config.settings.github.apiUrl
   )
@@ -177,6 +181,43 @@ export function createHandler(container: Container): Handler {
       }
     }
 
+    /**
+     * The sweep's backstop: failed webhook deliveries redelivered (GitHub does not retry them), then the runs of
+     * every followed repository reconciled. A GitHub that will not say who the bridge is only skips it.
+     */
+    const sweepRuns = async (
+      settings: DispatchSettings,
+      deps: { codePipeline: CodePipelineClient; log: LambdaLog; deadline: Deadline },
+      credentials: GitHubCredentials,
+      token: GitHubToken
+    ): Promise<ReconcileResult> => {
+      const sweepStartedAt = Date.now()
+      const problems: string[] = []
+      if (credentials.kind === 'app' && credentials.webhook !== undefined) {
+        // Since the last sweep that completed here; a cold container looks back over a job's whole life.
+        const since = lastSweepAt ?? sweepStartedAt - JOB_LIFETIME_MS
+        const redelivered = await redeliveries.redeliverFailed(credentials, since, deps.deadline)
+        metrics.redeliveriesAsked(redelivered.asked)
+        problems.push(...redelivered.problems)
+        if (redelivered.asked > 0) log.line('info', { event: 'redeliveries asked', deliveries: redelivered.asked })
+      }
+      const bridge = await bridgeOf(credentials, token, deps.deadline).catch((error: unknown) => error as Error)
+      const reconciled =
+        bridge instanceof Error
+          ? { ...NO_RECONCILE, problems: [bridge.message] }
+          : await reconcileRound(settings, {
+              ...deps,
+              handled,
+              foreign,
+              repositories: bridge.repositories,
+              bridgeActor: bridge.identity.actor
+            })
+      metrics.reconcile(reconciled)
+      if (reconciled.ignored > 0) metrics.runIgnored(reconciled.ignored)
+      if (problems.length === 0 && reconciled.problems.length === 0) lastSweepAt = sweepStartedAt
+      return { ...reconciled, problems: [...problems, ...reconciled.problems] }
+    }
+
     const request = functionUrlRequest(event)
     if (request !== undefined) {
       try {
@@ -237,32 +278,23 @@ export function createHandler(container: Container): Handler {
         startedJobs.record(round, startedAt)
         return round
       }
-      const { round, polls } =
-        plan.kind === 'started'
-          ? await roundsUntilJobs(runRound, {
-              windowMs: Math.min(started?.kind === 'poll' ? started.windowMs : 0, pollWindowMs(deadline)),
-              found: r => startedJobs.found(plan.started, r)
-            })
-          : { round: await runRound(), polls: 1 }
-      metrics.round(round, stats, plan.kind === 'started' ? eventTime(event) : undefined)
-      // Sweeps also close the jobs of dead runs; a STARTED event has its own job to hurry.
-      let reconciled = NO_RECONCILE
       if (plan.kind === 'sweep') {
-        // The jobs are dispatched by now: a GitHub that will not say who the bridge is only skips the backstop.
-        const bridge = await bridgeOf(credentials, token, deadline).catch((error: unknown) => error as Error)
-        reconciled =
-          bridge instanceof Error
-            ? { ...NO_RECONCILE, problems: [bridge.message] }
-            : await reconcileRound(settings, {
-                ...deps,
-                handled,
-                foreign,
-                repositories: bridge.repositories,
-                bridgeActor: bridge.identity.actor
-              })
+        // The backstop runs even when the poll fails: a CodePipeline outage must not also leave dead runs unexamined.
+        const polled = await runRound().then(
+          (round): { round: DispatchRound; error?: undefined } => ({ round }),
+          (error: unknown) => ({ round: undefined, error })
+        )
+        if (polled.round) metrics.round(polled.round, stats)
+        const reconciled = await sweepRuns(settings, deps, credentials, token)
+        if (polled.round === undefined) throw polled.error
+        return finish(plan, polled.round, 1, reconciled, log)
       }
-      metrics.reconcile(reconciled)
-      if (reconciled.ignored > 0) metrics.runIgnored(reconciled.ignored)
+      const { round, polls } = await roundsUntilJobs(runRound, {
+        windowMs: Math.min(started?.kind === 'poll' ? started.windowMs : 0, pollWindowMs(deadline)),
+        found: r => startedJobs.found(plan.started, r)
+      })
+      metrics.round(round, stats, eventTime(event))
+      const reconciled = NO_RECONCILE
       return finish(plan, round, polls, reconciled, log)
     } catch (error) {
       // Whatever leaves the function reaches its log and alarm: never with a secret in it.

@@ -112,6 +112,12 @@ export class BridgeMetrics {
     this.metrics.addMetric(RUNS_IGNORED, MetricUnit.Count, runs)
   }
 
+  /** Failed deliveries a sweep asked GitHub to deliver again (zeros included: the sweep looked). */
+  redeliveriesAsked(deliveries: number): void {
+    this.stored = true
+    this.metrics.addMetric(REDELIVERIES_ASKED, MetricUnit.Count, deliveries)
+  }
+
   /** The invocation could not get a GitHub credential at all (secret unreadable, token refused). */
   credentialFailure(): void {
     this.stored = true

@@ -171,6 +171,15 @@ describe("only the bridge's own runs decide a job", () => {
     expect(emu.getJob(job.id)?.status).toBe('Failed')
   })
 
+  it('a cancelled second run of a job leaves the job to the first run, which is still going', async () => {
+    const job = emu.createJob({ status: 'InProgress' })
+    github.addRun(REPO, 'job.yml', { 'job-id': job.id })
+    const second = github.addRun(REPO, 'job.yml', { 'job-id': job.id })
+    github.setRun(second.id, { status: 'completed', conclusion: 'cancelled', updatedAt: new Date(Date.now() - MINUTE) })
+    expect(await reconcileRuns(SETTINGS, deps())).toMatchObject({ reconciled: 0, runs: [] })
+    expect(emu.getJob(job.id)?.status).toBe('InProgress')
+  })
+
   it('counts queue time from when a run last became queued: an approved run is not cancelled, nor one waiting', async () => {
     const approved = emu.createJob({ status: 'InProgress' })
     const approvedRun = github.addRun(REPO, 'job.yml', { 'job-id': approved.id })
