@@ -319,6 +319,45 @@ describe(`Lambda handler bundle on ${lambdaNodeLabel}: only the bridge's runs de
   })
 })
 
+describe(`Lambda handler bundle on ${lambdaNodeLabel}: nothing missed when deliveries fail`, () => {
+  it('a dropped completed delivery is redelivered at the next sweep, and then fails the job', async () => {
+    const { fn } = await deploy()
+    const jobId = runningJob()
+    const run = github.addRun(REPO, 'pipeline-job.yml', inputsFor(jobId), 'main', BOT)
+    github.setRun(run.id, { status: 'in_progress' })
+    await github.deliveriesSettled()
+    github.faultDeliveries({ drop: 1 })
+    github.setRun(run.id, { status: 'completed', conclusion: 'failure' })
+    await github.deliveriesSettled()
+    expect(github.deliveries.map(d => d.statusCode)).toEqual([200, 200, 0])
+    expect(emu.getJob(jobId)?.status).toBe('InProgress')
+
+    const sweep = await fn.invoke({ sweep: true })
+    expect(sweep.ok).toBe(true)
+    await github.deliveriesSettled()
+    const redelivered = github.deliveries.filter(d => d.redelivery)
+    expect(redelivered.map(d => [d.action, d.statusCode])).toEqual([['completed', 200]])
+    expect(redelivered[0]?.guid).toBe(github.deliveries[2]?.guid)
+    expect(emu.getJob(jobId)?.status).toBe('Failed')
+    expect(allLogs(fn)).toContain('RedeliveriesAsked')
+
+    // The next sweep asks for nothing more: that delivery has an attempt answered 200 now.
+    await fn.invoke({ sweep: true })
+    await github.deliveriesSettled()
+    expect(github.deliveries.filter(d => d.redelivery)).toHaveLength(1)
+  })
+
+  it('deliveries delayed by seconds are still handled, each once', async () => {
+    await deploy()
+    const jobId = runningJob()
+    github.faultDeliveries({ delayMs: 1_500 })
+    await runThatDies(jobId)
+    expect(github.deliveries.map(d => d.statusCode)).toEqual([200, 200, 200])
+    expect(emu.getJob(jobId)?.status).toBe('Failed')
+    expect(emu.results(jobId)).toHaveLength(1)
+  })
+})
+
 /** A JWT of the test App, as the bridge makes it, to call the App's own endpoints. */
 async function appToken(): Promise<string> {
   const { createAppAuth } = await import('@octokit/auth-app')

@@ -11,7 +11,7 @@ import { jest } from '@jest/globals'
 import { RUN_NAME_LINE } from '../../src/dispatch/run-title.js'
 import { startEmulator, type Emulator } from '../../tools/emulator/index.js'
 import { startFakeSecretsManager, type FakeSecretsManager } from '../../tools/secrets-manager.js'
-import { startFakeGitHub, type FakeGitHub, type FakeRun } from '../helpers/fake-github.js'
+import { startFakeGitHub, WORKFLOW_TOKEN_ACTOR, type FakeGitHub, type FakeRun } from '../helpers/fake-github.js'
 import { lambdaNodeLabel, startCheckoutContainer, type LambdaContainer } from '../helpers/lambda-host.js'
 import { bundleRuntime, describeRun, runAction } from '../helpers/run-action.js'
 
@@ -22,6 +22,8 @@ const SECRET_ID = 'github-bridge'
 const RUN_NAME = /^run-name: "(.*)"$/.exec(RUN_NAME_LINE)?.[1] ?? ''
 const SECOND = 1_000
 const MINUTE = 60 * SECOND
+/** The fake App's bot (its default slug): the Lambda's runs are started as it, and only its runs decide a job. */
+const APP_BOT = 'codepipeline-bridge[bot]'
 
 const appKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
 const APP_SECRET = JSON.stringify({
@@ -81,20 +83,26 @@ async function coldStart(): Promise<LambdaContainer> {
 }
 
 /** A job the dispatcher started earlier: in progress in CodePipeline, with a run whose title names it. */
-function startedJob(workflow = WORKFLOW): { jobId: string; executionId: string; run: FakeRun } {
+function startedJob(workflow = WORKFLOW, actor = APP_BOT): { jobId: string; executionId: string; run: FakeRun } {
   const job = emu.createJob({
     status: 'InProgress',
     actionTypeId: ACTION_TYPE,
     pipelineContext: { pipelineName: 'app-pipeline', stage: { name: 'Deploy' } }
   })
   const { pipelineExecutionId: executionId, pipelineName, stage, action } = job.data.pipelineContext
-  const run = github.addRun(REPO, workflow, {
-    'job-id': job.id,
-    'pipeline-name': pipelineName,
-    stage: stage.name,
-    action: action.name,
-    'pipeline-execution-id': executionId
-  })
+  const run = github.addRun(
+    REPO,
+    workflow,
+    {
+      'job-id': job.id,
+      'pipeline-name': pipelineName,
+      stage: stage.name,
+      action: action.name,
+      'pipeline-execution-id': executionId
+    },
+    'main',
+    actor
+  )
   return { jobId: job.id, executionId, run }
 }
 
@@ -210,11 +218,12 @@ describe(`bundled Lambda handler on ${lambdaNodeLabel}: dead runs and stopped ex
 
 describe(`bundled dispatcher on ${bundleRuntime[0]}: reconcile in every round`, () => {
   it('fails the job of a dead run and of a run queued too long; counts a reported one', async () => {
-    const lost = startedJob()
+    // The scheduled dispatcher's runs are started by its workflow token.
+    const lost = startedJob(WORKFLOW, WORKFLOW_TOKEN_ACTOR)
     ended(lost.run, 'failure', 3 * MINUTE)
-    const stuck = startedJob()
+    const stuck = startedJob(WORKFLOW, WORKFLOW_TOKEN_ACTOR)
     github.setRun(stuck.run.id, { createdAt: new Date(Date.now() - 6 * MINUTE) })
-    const reported = startedJob()
+    const reported = startedJob(WORKFLOW, WORKFLOW_TOKEN_ACTOR)
     ended(reported.run, 'success', MINUTE)
     await putSuccess(reported.jobId)
 

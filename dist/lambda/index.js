@@ -36068,6 +36068,26 @@ function isRunOfWorkflow(run, workflow) {
     const path = run.path?.replace(/@.*$/, '');
     return path === `${run_owner_WORKFLOWS_FOLDER}${file}`;
 }
+/** How far back a job's earlier run is looked for: a lost answer's look and its resend take minutes, not hours. */
+const EARLIER_RUN_LOOKBACK_MS = 60 * 60_000;
+/**
+ * The bridge's earlier run of the same workflow for the same job, when there
+ * is one: then `run` is a second run (a dispatch resent after a lost answer
+ * whose run GitHub listed late). The first run keeps the job; the second is
+ * cancelled before it does any work, and its end decides nothing.
+ */
+async function earlierRunOfJob(run, jobId, actor, runs) {
+    const listed = await runs.list({
+        repository: run.repository,
+        ...(run.workflowId === undefined ? {} : { workflow: String(run.workflowId) }),
+        event: 'workflow_dispatch',
+        createdSince: new Date(run.createdAt.getTime() - EARLIER_RUN_LOOKBACK_MS),
+        maxPages: 1
+    });
+    return listed.find(other => other.id < run.id &&
+        titleNamesJob(other.displayTitle, jobId) &&
+        other.actor?.toLowerCase() === actor.toLowerCase());
+}
 /**
  * Runs found not to be the bridge's, remembered so each is logged once per
  * warm container (or action run), however many sweeps or deliveries show it.
@@ -36241,6 +36261,16 @@ async function settle(run, kind, bridge, deps, now, windowMs, maxQueueMs = 0) {
         if (deps.foreign?.firstTime(run) ?? true)
             deps.log.info(message);
         return { ...base, verdict: 'notOurs', message };
+    }
+    // A cancelled second run of the job (see earlierRunOfJob) leaves the job to the first run.
+    if (kind === 'ended' && run.conclusion === 'cancelled') {
+        try {
+            if (await earlierRunOfJob(run, jobId, bridge.actor, deps.runs))
+                return undefined;
+        }
+        catch (error) {
+            return { ...base, verdict: 'error', message: errorMessage(error) };
+        }
     }
     let message;
     if (kind === 'queued') {
@@ -39292,6 +39322,12 @@ async function handleDelivery(delivery, ctx) {
     }
     const fields = { runId: run.id, repository: run.repository, jobId: title.jobId, action };
     if (action === 'completed') {
+        // A cancelled second run (cancelled by its own `requested` delivery) never decides the first run's job.
+        const second = run.conclusion === 'cancelled' ? await earlierRunOf(run, title.jobId, bridge, ctx) : undefined;
+        if (second !== undefined) {
+            ctx.log.line('info', { event: 'run completed', ...fields, outcome: 'second run', reason: second });
+            return reply(200, 'a second run decides nothing');
+        }
         // No grace period: GitHub completes a run only after its last step, so a report the run made has been
         // answered by then; PutJobFailureResult on a reported job is refused (InvalidJobStateException) and changes nothing.
         const sent = await failJobOfRun(run, title.jobId, endedRunMessage(run, title.jobId), {
@@ -39317,29 +39353,15 @@ async function handleDelivery(delivery, ctx) {
     }
     return reply(200, `action ${action} needs nothing`);
 }
-/**
- * Why the run is a second one for its job (an earlier bridge run names the
- * same job: a dispatch resent after a lost answer), or undefined. The first
- * run keeps the job; the later one is cancelled before it does any work.
- */
+/** Why the run is a second one for its job (see earlierRunOfJob), or undefined. */
 async function earlierRunOf(run, jobId, bridge, ctx) {
-    let listed;
+    let earlier;
     try {
-        listed = await (await ctx.runs()).list({
-            repository: run.repository,
-            ...(run.workflowId === undefined ? {} : { workflow: String(run.workflowId) }),
-            event: 'workflow_dispatch',
-            // The earlier run was created before this one, within the minutes a lost answer's look takes.
-            createdSince: new Date(run.createdAt.getTime() - 60 * 60_000),
-            maxPages: 1
-        });
+        earlier = await earlierRunOfJob(run, jobId, bridge.actor, await ctx.runs());
     }
     catch (error) {
         throw new Error(`Listing the runs of ${run.repository}: ${errorMessage(error)}`, { cause: error });
     }
-    const earlier = listed.find(other => other.id < run.id &&
-        titleNamesJob(other.displayTitle, jobId) &&
-        other.actor?.toLowerCase() === bridge.actor.toLowerCase());
     return earlier === undefined ? undefined : `run ${earlier.id} already works on job ${jobId}`;
 }
 

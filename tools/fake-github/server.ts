@@ -166,7 +166,12 @@ export interface FakeGitHub {
     ref?: string,
     actor?: string
   ): FakeRun
-  /** Moves a run through its life (queued, in_progress, waiting, completed with a conclusion); updated_at is now unless given. */
+  /**
+   * Moves a run through its life (queued, in_progress, waiting, completed with
+   * a conclusion); updated_at is now unless given. A change of `createdAt`
+   * alone dates a run untouched since: its updated_at (and, if it has not run,
+   * run_started_at) move with it.
+   */
   setRun(id: number, change: RunChange): FakeRun
   /**
    * The next `count` requests whose path matches get GitHub's documented
@@ -659,7 +664,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       if (change.conclusion !== undefined) run.conclusion = change.conclusion
       if (change.createdAt !== undefined) run.createdAt = change.createdAt
       if (change.status === 'in_progress') run.runStartedAt = new Date()
-      run.updatedAt = change.updatedAt ?? new Date()
+      // Only the creation moved: a run untouched since, so its last change and (unless it ran) its start move too.
+      const createdOnly =
+        change.createdAt !== undefined && change.status === undefined && change.conclusion === undefined
+      if (createdOnly && run.status !== 'in_progress' && run.status !== 'completed') run.runStartedAt = run.createdAt
+      run.updatedAt = change.updatedAt ?? (createdOnly ? run.createdAt : new Date())
       if (change.status === 'in_progress') deliverRun(run, 'in_progress')
       if (change.status === 'completed') deliverRun(run, 'completed')
       return run
