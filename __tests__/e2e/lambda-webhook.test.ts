@@ -47,6 +47,7 @@ beforeEach(async () => {
   putSecret({ webhookSecret: WEBHOOK_SECRET })
 })
 afterEach(async () => {
+  await github.deliveriesSettled()
   await Promise.all(closers.map(close => close()))
   closers = []
   await Promise.all([emu.close(), github.close(), secrets.close()])

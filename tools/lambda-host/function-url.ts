@@ -65,7 +65,15 @@ export async function startFunctionUrl(
       const headers: Record<string, string> = {}
       for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[name] = value
       const event = functionUrlEvent(req.method ?? 'GET', req.url ?? '/', headers, body, options)
-      const invocation = await container.invoke(event)
+      let invocation: Invocation
+      try {
+        invocation = await container.invoke(event)
+      } catch {
+        // The container is gone (closed while the request was on its way): Lambda would answer 502.
+        res.writeHead(502, { 'content-type': 'application/json' })
+        res.end(JSON.stringify({ message: 'Internal Server Error' }))
+        return
+      }
       invocations.push(invocation)
       const result = invocation.result as { statusCode?: number; headers?: Record<string, string>; body?: string }
       // A function error is a 502 from the URL, as Lambda answers.
