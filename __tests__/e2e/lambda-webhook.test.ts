@@ -22,7 +22,6 @@ const SLUG = 'pipeline-bridge'
 const BOT = `${SLUG}[bot]`
 const REPO = 'octo-org/app'
 const WEBHOOK_SECRET = 'webhook-secret-must-not-leak'
-const PREVIOUS_SECRET = 'previous-webhook-secret'
 const RUN_NAME = RUN_NAME_LINE.replace(/^run-name: "(.*)"$/, '$1')
 const EXECUTION_ID = 'e1e2e3e4-0000-4000-8000-000000000000'
 
@@ -118,7 +117,6 @@ async function runThatDies(jobId: string, actor = BOT, workflow = 'pipeline-job.
   await github.deliveriesSettled()
 }
 
-const operations = (name: string): number => emu.calls.filter(c => c.operation === name).length
 const allLogs = (fn: LambdaContainer): string => fn.logs.join('\n')
 
 describe(`Lambda handler bundle on ${lambdaNodeLabel}: webhook deliveries`, () => {
