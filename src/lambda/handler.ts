@@ -128,9 +128,7 @@ export function createHandler(container: Container): Handler {
       request: FunctionUrlRequest,
       config: LambdaConfig,
       tokens: GitHubTokenSource,
-      metrics: BridgeMetrics,
-      bridgeOf: (c: GitHubCredentials, t: GitHubToken, d: Deadline) => Promise<{ identity: BridgeIdentity }>,
-      clientFor: (settings: DispatchSettings) => Promise<CodePipelineClient>
+      metrics: BridgeMetrics
     ): Promise<FunctionUrlResponse> {
       if (request.method !== 'POST') return reply(405, 'only POST')
       const deadline = new Deadline(DELIVERY_BUDGET_MS)
@@ -221,7 +219,7 @@ export function createHandler(container: Container): Handler {
     const request = functionUrlRequest(event)
     if (request !== undefined) {
       try {
-        return await webhook(request, config, tokens, metrics, bridgeOf, clientFor)
+        return await webhook(request, config, tokens, metrics)
       } catch (error) {
         // Whatever leaves the function reaches its log: never a secret. GitHub sees only that it failed.
         log.error(log.redact(errorMessage(error)), error)
