@@ -251,6 +251,44 @@ describe(`bundled dispatcher on ${bundleRuntime[0]}: reconcile in every round`, 
     expect(describeRun(dispatcher)).not.toContain('::error')
   })
 
+  it("decides nothing with a person's run, another workflow's run, or a job of another action type; bridge-actor names whose runs count", async () => {
+    github.addWorkflow(REPO, 'other.yml', { runName: RUN_NAME })
+    const byPerson = startedJob(WORKFLOW, 'mallory')
+    ended(byPerson.run, 'failure', MINUTE)
+    const otherWorkflow = startedJob('other.yml', WORKFLOW_TOKEN_ACTOR)
+    ended(otherWorkflow.run, 'failure', MINUTE)
+    const otherType = emu.createJob({
+      status: 'InProgress',
+      actionTypeId: { ...ACTION_TYPE, provider: 'SomeoneElse' }
+    })
+    const otherTypeRun = github.addRun(REPO, WORKFLOW, { 'job-id': otherType.id }, 'main', WORKFLOW_TOKEN_ACTOR)
+    ended(otherTypeRun, 'failure', MINUTE)
+    // A dispatcher whose token is an App's: only that App's bot counts, the workflow token's runs do not.
+    const byApp = startedJob(WORKFLOW, 'pipeline-app[bot]')
+    ended(byApp.run, 'failure', MINUTE)
+    const run = (extra: Record<string, string>) =>
+      runAction({
+        node: bundleRuntime[1],
+        script: 'dist/dispatch/index.js',
+        emulator: emu,
+        inputs: dispatcherInputs({ repository: REPO, workflow: WORKFLOW, 'sweep-minutes': '5', ...extra }),
+        env: { GITHUB_SERVER_URL: 'https://github.example' }
+      })
+
+    const workflowToken = await run({})
+    expect(workflowToken.code).toBe(0)
+    expect(workflowToken.outputs).toMatchObject({ reconciled: '0', 'already-reported': '0', cancelled: '0' })
+    for (const jobId of [byPerson.jobId, otherWorkflow.jobId, otherType.id, byApp.jobId])
+      expect(emu.getJob(jobId)?.status).toBe('InProgress')
+    expect(workflowToken.stdout).toMatch(/started by mallory, not github-actions\[bot\]/)
+    expect(workflowToken.stdout).toMatch(/4 run\(s\) not the bridge's left alone/)
+
+    const appToken = await run({ 'bridge-actor': 'pipeline-app[bot]' })
+    expect(appToken.outputs).toMatchObject({ reconciled: '1' })
+    expect(emu.getJob(byApp.jobId)?.status).toBe('Failed')
+    expect(emu.getJob(byPerson.jobId)?.status).toBe('InProgress')
+  })
+
   it('explains a bad max-queue-minutes before any call', async () => {
     const dispatcher = await runAction({
       node: bundleRuntime[1],
