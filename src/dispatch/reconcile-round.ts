@@ -24,6 +24,8 @@ export interface ReconcileRoundDeps {
   readonly repositories?: readonly string[]
   /** Who starts the bridge's runs; the `bridge-actor` setting, else `github-actions[bot]`. */
   readonly bridgeActor?: string
+  /** When the last sweep that completed began (a warm Lambda container's memory; see ReconcileSettings). */
+  readonly lastSweepAt?: number
 }
 
 /** The login of a workflow's own GITHUB_TOKEN, which the scheduled dispatcher uses by default. */
@@ -52,7 +54,7 @@ export async function reconcileRound(settings: DispatchSettings, deps: Reconcile
   }
   try {
     const result = await reconcileRuns(
-      { repositories, ...settings.reconcile, bridge },
+      { repositories, ...settings.reconcile, bridge, lastSweepAt: deps.lastSweepAt },
       {
         runs,
         codePipeline,

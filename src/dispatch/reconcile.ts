@@ -50,6 +50,13 @@ export interface ReconcileSettings {
   readonly sweepPeriodMs: number
   /** Whose runs may decide a job (see run-owner.ts): every other run is left alone. */
   readonly bridge: BridgeIdentity
+  /**
+   * When the last sweep that completed without a problem began, as a warm
+   * Lambda container remembers it: every run that ended since then (less the
+   * grace period) is examined, however many sweeps failed or came late in
+   * between. Without it (a cold container, the action) the window alone.
+   */
+  readonly lastSweepAt?: number
 }
 
 /** What became of one examined run. */
@@ -157,9 +164,10 @@ export async function reconcileRuns(settings: ReconcileSettings, deps: Reconcile
     try {
       const createdSince = new Date(started - JOB_LIFETIME_MS)
       const query = { repository, event: 'workflow_dispatch', createdSince } as const
+      const since = settings.lastSweepAt === undefined ? Infinity : settings.lastSweepAt - REPORT_GRACE_MS
       const ended = (await deps.runs.list({ ...query, status: 'completed' })).filter(run => {
         const age = started - run.updatedAt.getTime()
-        return age >= REPORT_GRACE_MS && age <= windowMs
+        return age >= REPORT_GRACE_MS && (age <= windowMs || run.updatedAt.getTime() >= since)
       })
       for (const run of ended) {
         const outcome = await settle(run, 'ended', bridge, deps, started, windowMs)

@@ -208,7 +208,8 @@ export function createHandler(container: Container): Handler {
               handled,
               foreign,
               repositories: bridge.repositories,
-              bridgeActor: bridge.identity.actor
+              bridgeActor: bridge.identity.actor,
+              lastSweepAt
             })
       metrics.reconcile(reconciled)
       if (reconciled.ignored > 0) metrics.runIgnored(reconciled.ignored)

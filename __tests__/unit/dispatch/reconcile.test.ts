@@ -101,6 +101,16 @@ describe('reconcileRuns', () => {
     expect(result.runs.map(r => r.verdict).sort()).toEqual(['alreadyReported', 'notOurs'])
   })
 
+  it('with the time of the last completed sweep, examines every run that ended since, however long ago', async () => {
+    const afterLastSweep = endedRun(20 * MINUTE)
+    const beforeIt = endedRun(40 * MINUTE)
+    expect((await reconcileRuns(SETTINGS, deps())).reconciled).toBe(0)
+    const late = { ...SETTINGS, lastSweepAt: Date.now() - 30 * MINUTE }
+    expect(await reconcileRuns(late, deps())).toMatchObject({ reconciled: 1, problems: [] })
+    expect(emu.getJob(afterLastSweep.jobId)?.status).toBe('Failed')
+    expect(emu.getJob(beforeIt.jobId)?.status).toBe('InProgress')
+  })
+
   it('with a warm memory, acts on a run once; without, the next sweep only meets InvalidJobState', async () => {
     endedRun(MINUTE)
     const handled = new HandledRuns()
