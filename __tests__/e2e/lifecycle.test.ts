@@ -11,7 +11,7 @@ import { jest } from '@jest/globals'
 import { RUN_NAME_LINE } from '../../src/dispatch/run-title.js'
 import { startEmulator, type Emulator } from '../../tools/emulator/index.js'
 import { startFakeSecretsManager, type FakeSecretsManager } from '../../tools/secrets-manager.js'
-import { startFakeGitHub, type FakeGitHub, type FakeRun } from '../helpers/fake-github.js'
+import { startFakeGitHub, WORKFLOW_TOKEN_ACTOR, type FakeGitHub, type FakeRun } from '../helpers/fake-github.js'
 import { lambdaNodeLabel, startCheckoutContainer, type LambdaContainer } from '../helpers/lambda-host.js'
 import { bundleRuntime, describeRun, runAction } from '../helpers/run-action.js'
 
@@ -22,6 +22,8 @@ const SECRET_ID = 'github-bridge'
 const RUN_NAME = /^run-name: "(.*)"$/.exec(RUN_NAME_LINE)?.[1] ?? ''
 const SECOND = 1_000
 const MINUTE = 60 * SECOND
+/** The fake App's bot (its default slug): the Lambda's runs are started as it, and only its runs decide a job. */
+const APP_BOT = 'codepipeline-bridge[bot]'
 
 const appKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
 const APP_SECRET = JSON.stringify({
@@ -81,20 +83,26 @@ async function coldStart(): Promise<LambdaContainer> {
 }
 
 /** A job the dispatcher started earlier: in progress in CodePipeline, with a run whose title names it. */
-function startedJob(workflow = WORKFLOW): { jobId: string; executionId: string; run: FakeRun } {
+function startedJob(workflow = WORKFLOW, actor = APP_BOT): { jobId: string; executionId: string; run: FakeRun } {
   const job = emu.createJob({
     status: 'InProgress',
     actionTypeId: ACTION_TYPE,
     pipelineContext: { pipelineName: 'app-pipeline', stage: { name: 'Deploy' } }
   })
   const { pipelineExecutionId: executionId, pipelineName, stage, action } = job.data.pipelineContext
-  const run = github.addRun(REPO, workflow, {
-    'job-id': job.id,
-    'pipeline-name': pipelineName,
-    stage: stage.name,
-    action: action.name,
-    'pipeline-execution-id': executionId
-  })
+  const run = github.addRun(
+    REPO,
+    workflow,
+    {
+      'job-id': job.id,
+      'pipeline-name': pipelineName,
+      stage: stage.name,
+      action: action.name,
+      'pipeline-execution-id': executionId
+    },
+    'main',
+    actor
+  )
   return { jobId: job.id, executionId, run }
 }
 
@@ -220,11 +228,12 @@ describe(`bundled Lambda handler on ${lambdaNodeLabel}: dead runs and stopped ex
 
 describe(`bundled dispatcher on ${bundleRuntime[0]}: reconcile in every round`, () => {
   it('fails the job of a dead run and of a run queued too long; counts a reported one', async () => {
-    const lost = startedJob()
+    // The scheduled dispatcher's runs are started by its workflow token.
+    const lost = startedJob(WORKFLOW, WORKFLOW_TOKEN_ACTOR)
     ended(lost.run, 'failure', 3 * MINUTE)
-    const stuck = startedJob()
+    const stuck = startedJob(WORKFLOW, WORKFLOW_TOKEN_ACTOR)
     github.setRun(stuck.run.id, { createdAt: new Date(Date.now() - 6 * MINUTE) })
-    const reported = startedJob()
+    const reported = startedJob(WORKFLOW, WORKFLOW_TOKEN_ACTOR)
     ended(reported.run, 'success', MINUTE)
     await putSuccess(reported.jobId)
 
@@ -256,6 +265,44 @@ describe(`bundled dispatcher on ${bundleRuntime[0]}: reconcile in every round`, 
         `::warning title=JobFailed::Job ${lost.jobId}: reported as failed \\(JobFailed\\): .* Cause: \\{"runId":${lost.run.id},`
       )
     )
+  })
+
+  it("decides nothing with a person's run, another workflow's run, or a job of another action type; bridge-actor names whose runs count", async () => {
+    github.addWorkflow(REPO, 'other.yml', { runName: RUN_NAME })
+    const byPerson = startedJob(WORKFLOW, 'mallory')
+    ended(byPerson.run, 'failure', MINUTE)
+    const otherWorkflow = startedJob('other.yml', WORKFLOW_TOKEN_ACTOR)
+    ended(otherWorkflow.run, 'failure', MINUTE)
+    const otherType = emu.createJob({
+      status: 'InProgress',
+      actionTypeId: { ...ACTION_TYPE, provider: 'SomeoneElse' }
+    })
+    const otherTypeRun = github.addRun(REPO, WORKFLOW, { 'job-id': otherType.id }, 'main', WORKFLOW_TOKEN_ACTOR)
+    ended(otherTypeRun, 'failure', MINUTE)
+    // A dispatcher whose token is an App's: only that App's bot counts, the workflow token's runs do not.
+    const byApp = startedJob(WORKFLOW, 'pipeline-app[bot]')
+    ended(byApp.run, 'failure', MINUTE)
+    const run = (extra: Record<string, string>) =>
+      runAction({
+        node: bundleRuntime[1],
+        script: 'dist/dispatch/index.js',
+        emulator: emu,
+        inputs: dispatcherInputs({ repository: REPO, workflow: WORKFLOW, 'sweep-minutes': '5', ...extra }),
+        env: { GITHUB_SERVER_URL: 'https://github.example' }
+      })
+
+    const workflowToken = await run({})
+    expect(workflowToken.code).toBe(0)
+    expect(workflowToken.outputs).toMatchObject({ reconciled: '0', 'already-reported': '0', cancelled: '0' })
+    for (const jobId of [byPerson.jobId, otherWorkflow.jobId, otherType.id, byApp.jobId])
+      expect(emu.getJob(jobId)?.status).toBe('InProgress')
+    expect(workflowToken.stdout).toMatch(/started by mallory, not github-actions\[bot\]/)
+    expect(workflowToken.stdout).toMatch(/4 run\(s\) not the bridge's left alone/)
+
+    const appToken = await run({ 'bridge-actor': 'pipeline-app[bot]' })
+    expect(appToken.outputs).toMatchObject({ reconciled: '1' })
+    expect(emu.getJob(byApp.jobId)?.status).toBe('Failed')
+    expect(emu.getJob(byPerson.jobId)?.status).toBe('InProgress')
   })
 
   it('explains a bad max-queue-minutes before any call', async () => {

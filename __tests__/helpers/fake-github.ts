@@ -5,6 +5,7 @@ import {
   type FakeGitHub,
   type FakeGitHubOptions
 } from '../../tools/fake-github/server.js'
+import { validateWebhookPayload } from './github-description.js'
 import { endpointServing } from './github-endpoints.js'
 
 export * from '../../tools/fake-github/server.js'
@@ -14,7 +15,8 @@ export * from '../../tools/fake-github/server.js'
  * received matches no entry of FAKE_GITHUB_ENDPOINTS, the table whose answers
  * the contract test validates against GitHub's description. So no test relies
  * on an endpoint whose shape nothing checks; add the entry (and its cases)
- * when the fake learns a new one.
+ * when the fake learns a new one. Likewise every webhook delivery it sent must
+ * be what @octokit/openapi-webhooks describes for its event and action.
  */
 export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
   const github = await startServer(options)
@@ -28,6 +30,14 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
           `The fake GitHub was asked for ${unchecked.join(', ')}, which no entry of FAKE_GITHUB_ENDPOINTS ` +
             "(__tests__/helpers/github-endpoints.ts) covers: add one so its answers are validated against GitHub's description."
         )
+      }
+      const malformed = [...new Set(github.deliveries.map(d => d.body))].flatMap(body => {
+        const payload = JSON.parse(body) as { action?: string }
+        const event = github.deliveries.find(d => d.body === body)?.event ?? ''
+        return validateWebhookPayload(event, payload).map(problem => `${event} ${payload.action ?? ''}: ${problem}`)
+      })
+      if (malformed.length > 0) {
+        throw new Error(`The fake GitHub sent deliveries GitHub's description does not allow:\n${malformed.join('\n')}`)
       }
     }
   })

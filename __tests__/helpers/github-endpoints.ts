@@ -27,8 +27,11 @@ export interface ContractFixture {
   }
 }
 
-/** The credentials a case sends: an installation token (the default), the App's JWT, or none. */
-export type CaseAuth = 'installation' | 'app' | 'none'
+/**
+ * The credentials a case sends: an installation token (the default), the App's JWT, a token the fake did not mint
+ * (a workflow's `GITHUB_TOKEN`), or none.
+ */
+export type CaseAuth = 'installation' | 'app' | 'workflow' | 'none'
 
 export interface EndpointCase {
   /** The status the fake must answer; the body is validated against that status's schema. */
@@ -49,6 +52,20 @@ export interface FakeGitHubEndpoint {
   /** The description's operationId for it, checked by the contract test. */
   readonly operation: string
   readonly cases: readonly EndpointCase[]
+}
+
+/**
+ * A delivery in the fake's list: a run's `completed` sent to a webhook that refuses it (nothing listens on port 9),
+ * so the delivery is listed as failed, as one a sweep would have redelivered. Its ID.
+ */
+function seedDelivery(github: FakeGitHub): number {
+  const runId = github.runs[0]?.id
+  if (runId === undefined) throw new Error('the contract fixture has no run to deliver')
+  github.setWebhook({ url: 'http://127.0.0.1:9/', secret: 'contract' })
+  const delivery = github.deliver(runId, 'completed')
+  github.setWebhook(undefined)
+  if (delivery === undefined) throw new Error('the fake made no delivery')
+  return delivery.id
 }
 
 const run = (state: keyof ContractFixture['runs']) => (fixture: ContractFixture) => ({ run_id: fixture.runs[state] })
@@ -154,6 +171,50 @@ export const FAKE_GITHUB_ENDPOINTS: readonly FakeGitHubEndpoint[] = [
           return { owner: 'refused-owner' }
         }
       }
+    ]
+  },
+  {
+    method: 'GET',
+    path: '/app',
+    operation: 'apps/get-authenticated',
+    cases: [
+      { auth: 'app', status: 200 },
+      { auth: 'none', status: 401 }
+    ]
+  },
+  {
+    method: 'GET',
+    path: '/user',
+    operation: 'users/get-authenticated',
+    // The workflow token's bot answers; an installation token is no user's.
+    cases: [
+      { auth: 'workflow', status: 200 },
+      { auth: 'installation', status: 403 }
+    ]
+  },
+  {
+    method: 'GET',
+    path: '/installation/repositories',
+    operation: 'apps/list-repos-accessible-to-installation',
+    cases: [{ status: 200 }, { status: 200, query: 'per_page=1&page=1' }]
+  },
+  {
+    method: 'GET',
+    path: '/app/hook/deliveries',
+    operation: 'apps/list-webhook-deliveries',
+    cases: [
+      { auth: 'app', status: 200 },
+      { auth: 'app', status: 200, params: (_fixture, github) => (seedDelivery(github), {}) },
+      { auth: 'none', status: 401 }
+    ]
+  },
+  {
+    method: 'POST',
+    path: '/app/hook/deliveries/{delivery_id}/attempts',
+    operation: 'apps/redeliver-webhook-delivery',
+    cases: [
+      { auth: 'app', status: 202, params: (_fixture, github) => ({ delivery_id: seedDelivery(github) }) },
+      { auth: 'app', status: 404, params: () => ({ delivery_id: 999_999 }) }
     ]
   },
   {

@@ -18,8 +18,10 @@ const KNOWN_OPERATIONS: Readonly<Record<string, readonly string[]>> = {
   sqs: ['SendMessage', 'ReceiveMessage', 'DeleteMessage', 'GetQueueAttributes'],
   // AWS STS API reference.
   sts: ['AssumeRole', 'AssumeRoleWithWebIdentity', 'GetCallerIdentity'],
-  // The IAM action that allows Lambda's Invoke operation is named InvokeFunction.
-  lambda: ['InvokeFunction'],
+  // The IAM action that allows Lambda's Invoke operation is named InvokeFunction; a function URL's public
+  // access is the permission-only action InvokeFunctionUrl (Lambda developer guide, "Control access to Lambda
+  // function URLs").
+  lambda: ['InvokeFunction', 'InvokeFunctionUrl'],
   // Used only when @aws-sdk/client-secrets-manager is not installed (AWS Secrets Manager API reference).
   secretsmanager: ['GetSecretValue', 'DescribeSecret', 'ListSecrets', 'PutSecretValue', 'CreateSecret']
 }

@@ -657,9 +657,38 @@ describe('deploy/bridge.yml', () => {
       for (const rule of rules) {
         expect(get(properties(resolved, rule), 'Targets', 0, 'Arn')).toBe(arnOf('DispatcherFunction'))
       }
-      const permitted = ofType(resolved, 'AWS::Lambda::Permission').map(name => properties(resolved, name))
+      const permitted = ofType(resolved, 'AWS::Lambda::Permission')
+        .map(name => properties(resolved, name))
+        .filter(p => p.Principal === 'events.amazonaws.com')
       expect(permitted.map(p => [p.FunctionName, p.Principal, p.SourceArn]).sort()).toEqual(
         rules.map(rule => ['<DispatcherFunction>', 'events.amazonaws.com', arnOf(rule)]).sort()
+      )
+    })
+  })
+
+  describe("the App's webhook URL", () => {
+    it('is a Function URL without IAM auth, publicly invocable through both actions URLs created since October 2025 need', () => {
+      const resolved = stack()
+      expect(ofType(resolved, 'AWS::Lambda::Url')).toEqual(['WebhookUrl'])
+      const url = properties(resolved, 'WebhookUrl')
+      expect(url.TargetFunctionArn).toBe(arnOf('DispatcherFunction'))
+      expect(url.AuthType).toBe('NONE')
+      const publicGrants = ofType(resolved, 'AWS::Lambda::Permission')
+        .map(name => properties(resolved, name))
+        .filter(p => p.Principal === '*')
+      expect(publicGrants.map(p => [p.Action, p.FunctionName]).sort()).toEqual([
+        ['lambda:InvokeFunction', '<DispatcherFunction>'],
+        ['lambda:InvokeFunctionUrl', '<DispatcherFunction>']
+      ])
+      // Public, but only through the URL: the InvokeFunction grant is limited to calls made via the URL.
+      expect(publicGrants.find(p => p.Action === 'lambda:InvokeFunctionUrl')?.FunctionUrlAuthType).toBe('NONE')
+      expect(publicGrants.find(p => p.Action === 'lambda:InvokeFunction')?.InvokedViaFunctionUrl).toBe(true)
+    })
+
+    it("is an output, to paste as the App's webhook URL", () => {
+      const text = readFileSync(TEMPLATE_FILE, 'utf8')
+      expect(text).toMatch(
+        /\n {2}WebhookUrl:\n {4}Description: .*webhook URL.*\n {4}Value: !GetAtt WebhookUrl\.FunctionUrl/
       )
     })
   })

@@ -74,7 +74,8 @@ export interface BridgeParameterProps {
   readonly defaultRef?: string
   /**
    * Name of the Secrets Manager secret with the GitHub credentials, in this account and Region: JSON {"appId",
-   * "installationId", "privateKey"} for a GitHub App, or {"token"}.
+   * "installationId", "privateKey"} for a GitHub App, or {"token"}; with "webhookSecret" (and
+   * "previousWebhookSecret" during a rotation) for the App's webhook deliveries to the function's URL.
    * Template parameter GitHubSecretName.
    */
   readonly gitHubSecretName: string

@@ -36,6 +36,9 @@ const DEFAULT_MAX_QUEUE_MINUTES = 15
 const SWEEP_MINUTES_RANGE: LengthRange = { min: 1, max: 1440 }
 const DEFAULT_SWEEP_MINUTES = 5
 
+/** A GitHub login: letters, digits and single hyphens (39 at most), and `[bot]` for an App's bot. */
+const GITHUB_LOGIN_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/
+
 /** Every input of dispatch/action.yml, in the order docs/dispatch.md lists them. */
 export const DISPATCH_INPUT_NAMES = [
   'category',
@@ -52,7 +55,8 @@ export const DISPATCH_INPUT_NAMES = [
   'endpoint-url',
   'max-attempts',
   'max-queue-minutes',
-  'sweep-minutes'
+  'sweep-minutes',
+  'bridge-actor'
 ] as const
 
 export type DispatchInputName = (typeof DISPATCH_INPUT_NAMES)[number]
@@ -134,6 +138,13 @@ function checkInputs<T extends string | null>(
   const workflow = raw.workflow ? checkWorkflow(raw.workflow) : undefined
   if (workflow && !workflow.ok) check.problem(`${check.label('workflow')} ${workflow.problem}`)
 
+  const bridgeActor = raw['bridge-actor'] || undefined
+  if (bridgeActor !== undefined && !GITHUB_LOGIN_PATTERN.test(bridgeActor)) {
+    check.problem(
+      `${check.label('bridge-actor')} must be a GitHub login such as github-actions[bot] or my-app[bot]; got ${preview(bridgeActor)}`
+    )
+  }
+
   const token = checkToken(check)
   const apiUrl = check.httpUrl('github-api-url') ?? env.GITHUB_API_URL ?? 'https://api.github.com'
   const connection = checkConnection(check, env)
@@ -146,7 +157,8 @@ function checkInputs<T extends string | null>(
     defaults: { repository, workflow: workflow?.ok ? workflow.value : undefined, ref: raw.ref || undefined },
     github: { apiUrl: apiUrl.replace(/\/+$/, ''), serverUrl: serverUrlFor(apiUrl, env) },
     connection,
-    reconcile: { maxQueueMs: maxQueueMinutes * 60_000, sweepPeriodMs: sweepMinutes * 60_000 }
+    reconcile: { maxQueueMs: maxQueueMinutes * 60_000, sweepPeriodMs: sweepMinutes * 60_000 },
+    ...(bridgeActor === undefined ? {} : { bridgeActor })
   }
   return { check, settings, proven }
 }

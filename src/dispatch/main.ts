@@ -25,9 +25,25 @@ export async function run(): Promise<void> {
     const { dispatchJobs } = await import('./dispatcher.js')
     const deadline = new Deadline(settings.roundBudgetMs - (performance.now() - started))
     // Each job's lines fold into one group in the runner log; the totals and warnings stay outside.
-    const round = await core.group(`Dispatching jobs of ${describeActionType(settings.actionType)}`, () =>
-      dispatchJobs(settings, { log: runnerLog, deadline })
-    )
+    // A poll that fails still lets the reconcile run (a CodePipeline outage must not also leave dead runs
+    // unexamined); its error ends the step afterwards.
+    const polled = await core
+      .group(`Dispatching jobs of ${describeActionType(settings.actionType)}`, () =>
+        dispatchJobs(settings, { log: runnerLog, deadline })
+      )
+      .then(
+        (round): { round: DispatchRound; error?: undefined } => ({ round }),
+        (error: unknown) => ({ round: undefined, error })
+      )
+    if (polled.round === undefined) {
+      const { reconcileRound } = await import('./reconcile-round.js')
+      const reconciled = await core.group('Reconciling workflow runs', () =>
+        reconcileRound(settings, { deadline, log: runnerLog })
+      )
+      for (const problem of reconciled.problems) core.warning(`Reconciling workflow runs: ${problem}`)
+      throw polled.error
+    }
+    const { round } = polled
     core.info(
       `${round.seen} job(s) seen: ${round.dispatched} dispatched, ${round.skipped} skipped, ${round.failed} failed` +
         (round.rateLimitWaits > 0 ? `; ${round.rateLimitWaits} rate limit(s) waited out.` : '.')

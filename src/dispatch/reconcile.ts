@@ -9,6 +9,7 @@ import { CODEPIPELINE_CALL_BOUND_MS } from './round-budget.js'
 import { FailedJob } from './failure.js'
 import type { ReasonLog } from '../common/log.js'
 import { parseRunTitle } from './run-title.js'
+import { decideRunOwnership, earlierRunOfJob, type BridgeIdentity, type ForeignRuns } from './run-owner.js'
 import type { WorkflowRun, WorkflowRunsClient } from './workflow-runs.js'
 import type { ReconcileCounts } from './round-result.js'
 
@@ -48,6 +49,15 @@ export interface ReconcileSettings {
   readonly maxQueueMs: number
   /** How often sweeps come: sets the window of ended runs examined. */
   readonly sweepPeriodMs: number
+  /** Whose runs may decide a job (see run-owner.ts): every other run is left alone. */
+  readonly bridge: BridgeIdentity
+  /**
+   * When the last sweep that completed without a problem began, as a warm
+   * Lambda container remembers it: every run that ended since then (less the
+   * grace period) is examined, however many sweeps failed or came late in
+   * between. Without it (a cold container, the action) the window alone.
+   */
+  readonly lastSweepAt?: number
 }
 
 /** What became of one examined run. */
@@ -58,7 +68,7 @@ export type RunVerdict =
   | 'alreadyReported'
   /** Queued too long: cancelled and its job failed. */
   | 'cancelled'
-  /** CodePipeline has no such job here: another account's or Region's bridge serves it. */
+  /** Not the bridge's run for its job (see run-owner.ts): left alone. */
   | 'notOurs'
   /** GitHub or CodePipeline would not answer; a later sweep tries again. */
   | 'error'
@@ -78,9 +88,18 @@ export interface ReconcileResult extends ReconcileCounts {
   readonly runs: readonly RunOutcome[]
   /** Why a repository's runs, or a run, could not be examined; a later sweep tries again. */
   readonly problems: readonly string[]
+  /** Runs whose title names a job but that are not the bridge's (a person's, another workflow's): never acted on. */
+  readonly ignored: number
 }
 
-export const NO_RECONCILE: ReconcileResult = { reconciled: 0, alreadyReported: 0, cancelled: 0, runs: [], problems: [] }
+export const NO_RECONCILE: ReconcileResult = {
+  reconciled: 0,
+  alreadyReported: 0,
+  cancelled: 0,
+  runs: [],
+  problems: [],
+  ignored: 0
+}
 
 /**
  * Run IDs a warm container has settled, so that a run is acted on once even
@@ -116,6 +135,8 @@ export interface ReconcileDeps {
   readonly deadline: Deadline
   /** Kept across sweeps by a warm Lambda container; a fresh one per run of the action. */
   readonly handled?: HandledRuns
+  /** Runs found not to be the bridge's: logged once each. */
+  readonly foreign?: ForeignRuns
   readonly now?: () => number
 }
 
@@ -130,6 +151,7 @@ export interface ReconcileDeps {
  * (see run-title.ts) are left alone.
  */
 export async function reconcileRuns(settings: ReconcileSettings, deps: ReconcileDeps): Promise<ReconcileResult> {
+  const bridge = settings.bridge
   const now = deps.now ?? Date.now
   const started = now()
   const windowMs = reconcileWindowMs(settings.sweepPeriodMs)
@@ -143,19 +165,21 @@ export async function reconcileRuns(settings: ReconcileSettings, deps: Reconcile
     try {
       const createdSince = new Date(started - JOB_LIFETIME_MS)
       const query = { repository, event: 'workflow_dispatch', createdSince } as const
+      const since = settings.lastSweepAt === undefined ? Infinity : settings.lastSweepAt - REPORT_GRACE_MS
       const ended = (await deps.runs.list({ ...query, status: 'completed' })).filter(run => {
         const age = started - run.updatedAt.getTime()
-        return age >= REPORT_GRACE_MS && age <= windowMs
+        return age >= REPORT_GRACE_MS && (age <= windowMs || run.updatedAt.getTime() >= since)
       })
       for (const run of ended) {
-        const outcome = await settle(run, 'ended', deps, started, windowMs)
+        const outcome = await settle(run, 'ended', bridge, deps, started, windowMs)
         if (outcome) outcomes.push(outcome)
       }
+      // Only `queued`: a run `waiting` for reviewers (or a wait timer) is a person's decision, never cancelled.
       const queued = (await deps.runs.list({ ...query, status: 'queued' })).filter(
-        run => started - run.createdAt.getTime() >= settings.maxQueueMs
+        run => run.status === 'queued' && started - lastQueuedAt(run) >= settings.maxQueueMs
       )
       for (const run of queued) {
-        const outcome = await settle(run, 'queued', deps, started, windowMs, settings.maxQueueMs)
+        const outcome = await settle(run, 'queued', bridge, deps, started, windowMs, settings.maxQueueMs)
         if (outcome) outcomes.push(outcome)
       }
     } catch (error) {
@@ -170,13 +194,27 @@ export async function reconcileRuns(settings: ReconcileSettings, deps: Reconcile
     alreadyReported: count('alreadyReported'),
     cancelled: count('cancelled'),
     runs: outcomes,
-    problems
+    problems,
+    ignored: count('notOurs')
   }
+}
+
+/**
+ * When a queued run last became queued. A run approved after waiting for
+ * reviewers, re-run, or released from a concurrency group is queued anew
+ * then, long after its `created_at`; GitHub moves `run_started_at` for a new
+ * attempt and `updated_at` on every status change, so the latest of the
+ * three never counts time the run spent waiting on a person or on another
+ * run. (It may count a little too little; a run is never cancelled early.)
+ */
+export function lastQueuedAt(run: WorkflowRun): number {
+  return Math.max(run.createdAt.getTime(), run.updatedAt.getTime(), run.runStartedAt?.getTime() ?? 0)
 }
 
 async function settle(
   run: WorkflowRun,
   kind: 'ended' | 'queued',
+  bridge: BridgeIdentity,
   deps: ReconcileDeps,
   now: number,
   windowMs: number,
@@ -188,6 +226,21 @@ async function settle(
   const base = { runId: run.id, repository: run.repository, jobId, url: run.htmlUrl, conclusion: run.conclusion }
   if (deps.deadline.expired()) {
     return { ...base, verdict: 'error', message: `No time left for run ${run.id}; a later sweep examines it.` }
+  }
+  const owner = await decideRunOwnership(run, bridge, deps)
+  if (owner.kind === 'unknown') return { ...base, verdict: 'error', message: `Run ${run.id}: ${owner.reason}` }
+  if (owner.kind === 'foreign') {
+    const message = `Run ${run.id} of ${run.repository} (${run.htmlUrl}) is not the bridge's: ${owner.reason}; left alone.`
+    if (deps.foreign?.firstTime(run) ?? true) deps.log.info(message)
+    return { ...base, verdict: 'notOurs', message }
+  }
+  // A cancelled second run of the job (see earlierRunOfJob) leaves the job to the first run.
+  if (kind === 'ended' && run.conclusion === 'cancelled') {
+    try {
+      if (await earlierRunOfJob(run, jobId, bridge.actor, deps.runs)) return undefined
+    } catch (error) {
+      return { ...base, verdict: 'error', message: errorMessage(error) }
+    }
   }
   let message: string
   if (kind === 'queued') {
@@ -201,27 +254,21 @@ async function settle(
       `Workflow run ${run.id} of ${run.repository} waited more than ${minutes} min for a runner and was cancelled (${run.htmlUrl}). ` +
       'Most likely no runner matches its `runs-on` labels, or the runner pool is exhausted.'
   } else {
-    message =
-      `Workflow run ${run.id} of ${run.repository} ended (${run.conclusion ?? 'no conclusion'}) without reporting job ${jobId} ` +
-      `(${run.htmlUrl}). The runner may have been lost, the workflow may have failed to start, or its report step was skipped or missing.`
+    message = endedRunMessage(run, jobId)
   }
-  const request = failureRequest({
-    jobId,
-    failureType: 'JobFailed',
-    message: truncateCodePoints(message, LENGTHS.Message.max),
-    externalExecutionId: String(run.id)
-  })
   let verdict: RunVerdict
   try {
-    await sendJobResult(deps.codePipeline, request, deps.region, {
-      abortSignal: deps.deadline.signal(CODEPIPELINE_CALL_BOUND_MS)
-    })
-    verdict = kind === 'queued' ? 'cancelled' : 'reconciled'
+    const sent = await failJobOfRun(run, jobId, message, deps)
+    verdict =
+      sent === 'notFound'
+        ? 'notOurs'
+        : kind === 'queued'
+          ? 'cancelled'
+          : sent === 'failed'
+            ? 'reconciled'
+            : 'alreadyReported'
   } catch (error) {
-    const name = error instanceof Error && error.cause instanceof Error ? error.cause.name : undefined
-    if (name === 'InvalidJobStateException') verdict = kind === 'queued' ? 'cancelled' : 'alreadyReported'
-    else if (name === 'JobNotFoundException') verdict = 'notOurs'
-    else return { ...base, verdict: 'error', message: `Run ${run.id}: ${errorMessage(error)}` }
+    return { ...base, verdict: 'error', message: `Run ${run.id}: ${errorMessage(error)}` }
   }
   deps.handled?.add(run, windowMs, now)
   const said = verdict === 'alreadyReported' ? `Run ${run.id} had reported job ${jobId} already.` : message
@@ -236,4 +283,42 @@ async function settle(
     deps.log.info(verdict === 'notOurs' ? `Run ${run.id}: job ${jobId} is not a job of this Region and account.` : said)
   }
   return { ...base, verdict, message: said }
+}
+
+/** What a run that ended without its report tells the pipeline. */
+export function endedRunMessage(run: WorkflowRun, jobId: string): string {
+  return (
+    `Workflow run ${run.id} of ${run.repository} ended (${run.conclusion ?? 'no conclusion'}) without reporting job ${jobId} ` +
+    `(${run.htmlUrl}). The runner may have been lost, the workflow may have failed to start, or its report step was skipped or missing.`
+  )
+}
+
+/**
+ * PutJobFailureResult for a run's job. `alreadyReported`: CodePipeline
+ * answered InvalidJobStateException (the job was reported, or has ended);
+ * `notFound`: JobNotFoundException. Any other failure is thrown.
+ */
+export async function failJobOfRun(
+  run: WorkflowRun,
+  jobId: string,
+  message: string,
+  deps: Pick<ReconcileDeps, 'codePipeline' | 'region' | 'deadline'>
+): Promise<'failed' | 'alreadyReported' | 'notFound'> {
+  const request = failureRequest({
+    jobId,
+    failureType: 'JobFailed',
+    message: truncateCodePoints(message, LENGTHS.Message.max),
+    externalExecutionId: String(run.id)
+  })
+  try {
+    await sendJobResult(deps.codePipeline, request, deps.region, {
+      abortSignal: deps.deadline.signal(CODEPIPELINE_CALL_BOUND_MS)
+    })
+    return 'failed'
+  } catch (error) {
+    const name = error instanceof Error && error.cause instanceof Error ? error.cause.name : undefined
+    if (name === 'InvalidJobStateException') return 'alreadyReported'
+    if (name === 'JobNotFoundException') return 'notFound'
+    throw error
+  }
 }

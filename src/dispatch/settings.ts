@@ -45,6 +45,12 @@ export interface DispatchSettings {
   readonly connection: ConnectionSettings
   /** How the round closes the jobs of dead runs (see reconcile.ts). */
   readonly reconcile: ReconcileTiming
+  /**
+   * The login the dispatcher's token starts runs as (`bridge-actor`): only
+   * runs it started decide jobs (see run-owner.ts). The Lambda function reads
+   * its App's bot login from GitHub instead.
+   */
+  readonly bridgeActor?: string
 }
 
 export interface ReconcileTiming {

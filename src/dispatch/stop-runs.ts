@@ -1,6 +1,7 @@
 import { errorMessage } from '../common/errors.js'
 import type { Log } from '../common/log.js'
 import { JOB_LIFETIME_MS } from './reconcile.js'
+import type { RunOwnership } from './run-owner.js'
 import { parseRunTitle } from './run-title.js'
 import type { WorkflowRun, WorkflowRunsClient } from './workflow-runs.js'
 
@@ -36,12 +37,18 @@ export function runBelongsTo(run: WorkflowRun, stopped: StoppedAction): boolean 
   )
 }
 
-/** Cancels the runs of `repository` still going for a stopped action execution. */
+/**
+ * Cancels the runs of `repository` still going for a stopped action
+ * execution; `decide` (run-owner.ts) keeps the runs that are not the
+ * bridge's out of it. A run that cannot be listed, decided or cancelled now
+ * is a problem: the caller retries.
+ */
 export async function cancelRunsOf(
   stopped: StoppedAction,
   repository: string,
   runs: WorkflowRunsClient,
   log: Log,
+  decide: (run: WorkflowRun) => Promise<RunOwnership>,
   now: number = Date.now()
 ): Promise<StopResult> {
   const problems: string[] = []
@@ -54,6 +61,15 @@ export async function cancelRunsOf(
     return { cancelled, ended, problems: [errorMessage(error)] }
   }
   for (const run of listed.filter(r => r.status !== 'completed' && runBelongsTo(r, stopped))) {
+    const owner = await decide(run)
+    if (owner.kind === 'unknown') {
+      problems.push(`Run ${run.id} of ${run.repository}: ${owner.reason}`)
+      continue
+    }
+    if (owner.kind === 'foreign') {
+      log.info(`Run ${run.id} of ${run.repository} is not the bridge's (${owner.reason}): not cancelled.`)
+      continue
+    }
     try {
       const outcome = await runs.cancel(run.repository, run.id)
       if (outcome === 'cancelled') {

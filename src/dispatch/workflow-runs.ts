@@ -23,6 +23,13 @@ export interface WorkflowRun {
   readonly updatedAt: Date
   readonly headBranch?: string
   readonly workflowId?: number
+  /** Login of the user (or bot) that started the run's first attempt: who the bridge's own runs are told by. */
+  readonly actor?: string
+  /** The workflow file of the run, e.g. `.github/workflows/deploy.yml`. */
+  readonly path?: string
+  /** When the run's current attempt last started (a re-run or an approval moves it). */
+  readonly runStartedAt?: Date
+  readonly runAttempt?: number
 }
 
 /** The statuses and conclusions GitHub's list filters on. */
@@ -232,6 +239,10 @@ export function workflowRunOf(item: unknown, repository: string): WorkflowRun | 
     createdAt: date(item.created_at),
     updatedAt: date(item.updated_at),
     headBranch: text(item.head_branch),
-    workflowId: typeof item.workflow_id === 'number' ? item.workflow_id : undefined
+    workflowId: typeof item.workflow_id === 'number' ? item.workflow_id : undefined,
+    actor: isRecord(item.actor) ? text(item.actor.login) : undefined,
+    path: text(item.path),
+    runStartedAt: text(item.run_started_at) === undefined ? undefined : date(item.run_started_at),
+    runAttempt: typeof item.run_attempt === 'number' ? item.run_attempt : undefined
   }
 }

@@ -1,10 +1,25 @@
 import { createPrivateKey } from 'node:crypto'
 import { isRecord } from '../common/guards.js'
 
-/** What the GitHub secret holds: a GitHub App's key (recommended) or a token. */
-export type GitHubCredentials =
+/**
+ * The secrets GitHub signs webhook deliveries with: the App's current webhook
+ * secret and, while a rotation is under way, the one before it (GitHub signs
+ * with one secret at a time; deliveries made before the change still carry
+ * the old signature when redelivered).
+ */
+export interface WebhookSecrets {
+  readonly current: string
+  readonly previous?: string
+}
+
+/**
+ * What the GitHub secret holds: a GitHub App's key (recommended) or a token,
+ * and, for the webhook endpoint, the webhook secret(s).
+ */
+export type GitHubCredentials = (
   | { readonly kind: 'app'; readonly appId: string; readonly installationId: string; readonly privateKey: string }
   | { readonly kind: 'token'; readonly token: string }
+) & { readonly webhook?: WebhookSecrets }
 
 const SHAPE = '{"appId", "installationId", "privateKey"} for a GitHub App, or {"token"}'
 
@@ -25,6 +40,7 @@ export function parseGitHubCredentials(secretString: string, secretId: string): 
   if (!isRecord(parsed)) throw new Error(`${where} is not a JSON object: store ${SHAPE}.`)
 
   const present = (key: string): boolean => parsed[key] !== undefined && parsed[key] !== null && parsed[key] !== ''
+  const webhook = webhookSecretsOf(parsed, where)
   const isApp = ['appId', 'installationId', 'privateKey'].some(present)
   if (isApp && present('token')) throw new Error(`${where} has both "token" and GitHub App keys: keep one of ${SHAPE}.`)
   if (!isApp) {
@@ -32,7 +48,7 @@ export function parseGitHubCredentials(secretString: string, secretId: string): 
     const token = parsed.token
     if (typeof token !== 'string' || /\s/.test(token.trim()) || token.trim() === '')
       throw new Error(`${where}: "token" must be a GitHub token string without spaces.`)
-    return { kind: 'token', token: token.trim() }
+    return { kind: 'token', token: token.trim(), ...webhook }
   }
 
   const problems: string[] = []
@@ -47,7 +63,21 @@ export function parseGitHubCredentials(secretString: string, secretId: string): 
     problems.push('"privateKey" must be the App\'s private key in PEM form ("-----BEGIN RSA PRIVATE KEY-----" ...)')
   if (problems.length > 0 || appId === undefined || installationId === undefined || privateKey === undefined)
     throw new Error(`${where} is not usable: ${problems.join('; ')}.`)
-  return { kind: 'app', appId, installationId, privateKey }
+  return { kind: 'app', appId, installationId, privateKey, ...webhook }
+}
+
+/** `webhookSecret` (and `previousWebhookSecret`, during a rotation): optional, strings when present. */
+function webhookSecretsOf(parsed: Record<string, unknown>, where: string): { webhook?: WebhookSecrets } {
+  const { webhookSecret: current, previousWebhookSecret: previous } = parsed
+  const blank = (value: unknown): boolean => value === undefined || value === null || value === ''
+  if (blank(current)) {
+    if (!blank(previous)) throw new Error(`${where} has "previousWebhookSecret" without "webhookSecret".`)
+    return {}
+  }
+  if (typeof current !== 'string') throw new Error(`${where}: "webhookSecret" must be a string.`)
+  if (!blank(previous) && typeof previous !== 'string')
+    throw new Error(`${where}: "previousWebhookSecret" must be a string.`)
+  return { webhook: { current, ...(typeof previous === 'string' && previous !== '' ? { previous } : {}) } }
 }
 
 /**

@@ -20,6 +20,11 @@ export class GitHubTokenSource {
     private readonly apps: AppTokens
   ) {}
 
+  /** What the secret holds (cached by the reader): the webhook secrets, the App's identity. */
+  credentials(deadline: Deadline): Promise<GitHubCredentials> {
+    return this.secret.read(deadline)
+  }
+
   async token(deadline: Deadline): Promise<GitHubToken> {
     const credentials = await this.secret.read(deadline)
     const value = credentials.kind === 'token' ? credentials.token : await this.apps.token(credentials, deadline)

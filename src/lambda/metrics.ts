@@ -39,6 +39,13 @@ export const RECONCILE_METRICS = {
 export const CREDENTIAL_FAILURES = 'CredentialFailures'
 /** Jobs dispatched without bridge inputs their workflow does not declare (source-revision...): workflows to update. */
 export const UNDECLARED_INPUTS = 'JobsDispatchedWithoutUndeclaredInputs'
+/** Webhook deliveries whose signature held, and those refused (unsigned, wrongly signed). */
+export const DELIVERIES_VERIFIED = 'DeliveriesVerified'
+export const DELIVERIES_REFUSED = 'DeliveriesRefused'
+/** Runs whose title names a job but that are not the bridge's (a person's, another workflow's): left alone. */
+export const RUNS_IGNORED = 'RunsIgnored'
+/** Failed webhook deliveries the sweep asked GitHub to deliver again. */
+export const REDELIVERIES_ASKED = 'RedeliveriesAsked'
 /** Milliseconds from the STARTED event's `time` to the job's dispatch. */
 const DISPATCH_LATENCY = 'DispatchLatency'
 
@@ -96,6 +103,24 @@ export class BridgeMetrics {
   cancelled(runs: number): void {
     this.stored = true
     this.metrics.addMetric(RECONCILE_METRICS.cancelled, MetricUnit.Count, runs)
+  }
+
+  /** A webhook delivery: its signature held, or it was refused. */
+  delivery(verified: boolean): void {
+    this.stored = true
+    this.metrics.addMetric(verified ? DELIVERIES_VERIFIED : DELIVERIES_REFUSED, MetricUnit.Count, 1)
+  }
+
+  /** Runs not the bridge's, seen by a delivery or a sweep. */
+  runIgnored(runs = 1): void {
+    this.stored = true
+    this.metrics.addMetric(RUNS_IGNORED, MetricUnit.Count, runs)
+  }
+
+  /** Failed deliveries a sweep asked GitHub to deliver again (zeros included: the sweep looked). */
+  redeliveriesAsked(deliveries: number): void {
+    this.stored = true
+    this.metrics.addMetric(REDELIVERIES_ASKED, MetricUnit.Count, deliveries)
   }
 
   /** The invocation could not get a GitHub credential at all (secret unreadable, token refused). */

@@ -61,6 +61,10 @@ export class SecretReader {
     const credentials = parseGitHubCredentials(secretString, this.secretId)
     if (credentials.kind === 'app') this.options.onSecret?.(credentials.privateKey)
     else this.options.onSecret?.(credentials.token)
+    if (credentials.webhook) {
+      this.options.onSecret?.(credentials.webhook.current)
+      if (credentials.webhook.previous !== undefined) this.options.onSecret?.(credentials.webhook.previous)
+    }
     this.cached = { credentials, readAt: now() }
     return credentials
   }

@@ -1,5 +1,9 @@
 /**
- * How long a dead run holds its pipeline: a run that ends without reporting
+ * How long a dead run holds its pipeline. With the App's deliveries: the time
+ * from the run's end (the fake GitHub sends its signed `completed` delivery)
+ * to the delivery's answer, which comes after PutJobFailureResult was
+ * accepted, through a warm function behind the Function URL stand-in. The
+ * backstop: a run that ends without reporting
  * (lost runner, startup_failure, skipped report) is failed by the next sweep
  * once its last change is older than the report grace period. Measured: the
  * wall time of a warm Lambda sweep that finds and fails N dead runs (the
@@ -14,6 +18,7 @@ import { REPORT_GRACE_MS } from '../../src/dispatch/reconcile.js'
 import { RUN_NAME_LINE } from '../../src/dispatch/run-title.js'
 import { startEmulator, type Emulator } from '../emulator/index.js'
 import { startFakeGitHub, type FakeGitHub } from '../fake-github/server.js'
+import { startFunctionUrl } from '../lambda-host/function-url.js'
 import { INVOCATION_TIMEOUT_MS } from '../lambda-host/host.js'
 import { startSweepingFunction } from '../lambda-host/sweeping-function.js'
 import { startFakeSecretsManager } from '../secrets-manager.js'
@@ -25,22 +30,31 @@ const REPOSITORY = 'octo-org/app'
 const WORKFLOW = 'pipeline-job.yml'
 const SECRET_ID = 'github-bridge'
 const JOB_TIMEOUT_MS = 24 * 60 * 60_000
+/** The fake App's bot (its default slug): the function's runs are started as it, and only its runs decide. */
+const APP_BOT = 'codepipeline-bridge[bot]'
+const WEBHOOK_SECRET = 'bench-webhook-secret'
 /** The template's sweep, and GitHub's shortest schedule for the scheduled dispatcher. */
 const PERIODS = [
   { name: 'Lambda sweep, rate(1 minute)', ms: 60_000 },
   { name: 'scheduled dispatcher, every 5 minutes', ms: 300_000 }
 ]
 
-function deadRun(emulator: Emulator, github: FakeGitHub): string {
+/** A job in progress and the bridge's run for it. */
+function runningJob(emulator: Emulator, github: FakeGitHub): { jobId: string; runId: number } {
   const job = emulator.createJob({ status: 'InProgress', pipelineContext: { pipelineName: 'app-pipeline' } })
-  const run = github.addRun(REPOSITORY, WORKFLOW, { 'job-id': job.id, 'pipeline-name': 'app-pipeline' })
+  const inputs = { 'job-id': job.id, 'pipeline-name': 'app-pipeline' }
+  return { jobId: job.id, runId: github.addRun(REPOSITORY, WORKFLOW, inputs, 'main', APP_BOT).id }
+}
+
+function deadRun(emulator: Emulator, github: FakeGitHub): string {
+  const { jobId, runId } = runningJob(emulator, github)
   // Ended just past the grace period: the next sweep takes it.
-  github.setRun(run.id, {
+  github.setRun(runId, {
     status: 'completed',
     conclusion: 'failure',
     updatedAt: new Date(Date.now() - REPORT_GRACE_MS - 1_000)
   })
-  return job.id
+  return jobId
 }
 
 export async function lifecycleBench(root: string, node: string, version: string): Promise<string> {
@@ -53,7 +67,11 @@ export async function lifecycleBench(root: string, node: string, version: string
   github.addApp({ ...app, publicKey: key.publicKey.export({ type: 'spki', format: 'pem' }).toString() })
   secrets.putSecret(
     SECRET_ID,
-    JSON.stringify({ ...app, privateKey: key.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString() })
+    JSON.stringify({
+      ...app,
+      privateKey: key.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+      webhookSecret: WEBHOOK_SECRET
+    })
   )
   const fn = await startSweepingFunction({
     root,
@@ -66,6 +84,7 @@ export async function lifecycleBench(root: string, node: string, version: string
     workflow: WORKFLOW
   })
   const times = new Map<number, number[]>(DEAD_RUNS.map(n => [n, []]))
+  const deliveryTimes: number[] = []
   try {
     await fn.invoke({ sweep: true }, INVOCATION_TIMEOUT_MS) // warm up: token, client, module
     for (let i = 0; i < RUNS; i++) {
@@ -80,13 +99,39 @@ export async function lifecycleBench(root: string, node: string, version: string
         times.get(n)?.push(ms)
       }
     }
+    // Then the deliveries: the same warm function behind its URL, one dead run at a time.
+    const url = await startFunctionUrl(fn)
+    try {
+      github.setWebhook({ url: url.url, secret: WEBHOOK_SECRET })
+      for (let i = 0; i <= RUNS; i++) {
+        const { jobId, runId } = runningJob(emulator, github)
+        github.setRun(runId, { status: 'in_progress' })
+        await github.deliveriesSettled()
+        const ended = performance.now()
+        github.setRun(runId, { status: 'completed', conclusion: 'failure' })
+        await github.deliveriesSettled()
+        const ms = performance.now() - ended
+        if (emulator.getJob(jobId)?.status !== 'Failed') throw new Error(`the delivery did not fail job ${jobId}`)
+        if (i > 0) deliveryTimes.push(ms) // the first one warms the delivery path
+      }
+    } finally {
+      github.setWebhook(undefined)
+      await github.deliveriesSettled()
+      await url.close()
+    }
   } finally {
     await fn.close()
     await Promise.all([emulator.close(), github.close(), secrets.close()])
   }
   const sweepMs = median(times.get(1) ?? [0])
+  const deliveryMs = median(deliveryTimes)
+  const sweepAverage = REPORT_GRACE_MS + (PERIODS[0]?.ms ?? 60_000) / 2 + sweepMs
   const lines = [
-    `Node ${version}, ${RUNS} warm sweeps per case; wall time of the invocation, median.`,
+    `With the App's deliveries: run ended → \`PutJobFailureResult\` accepted, through the signed \`completed\` delivery ` +
+      `to a warm function (to the delivery's answer), median of ${RUNS}: **${deliveryMs.toFixed(0)} ms**, ` +
+      `${(sweepAverage / deliveryMs).toFixed(0)}× sooner than the average wait for the template's sweep.`,
+    '',
+    `The backstop: Node ${version}, ${RUNS} warm sweeps per case; wall time of the invocation, median.`,
     '',
     '| dead runs found by one sweep | median ms |',
     '|---:|---:|',

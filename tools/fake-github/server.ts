@@ -1,12 +1,24 @@
 // A local stand-in for the GitHub REST API (Node built-ins only): the tests
 // start it in-process, and `npm run fake-github` (cli.ts) starts it for a
 // workflow or a person trying the dispatcher.
-import { createPublicKey, verify, type KeyObject } from 'node:crypto'
+import { createHmac, createPublicKey, randomUUID, verify, type KeyObject } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
+/** The login a workflow's own GITHUB_TOKEN starts runs as; the fake's default for tokens it did not mint. */
+export const WORKFLOW_TOKEN_ACTOR = 'github-actions[bot]'
+
 import { FakeOidcSubjects } from './oidc-subject.js'
-import { commitJson, DEFAULT_ACTOR, workflowRunJson, type RunFacts } from './shapes.js'
+import {
+  commitJson,
+  fullRepositoryJson,
+  publicUserJson,
+  userJson,
+  workflowRunEventJson,
+  workflowRunJson,
+  type RunFacts,
+  type WorkflowRunAction
+} from './shapes.js'
 
 /** One request the fake GitHub API received. */
 export interface GitHubCall {
@@ -43,6 +55,42 @@ export interface FakeApp {
    * minted (403), as GitHub answers for a suspended or revoked installation.
    */
   suspended?: boolean
+  /** The App's slug: its runs are started by `<slug>[bot]`. */
+  readonly slug?: string
+  /** The installation's repositories (`GET /installation/repositories`); every repository with a workflow when left out. */
+  readonly repositories?: readonly string[]
+}
+
+/** The App's webhook: where deliveries go and the secret they are signed with. */
+export interface FakeWebhook {
+  readonly url: string
+  secret: string
+}
+
+/** One delivery the fake made (or tried), as `GET /app/hook/deliveries` lists it. */
+export interface FakeDelivery {
+  readonly id: number
+  /** X-GitHub-Delivery: kept by every redelivery of the same delivery. */
+  readonly guid: string
+  readonly event: string
+  readonly action: string
+  readonly body: string
+  readonly redelivery: boolean
+  deliveredAt: Date
+  /** The answer's status, 0 when none came (dropped, unreachable, no answer within 10 s). */
+  statusCode: number
+  /** Settles once the delivery's answer came (or never will). */
+  done: Promise<void>
+}
+
+/** What the next deliveries suffer: the network's and GitHub's own faults. */
+export interface DeliveryFaults {
+  /** The next `drop` deliveries never reach the URL (GitHub records them failed). */
+  drop?: number
+  /** The next `misSign` deliveries are signed with another secret. */
+  misSign?: number
+  /** Every delivery waits this long before it is sent. */
+  delayMs?: number
 }
 
 /** An installation token the fake minted. */
@@ -92,11 +140,16 @@ export interface FakeRun {
   updatedAt: Date
   runStartedAt: Date
   readonly htmlUrl: string
-  /** Logins of who started the run and who started its latest attempt (`[bot]` for an App). */
+  /**
+   * Logins of who started the run and who started its latest attempt (`[bot]` for an App): the App's bot for a
+   * dispatch with its token, else whom the token belongs to.
+   */
   actor: string
   triggeringActor: string
   /** Set when the cancel endpoint was called for it. */
   cancelRequested: boolean
+  /** The run's attempt: 1, more after a re-run. */
+  runAttempt: number
 }
 
 /** A test's move of a run through its life; `updatedAt` is now unless given. */
@@ -128,9 +181,24 @@ export interface FakeGitHub {
   addWorkflow(repository: string, workflow: string, options?: FakeWorkflowOptions): void
   /** Every run, oldest first; tests may read them and move them with `setRun`. */
   readonly runs: readonly FakeRun[]
-  /** Creates a run as a dispatch with these inputs would (the workflow must be added). */
-  addRun(repository: string, workflow: string, inputs: Readonly<Record<string, string>>, ref?: string): FakeRun
-  /** Moves a run through its life (queued, in_progress, waiting, completed with a conclusion); updated_at is now unless given. */
+  /**
+   * Creates a run as a dispatch with these inputs would (the workflow must be
+   * added), started by `actor` (a person, another bot; the workflow token's
+   * bot by default).
+   */
+  addRun(
+    repository: string,
+    workflow: string,
+    inputs: Readonly<Record<string, string>>,
+    ref?: string,
+    actor?: string
+  ): FakeRun
+  /**
+   * Moves a run through its life (queued, in_progress, waiting, completed with
+   * a conclusion); updated_at is now unless given. A change of `createdAt`
+   * alone dates a run untouched since: its updated_at (and, if it has not run,
+   * run_started_at) move with it.
+   */
   setRun(id: number, change: RunChange): FakeRun
   /**
    * The next `count` requests whose path matches get GitHub's documented
@@ -157,6 +225,16 @@ export interface FakeGitHub {
   readonly minted: MintedToken[]
   /** The repositories' and organizations' OIDC subject templates. */
   readonly oidcSubjects: FakeOidcSubjects
+  /** From now on, every run's changes are delivered to `webhook.url`, signed with its secret. */
+  setWebhook(webhook: FakeWebhook | undefined): void
+  /** Faults for the deliveries to come. */
+  faultDeliveries(faults: DeliveryFaults): void
+  /** Every delivery made, oldest first (redeliveries included). */
+  readonly deliveries: readonly FakeDelivery[]
+  /** Resolves once every delivery made so far has its answer. */
+  deliveriesSettled(): Promise<void>
+  /** Delivers the run's `action` now, as GitHub would on that change (tests use it to deliver again). */
+  deliver(runId: number, action: WorkflowRunAction): FakeDelivery | undefined
   close(): Promise<void>
 }
 
@@ -178,6 +256,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const apps: FakeApp[] = []
   const minted: MintedToken[] = []
   const oidcSubjects = new FakeOidcSubjects()
+  const deliveries: FakeDelivery[] = []
+  let webhook: FakeWebhook | undefined
+  const faults: DeliveryFaults = {}
   let lastRunId = 1000
   let url = ''
 
@@ -236,7 +317,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         }
       }
       const ref = isRecord(body) && typeof body.ref === 'string' ? body.ref : 'main'
-      const run = createRun(repository, workflow, inputs, ref)
+      const run = createRun(repository, workflow, inputs, ref, actorOf(authorization))
       // As GitHub does since 2026-02: run details only when asked for, else 204.
       if (!isRecord(body) || body.return_run_details !== true) return { status: 204 }
       return {
@@ -248,6 +329,21 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         }
       }
     }
+    if (method === 'GET' && pathname === '/app') return appAnswer(authorization)
+    if (method === 'GET' && pathname === '/user') {
+      // An installation token (a workflow's GITHUB_TOKEN too) is no user's: GitHub answers 403. Any other token is
+      // taken as a user's (a personal access token), named as the fake's workflow token actor.
+      const token = authorization?.replace(/^(token|bearer) /i, '')
+      if (minted.some(t => t.token === token))
+        return { status: 403, body: { message: 'Resource not accessible by integration' } }
+      const login = actorOf(authorization)
+      return { status: 200, body: publicUserJson(login, url) }
+    }
+    if (method === 'GET' && pathname === '/installation/repositories')
+      return installationRepositories(authorization, query)
+    if (method === 'GET' && pathname === '/app/hook/deliveries') return listDeliveries(authorization, query)
+    const attempt = /^\/app\/hook\/deliveries\/(\d+)\/attempts$/.exec(pathname)
+    if (method === 'POST' && attempt) return redeliver(authorization, Number(attempt[1]))
     const list = /^\/repos\/([^/]+\/[^/]+)\/actions(?:\/workflows\/([^/]+))?\/runs$/.exec(pathname)
     if (method === 'GET' && list) return listRuns(list[1] ?? '', list[2], query)
     const one = /^\/repos\/([^/]+\/[^/]+)\/actions\/runs\/(\d+)(\/cancel)?$/.exec(pathname)
@@ -264,7 +360,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     repository: string,
     workflow: string,
     inputs: Readonly<Record<string, string>>,
-    ref: string
+    ref: string,
+    actor: string = WORKFLOW_TOKEN_ACTOR
   ): FakeRun {
     const config = workflows.get(`${repository}:${workflow}`)
     if (!config) throw new Error(`The fake GitHub has no workflow ${workflow} in ${repository}`)
@@ -291,12 +388,174 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       updatedAt: now,
       runStartedAt: now,
       htmlUrl: `https://github.example/${repository}/actions/runs/${id}`,
-      actor: DEFAULT_ACTOR,
-      triggeringActor: DEFAULT_ACTOR,
-      cancelRequested: false
+      actor,
+      triggeringActor: actor,
+      cancelRequested: false,
+      runAttempt: 1
     }
     runs.push(run)
+    deliverRun(run, 'requested')
     return run
+  }
+
+  /** Whom a request's token belongs to: the App's bot for a token the fake minted, else the workflow token's bot. */
+  function actorOf(authorization: string | undefined): string {
+    const token = authorization?.replace(/^(token|bearer) /i, '')
+    const mintedFor = minted.find(t => t.token === token)?.installationId
+    const app = apps.find(a => a.installationId === mintedFor)
+    return app === undefined ? WORKFLOW_TOKEN_ACTOR : `${app.slug ?? DEFAULT_SLUG}[bot]`
+  }
+
+  /** The App a request's JWT proves, or an answer refusing it. */
+  function appOf(authorization: string | undefined): FakeApp | FakeAnswer {
+    const jwt = /^bearer (.+)$/i.exec(authorization ?? '')?.[1]
+    const claims = jwt === undefined ? undefined : verifiedClaims(jwt, apps)
+    return claims?.app ?? { status: 401, body: { message: 'A JSON web token could not be decoded' } }
+  }
+
+  /** GitHub's "Get the authenticated app" (with the App's JWT). */
+  function appAnswer(authorization: string | undefined): FakeAnswer {
+    const app = appOf(authorization)
+    if ('status' in app) return app
+    const slug = app.slug ?? DEFAULT_SLUG
+    const owner = 'octo-org'
+    return {
+      status: 200,
+      body: {
+        id: Number(app.appId),
+        slug,
+        node_id: `A_${app.appId}`,
+        client_id: `Iv1.${app.appId}`,
+        owner: { ...userJson(owner, url), type: 'Organization' },
+        name: slug,
+        description: null,
+        external_url: url,
+        html_url: `https://github.example/apps/${slug}`,
+        created_at: '2026-01-01T00:00:00Z',
+        updated_at: '2026-01-01T00:00:00Z',
+        permissions: { actions: 'write', metadata: 'read' },
+        events: ['workflow_run']
+      }
+    }
+  }
+
+  /** GitHub's "List repositories accessible to the app installation" (with an installation token). */
+  function installationRepositories(authorization: string | undefined, query: URLSearchParams): FakeAnswer {
+    const token = authorization?.replace(/^(token|bearer) /i, '')
+    const installationId = minted.find(t => t.token === token)?.installationId
+    const app = apps.find(a => a.installationId === installationId)
+    if (!app) return { status: 401, body: { message: 'Bad credentials' } }
+    if (app.suspended) return { status: 401, body: { message: 'Bad credentials' } }
+    const names = app.repositories ?? [...new Set([...workflows.keys()].map(key => key.split(':')[0] ?? ''))]
+    const perPage = Math.min(100, Math.max(1, Number(query.get('per_page') ?? 30) || 30))
+    const page = Math.max(1, Number(query.get('page') ?? 1) || 1)
+    return {
+      status: 200,
+      body: {
+        total_count: names.length,
+        repositories: names
+          .slice((page - 1) * perPage, page * perPage)
+          .map(fullName => fullRepositoryJson(fullName, url))
+      }
+    }
+  }
+
+  /** GitHub's "List deliveries for an app webhook": newest first; `status_code` 0 for none. */
+  function listDeliveries(authorization: string | undefined, query: URLSearchParams): FakeAnswer {
+    const app = appOf(authorization)
+    if ('status' in app) return app
+    const perPage = Math.min(100, Math.max(1, Number(query.get('per_page') ?? 30) || 30))
+    const before = Number(query.get('cursor') ?? Infinity)
+    const page = [...deliveries]
+      .reverse()
+      .filter(d => d.id < before)
+      .slice(0, perPage)
+    const next = page.length === perPage ? page[page.length - 1]?.id : undefined
+    return {
+      status: 200,
+      body: page.map(d => ({
+        id: d.id,
+        guid: d.guid,
+        delivered_at: d.deliveredAt.toISOString(),
+        redelivery: d.redelivery,
+        duration: 0.1,
+        status: d.statusCode >= 200 && d.statusCode < 300 ? 'OK' : 'failed',
+        status_code: d.statusCode,
+        event: d.event,
+        action: d.action,
+        installation_id: Number(app.installationId),
+        repository_id: null,
+        throttled_at: null
+      })),
+      ...(next === undefined ? {} : { headers: { link: `<${url}/app/hook/deliveries?cursor=${next}>; rel="next"` } })
+    }
+  }
+
+  /** GitHub's "Redeliver a delivery for an app webhook": the same body and GUID, sent again. */
+  function redeliver(authorization: string | undefined, id: number): FakeAnswer {
+    const app = appOf(authorization)
+    if ('status' in app) return app
+    const original = deliveries.find(d => d.id === id)
+    if (!original) return { status: 404, body: { message: 'Not Found' } }
+    postDelivery(original.event, original.action, original.body, original.guid, true)
+    return { status: 202, body: {} }
+  }
+
+  /** Tells the App's webhook about a run's change, when one is set. */
+  function deliverRun(run: FakeRun, action: WorkflowRunAction): FakeDelivery | undefined {
+    if (webhook === undefined) return undefined
+    const app = apps.find(a => a.repositories === undefined || a.repositories.includes(run.repository))
+    const payload = workflowRunEventJson(action, runFacts(run), url, app?.installationId)
+    return postDelivery('workflow_run', action, JSON.stringify(payload), randomUUID(), false)
+  }
+
+  /** One delivery attempt: signed, POSTed with GitHub's headers, its answer recorded (10 s at most, as GitHub waits). */
+  function postDelivery(event: string, action: string, body: string, guid: string, redelivery: boolean): FakeDelivery {
+    const target = webhook
+    const delivery: FakeDelivery = {
+      id: deliveries.length + 1,
+      guid,
+      event,
+      action,
+      body,
+      redelivery,
+      deliveredAt: new Date(),
+      statusCode: 0,
+      done: Promise.resolve()
+    }
+    deliveries.push(delivery)
+    if (target === undefined) return delivery
+    const dropped = (faults.drop ?? 0) > 0
+    if (dropped) faults.drop = (faults.drop ?? 0) - 1
+    const misSigned = (faults.misSign ?? 0) > 0
+    if (misSigned) faults.misSign = (faults.misSign ?? 0) - 1
+    const secret = misSigned ? `${target.secret}-not` : target.secret
+    const delayMs = faults.delayMs ?? 0
+    delivery.done = (async () => {
+      if (delayMs > 0) await new Promise(resolve => setTimeout(resolve, delayMs))
+      if (dropped) return
+      try {
+        const answer = await fetch(target.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': 'GitHub-Hookshot/fake',
+            'x-github-event': event,
+            'x-github-delivery': guid,
+            'x-github-hook-id': '1',
+            'x-github-hook-installation-target-type': 'integration',
+            'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`
+          },
+          body,
+          signal: AbortSignal.timeout(10_000)
+        })
+        await answer.arrayBuffer()
+        delivery.statusCode = answer.status
+      } catch {
+        delivery.statusCode = 0
+      }
+    })()
+    return delivery
   }
 
   /**
@@ -350,6 +609,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     run.status = 'completed'
     run.conclusion = 'cancelled'
     run.updatedAt = new Date()
+    deliverRun(run, 'completed')
     return { status: 202, body: {} }
   }
 
@@ -405,7 +665,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     addWorkflow: (repository, workflow, workflowOptions = {}) =>
       void workflows.set(`${repository}:${workflow}`, { ...workflowOptions, id: 100 + workflows.size }),
     runs,
-    addRun: (repository, workflow, inputs, ref = 'main') => createRun(repository, workflow, inputs, ref),
+    addRun: (repository, workflow, inputs, ref = 'main', actor = WORKFLOW_TOKEN_ACTOR) =>
+      createRun(repository, workflow, inputs, ref, actor),
     setRun: (id, change) => {
       const run = runs.find(r => r.id === id)
       if (!run) throw new Error(`The fake GitHub has no run ${id}`)
@@ -415,7 +676,13 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       if (change.actor !== undefined) run.actor = change.actor
       if (change.triggeringActor !== undefined) run.triggeringActor = change.triggeringActor
       if (change.status === 'in_progress') run.runStartedAt = new Date()
-      run.updatedAt = change.updatedAt ?? new Date()
+      // Only the creation moved: a run untouched since, so its last change and (unless it ran) its start move too.
+      const createdOnly =
+        change.createdAt !== undefined && change.status === undefined && change.conclusion === undefined
+      if (createdOnly && run.status !== 'in_progress' && run.status !== 'completed') run.runStartedAt = run.createdAt
+      run.updatedAt = change.updatedAt ?? (createdOnly ? run.createdAt : new Date())
+      if (change.status === 'in_progress') deliverRun(run, 'in_progress')
+      if (change.status === 'completed') deliverRun(run, 'completed')
       return run
     },
     rateLimitNext: (pattern, retryAfterSeconds, count = 1) => {
@@ -444,6 +711,17 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       return app
     },
     minted,
+    setWebhook: hook => void (webhook = hook),
+    faultDeliveries: next => void Object.assign(faults, next),
+    deliveries,
+    deliveriesSettled: async () => {
+      await Promise.all(deliveries.map(d => d.done))
+    },
+    deliver: (runId, action) => {
+      const run = runs.find(r => r.id === runId)
+      if (!run) throw new Error(`The fake GitHub has no run ${runId}`)
+      return deliverRun(run, action)
+    },
     close: () =>
       new Promise<void>(resolve => {
         server.closeAllConnections()
@@ -451,6 +729,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       })
   }
 }
+
+/** The slug of an App added without one. */
+const DEFAULT_SLUG = 'codepipeline-bridge'
 
 /**
  * The App a GitHub App JWT belongs to, when its RS256 signature verifies

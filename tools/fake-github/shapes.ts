@@ -30,7 +30,11 @@ export interface RunFacts {
   readonly htmlUrl: string
   readonly actor: string
   readonly triggeringActor: string
+  /** 1, more after a re-run. */
+  readonly runAttempt: number
 }
+
+export type WorkflowRunAction = 'requested' | 'in_progress' | 'completed'
 
 export interface CommitFacts {
   readonly sha: string
@@ -47,6 +51,26 @@ function stableId(text: string): number {
 /** A commit SHA for a branch the fake has no commit for (dispatches name a branch). */
 export function headSha(repository: string, ref: string): string {
   return createHash('sha1').update(`${repository}@${ref}`).digest('hex')
+}
+
+/** GitHub's `public-user`, as `GET /user` answers for a token of a user (a personal access token). */
+export function publicUserJson(login: string, apiUrl: string): Record<string, unknown> {
+  return {
+    ...userJson(login, apiUrl),
+    name: null,
+    company: null,
+    blog: null,
+    location: null,
+    email: null,
+    hireable: null,
+    bio: null,
+    public_repos: 0,
+    public_gists: 0,
+    followers: 0,
+    following: 0,
+    created_at: new Date(0).toISOString(),
+    updated_at: new Date(0).toISOString()
+  }
 }
 
 /** GitHub's `simple-user`; a login ending in `[bot]` is an App's bot, as GitHub shows it. */
@@ -145,7 +169,7 @@ export function workflowRunJson(run: RunFacts, apiUrl: string): Record<string, u
     path: `.github/workflows/${run.workflow}`,
     display_title: run.displayTitle,
     run_number: run.runNumber,
-    run_attempt: 1,
+    run_attempt: run.runAttempt,
     event: run.event,
     status: run.status,
     conclusion: run.conclusion,
@@ -166,7 +190,7 @@ export function workflowRunJson(run: RunFacts, apiUrl: string): Record<string, u
     artifacts_url: `${url}/artifacts`,
     cancel_url: `${url}/cancel`,
     rerun_url: `${url}/rerun`,
-    previous_attempt_url: null,
+    previous_attempt_url: run.runAttempt > 1 ? `${url}/attempts/${run.runAttempt - 1}` : null,
     workflow_url: `${apiUrl}/repos/${run.repository}/actions/workflows/${run.workflowId}`,
     // Every run GitHub starts has a head commit; the `workflow_run` event's schema does not allow null.
     head_commit: {
@@ -273,7 +297,7 @@ export function workflowJson(run: RunFacts, apiUrl: string): Record<string, unkn
  * sender is whoever started the run's latest attempt.
  */
 export function workflowRunEventJson(
-  action: 'requested' | 'in_progress' | 'completed',
+  action: WorkflowRunAction,
   run: RunFacts,
   apiUrl: string,
   installationId?: string

@@ -17,12 +17,18 @@ import { RUN_NAME_LINE } from '../../../src/dispatch/run-title.js'
 import { runBelongsTo } from '../../../src/dispatch/stop-runs.js'
 import { createWorkflowRunsClient, workflowRunOf } from '../../../src/dispatch/workflow-runs.js'
 import { startEmulator, type Emulator } from '../../../tools/emulator/index.js'
-import { startFakeGitHub, type FakeGitHub } from '../../helpers/fake-github.js'
+import { startFakeGitHub, WORKFLOW_TOKEN_ACTOR, type FakeGitHub } from '../../helpers/fake-github.js'
 
 const REPO = 'octo/app'
 const RUN_NAME = /^run-name: "(.*)"$/.exec(RUN_NAME_LINE)?.[1] ?? ''
 const MINUTE = 60_000
-const SETTINGS = { repositories: [REPO], maxQueueMs: 15 * MINUTE, sweepPeriodMs: MINUTE }
+/** The bridge of these tests: runs the workflow token starts, jobs of the emulator's default action type. */
+const BRIDGE = {
+  actor: WORKFLOW_TOKEN_ACTOR,
+  actionType: { category: 'Build', provider: 'GitHubActions', version: '1' },
+  defaults: { repository: REPO, workflow: 'job.yml' }
+} as const
+const SETTINGS = { repositories: [REPO], maxQueueMs: 15 * MINUTE, sweepPeriodMs: MINUTE, bridge: BRIDGE }
 const quiet: Log = { info: () => undefined, warning: () => undefined, debug: () => undefined }
 
 let emu: Emulator
@@ -95,6 +101,16 @@ describe('reconcileRuns', () => {
     expect(result.runs.map(r => r.verdict).sort()).toEqual(['alreadyReported', 'notOurs'])
   })
 
+  it('with the time of the last completed sweep, examines every run that ended since, however long ago', async () => {
+    const afterLastSweep = endedRun(20 * MINUTE)
+    const beforeIt = endedRun(40 * MINUTE)
+    expect((await reconcileRuns(SETTINGS, deps())).reconciled).toBe(0)
+    const late = { ...SETTINGS, lastSweepAt: Date.now() - 30 * MINUTE }
+    expect(await reconcileRuns(late, deps())).toMatchObject({ reconciled: 1, problems: [] })
+    expect(emu.getJob(afterLastSweep.jobId)?.status).toBe('Failed')
+    expect(emu.getJob(beforeIt.jobId)?.status).toBe('InProgress')
+  })
+
   it('with a warm memory, acts on a run once; without, the next sweep only meets InvalidJobState', async () => {
     endedRun(MINUTE)
     const handled = new HandledRuns()
@@ -120,6 +136,87 @@ describe('reconcileRuns', () => {
     expect(result.problems).toEqual([
       expect.stringMatching(/GitHub did not answer listing the workflow runs of octo\/app/)
     ])
+  })
+})
+
+describe("only the bridge's own runs decide a job", () => {
+  /** A run that ended a minute ago for an in-progress job, moved by the test into what it needs. */
+  function endedFor(jobId: string, options: { actor?: string; workflow?: string } = {}) {
+    const run = github.addRun(REPO, options.workflow ?? 'job.yml', { 'job-id': jobId }, 'main', options.actor)
+    github.setRun(run.id, { status: 'completed', conclusion: 'failure', updatedAt: new Date(Date.now() - MINUTE) })
+    return run
+  }
+
+  it("leaves alone a person's run, another workflow's run and a run for a job of another action type", async () => {
+    github.addWorkflow(REPO, 'other.yml', { runName: RUN_NAME })
+    const byPerson = emu.createJob({ status: 'InProgress' })
+    endedFor(byPerson.id, { actor: 'mallory' })
+    const otherWorkflow = emu.createJob({ status: 'InProgress' })
+    endedFor(otherWorkflow.id, { workflow: 'other.yml' })
+    const otherType = emu.createJob({
+      status: 'InProgress',
+      actionTypeId: { category: 'Deploy', owner: 'Custom', provider: 'Other', version: '1' }
+    })
+    endedFor(otherType.id)
+    const elsewhere = emu.createJob({ status: 'InProgress', configuration: { Repository: 'octo/other' } })
+    endedFor(elsewhere.id)
+    const logged: string[] = []
+    const result = await reconcileRuns(
+      SETTINGS,
+      deps({ log: { ...quiet, info: (line: string) => void logged.push(line) } })
+    )
+    expect(result).toMatchObject({ reconciled: 0, cancelled: 0, ignored: 4, problems: [] })
+    for (const job of [byPerson, otherWorkflow, otherType, elsewhere])
+      expect(emu.getJob(job.id)?.status).toBe('InProgress')
+    expect(logged.join('\n')).toMatch(/started by mallory, not github-actions\[bot\]/)
+    expect(logged.join('\n')).toMatch(/configured for workflow job\.yml, not \.github\/workflows\/other\.yml/)
+    expect(logged.join('\n')).toMatch(/is of action type Deploy\/Custom\/Other\/1/)
+    expect(logged.join('\n')).toMatch(/configured for repository octo\/other/)
+  })
+
+  it('the same run fails its job when the bridge started it, in the workflow its job names', async () => {
+    const job = emu.createJob({ status: 'InProgress' })
+    endedFor(job.id)
+    expect(await reconcileRuns(SETTINGS, deps())).toMatchObject({ reconciled: 1, ignored: 0 })
+    expect(emu.getJob(job.id)?.status).toBe('Failed')
+  })
+
+  it('a cancelled second run of a job leaves the job to the first run, which is still going', async () => {
+    const job = emu.createJob({ status: 'InProgress' })
+    github.addRun(REPO, 'job.yml', { 'job-id': job.id })
+    const second = github.addRun(REPO, 'job.yml', { 'job-id': job.id })
+    github.setRun(second.id, { status: 'completed', conclusion: 'cancelled', updatedAt: new Date(Date.now() - MINUTE) })
+    expect(await reconcileRuns(SETTINGS, deps())).toMatchObject({ reconciled: 0, runs: [] })
+    expect(emu.getJob(job.id)?.status).toBe('InProgress')
+  })
+
+  it('counts queue time from when a run last became queued: an approved run is not cancelled, nor one waiting', async () => {
+    const approved = emu.createJob({ status: 'InProgress' })
+    const approvedRun = github.addRun(REPO, 'job.yml', { 'job-id': approved.id })
+    // Created 20 minutes ago, waited for reviewers, approved (queued anew) a minute ago.
+    github.setRun(approvedRun.id, { status: 'waiting', createdAt: new Date(Date.now() - 20 * MINUTE) })
+    github.setRun(approvedRun.id, { status: 'queued', updatedAt: new Date(Date.now() - MINUTE) })
+    const waiting = emu.createJob({ status: 'InProgress' })
+    const waitingRun = github.addRun(REPO, 'job.yml', { 'job-id': waiting.id })
+    github.setRun(waitingRun.id, {
+      status: 'waiting',
+      createdAt: new Date(Date.now() - 60 * MINUTE),
+      updatedAt: new Date(Date.now() - 60 * MINUTE)
+    })
+    const stuck = emu.createJob({ status: 'InProgress' })
+    const stuckRun = github.addRun(REPO, 'job.yml', { 'job-id': stuck.id })
+    github.setRun(stuckRun.id, {
+      status: 'queued',
+      createdAt: new Date(Date.now() - 20 * MINUTE),
+      updatedAt: new Date(Date.now() - 20 * MINUTE)
+    })
+    stuckRun.runStartedAt = new Date(Date.now() - 20 * MINUTE)
+    approvedRun.runStartedAt = new Date(Date.now() - 20 * MINUTE)
+    const result = await reconcileRuns(SETTINGS, deps())
+    expect(result.runs.map(r => [r.runId, r.verdict])).toEqual([[stuckRun.id, 'cancelled']])
+    expect(github.runs.find(r => r.id === approvedRun.id)?.cancelRequested).toBe(false)
+    expect(github.runs.find(r => r.id === waitingRun.id)?.cancelRequested).toBe(false)
+    expect(emu.getJob(approved.id)?.status).toBe('InProgress')
   })
 })
 

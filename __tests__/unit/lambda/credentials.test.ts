@@ -78,3 +78,26 @@ describe('parseGitHubCredentials', () => {
     expect(messageOf(JSON.stringify({ token: 'two words' }))).toMatch(/"token" must be a GitHub token string/)
   })
 })
+
+describe('parseGitHubCredentials: webhook secrets', () => {
+  it('reads webhookSecret and, during a rotation, previousWebhookSecret', () => {
+    const app = { appId: 12, installationId: 34, privateKey: PKCS1 }
+    expect(parseGitHubCredentials(JSON.stringify({ ...app, webhookSecret: 'w1' }), ID)).toMatchObject({
+      webhook: { current: 'w1' }
+    })
+    expect(
+      parseGitHubCredentials(JSON.stringify({ ...app, webhookSecret: 'w2', previousWebhookSecret: 'w1' }), ID)
+    ).toMatchObject({ webhook: { current: 'w2', previous: 'w1' } })
+    expect(parseGitHubCredentials(JSON.stringify(app), ID).webhook).toBeUndefined()
+  })
+
+  it('refuses a previous secret alone, or secrets that are not strings, without quoting them', () => {
+    const app = { appId: 12, installationId: 34, privateKey: PKCS1 }
+    expect(messageOf(JSON.stringify({ ...app, previousWebhookSecret: 'old-secret' }))).toMatch(
+      /"previousWebhookSecret" without "webhookSecret"/
+    )
+    const notText = messageOf(JSON.stringify({ ...app, webhookSecret: 98765432 }))
+    expect(notText).toMatch(/"webhookSecret" must be a string/)
+    expect(notText).not.toContain('98765432')
+  })
+})

@@ -35,6 +35,7 @@ function appJwt(): string {
 function authorization(auth: CaseAuth): Record<string, string> {
   if (auth === 'app') return { authorization: `Bearer ${appJwt()}` }
   if (auth === 'installation') return { authorization: `token ${installationToken}` }
+  if (auth === 'workflow') return { authorization: 'token ghs_a_workflow_token' }
   return {}
 }
 

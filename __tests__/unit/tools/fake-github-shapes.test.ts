@@ -26,7 +26,8 @@ function run(status: string, conclusion: string | null): RunFacts {
     runStartedAt: at,
     htmlUrl: 'https://github.example/acme/app/actions/runs/1001',
     actor: 'bridge-app[bot]',
-    triggeringActor: 'a-person'
+    triggeringActor: 'a-person',
+    runAttempt: 1
   }
 }
 
