@@ -2,11 +2,12 @@
 // Lambda handler's tests and demos: AWS JSON 1.1 on 127.0.0.1, SigV4 checked
 // with the emulator's verifier, every call recorded. Node built-ins only.
 import { randomUUID } from 'node:crypto'
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
 import { DEFAULTS } from './emulator/server.js'
 import { verifySignature, type SignatureVerdict } from './emulator/sigv4.js'
+import { closeServer, readBody } from './http-server.js'
 
 const TARGET = 'secretsmanager.GetSecretValue'
 const CONTENT_TYPE = 'application/x-amz-json-1.1'
@@ -113,20 +114,8 @@ export async function startFakeSecretsManager(options: FakeSecretsManagerOptions
     failNext: (name, message, times = 1) => {
       for (let i = 0; i < times; i++) failures.push({ name, message })
     },
-    close: () =>
-      new Promise<void>(resolve => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      })
+    close: () => closeServer(server)
   }
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise(resolve => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => resolve(Buffer.concat(chunks)))
-  })
 }
 
 function send(res: ServerResponse, status: number, payload: Record<string, unknown>): void {

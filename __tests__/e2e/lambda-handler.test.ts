@@ -19,6 +19,7 @@ import {
   type Invocation,
   type LambdaContainer
 } from '../helpers/lambda-host.js'
+import { actionExecutionEvent } from '../helpers/codepipeline-events.js'
 
 const ACTION_TYPE = { category: 'Build', owner: 'Custom', provider: 'GitHubActions', version: '1' }
 const SECRET_ID = 'github-bridge'
@@ -107,26 +108,7 @@ function queuedJob(options: { pollableAfterMs?: number; provider?: string; versi
 
 /** A STARTED event as CodePipeline sends it (version as a number, as in AWS's examples), emitted just now. */
 function startedEvent(type: Record<string, unknown> = {}, state = 'STARTED'): Record<string, unknown> {
-  return {
-    version: '0',
-    id: 'a1b2c3d4-0000-0000-0000-000000000000',
-    'detail-type': 'CodePipeline Action Execution State Change',
-    source: 'aws.codepipeline',
-    account: emu.accountId,
-    time: new Date().toISOString(),
-    region: emu.region,
-    resources: [`arn:aws:codepipeline:${emu.region}:${emu.accountId}:app-pipeline`],
-    detail: {
-      pipeline: 'app-pipeline',
-      'execution-id': EXECUTION_ID,
-      stage: 'Build',
-      action: 'GitHubActions',
-      state,
-      region: emu.region,
-      type: { owner: 'Custom', category: 'Build', provider: 'GitHubActions', version: 1, ...type },
-      version: 1
-    }
-  }
+  return actionExecutionEvent(emu, EXECUTION_ID, type, state)
 }
 
 /** The run counts of an invocation that examined no workflow runs. */

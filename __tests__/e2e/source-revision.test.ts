@@ -20,6 +20,7 @@ import { startFakeGitHub, type FakeGitHub } from '../helpers/fake-github.js'
 import { startCheckoutContainer, type LambdaContainer } from '../helpers/lambda-host.js'
 import { bundleRuntime, repoRoot, runAction, type ActionRun } from '../helpers/run-action.js'
 import { decodedText } from '../helpers/html.js'
+import { actionExecutionEvent } from '../helpers/codepipeline-events.js'
 
 jest.setTimeout(60_000)
 
@@ -129,25 +130,7 @@ async function coldStart(): Promise<LambdaContainer> {
 }
 
 function startedEvent(): Record<string, unknown> {
-  return {
-    version: '0',
-    id: 'a1b2c3d4-0000-0000-0000-000000000000',
-    'detail-type': 'CodePipeline Action Execution State Change',
-    source: 'aws.codepipeline',
-    account: emu.accountId,
-    time: new Date().toISOString(),
-    region: emu.region,
-    resources: [`arn:aws:codepipeline:${emu.region}:${emu.accountId}:app-pipeline`],
-    detail: {
-      pipeline: 'app-pipeline',
-      'execution-id': EXECUTION_ID,
-      stage: 'Build',
-      action: 'GitHubActions',
-      state: 'STARTED',
-      region: emu.region,
-      type: { owner: 'Custom', category: 'Build', provider: 'GitHubActions', version: 1 }
-    }
-  }
+  return actionExecutionEvent(emu, EXECUTION_ID)
 }
 
 function failureOf(jobId: string): { type?: string; message?: string } | undefined {

@@ -3,9 +3,10 @@
 // hand the function, invokes a container with it, and answers with what the
 // function returned. The fake GitHub delivers its webhooks here.
 import { randomUUID } from 'node:crypto'
-import { createServer, type IncomingMessage, type Server } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Invocation, LambdaContainer } from './host.js'
+import { closeServer, readBody } from '../http-server.js'
 
 export interface FunctionUrl {
   readonly url: string
@@ -87,18 +88,6 @@ export async function startFunctionUrl(
   return {
     url: `http://127.0.0.1:${port}/`,
     invocations,
-    close: () =>
-      new Promise<void>(resolve => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      })
+    close: () => closeServer(server)
   }
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise(resolve => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => resolve(Buffer.concat(chunks)))
-  })
 }
