@@ -21,7 +21,7 @@ import { inputVariables } from '../runner-protocol.js'
 import { median } from './stats.js'
 
 const MB = 1024 * 1024
-const SIZE_MB = Number(process.env.BENCH_ARTIFACT_MB ?? 200)
+export const SIZE_MB = Number(process.env.BENCH_ARTIFACT_MB ?? 200)
 const ENTRIES = Number(process.env.BENCH_ARTIFACT_ENTRIES ?? 70_000)
 const RUNS = Number(process.env.BENCH_ARTIFACT_RUNS ?? 3)
 

@@ -9,7 +9,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { checkFlags } from '../cli-support.js'
 import { startEmulator, type Emulator } from '../emulator/index.js'
-import { artifactBench } from './artifacts.js'
+import { artifactBench, SIZE_MB } from './artifacts.js'
 import { dispatchBench } from './dispatch.js'
 import { lifecycleBench } from './lifecycle.js'
 import { profileStartUp } from './profile.js'
@@ -248,8 +248,8 @@ const flags = checkFlags(
   `Usage: npm run bench [-- --readme]
 
 Times one job report (and artifact transfers, and dispatch latency) against the local
-emulator, as medians and ratios side by side. Environment: BENCH_RUNS (15), BENCH_PROFILE_RUNS (5, 0 to skip the profile),
-BENCH_ARTIFACTS=0 / BENCH_DISPATCH=0 / BENCH_LIFECYCLE=0 to skip a part, BENCH_ARTIFACT_MB (100).
+emulator, as medians and ratios side by side. Environment: BENCH_RUNS (${RUNS}), BENCH_PROFILE_RUNS (${PROFILE_RUNS}, 0 to skip the profile),
+BENCH_ARTIFACTS=0 / BENCH_DISPATCH=0 / BENCH_LIFECYCLE=0 to skip a part, BENCH_ARTIFACT_MB (${SIZE_MB}).
 
   --readme   also write the figures into docs/benchmarks.md, with the date and machine
   --help     show this help`
