@@ -96,11 +96,11 @@ export async function profileStartUp(
       const env = envFor()
       const started = process.hrtime.bigint()
       await new Promise<void>((done, fail) => {
+        // `command` is Node and its script: the profiler's flags go before the script, as arguments (Node 20
+        // refuses --cpu-prof in NODE_OPTIONS).
         const [file = '', ...args] = command
-        const child = spawn(file, args, {
-          env: { ...env, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${out} --cpu-prof-interval=100` },
-          stdio: 'ignore'
-        })
+        const flags = ['--cpu-prof', `--cpu-prof-dir=${out}`, '--cpu-prof-interval=100']
+        const child = spawn(file, [...flags, ...args], { env, stdio: 'ignore' })
         child.on('error', fail)
         child.on('exit', code => (code === 0 ? done() : fail(new Error(`profiled run exited ${code}`))))
       })
