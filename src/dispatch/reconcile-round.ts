@@ -3,6 +3,7 @@ import { createCodePipelineClient } from '../codepipeline/client.js'
 import type { Deadline } from '../common/deadline.js'
 import { CODEPIPELINE_TIMEOUTS } from './round-budget.js'
 import { consoleLog, neutralizedLog } from './log.js'
+import { lastSuccessfulRunAt } from './last-good-run.js'
 import type { ReasonLog } from '../common/log.js'
 import { NO_RECONCILE, reconcileRuns, type HandledRuns, type ReconcileResult } from './reconcile.js'
 import type { ForeignRuns } from './run-owner.js'
@@ -52,9 +53,13 @@ export async function reconcileRound(settings: DispatchSettings, deps: Reconcile
     actionType: settings.actionType,
     defaults: settings.defaults
   }
+  // The scheduled dispatcher has no store: its workflow's last successful run, from GitHub.
+  const lastSweepAt =
+    deps.lastSweepAt ??
+    (deps.repositories === undefined ? await lastSuccessfulRunAt(process.env, runs, m => log.warning(m)) : undefined)
   try {
     const result = await reconcileRuns(
-      { repositories, ...settings.reconcile, bridge, lastSweepAt: deps.lastSweepAt },
+      { repositories, ...settings.reconcile, bridge, lastSweepAt },
       {
         runs,
         codePipeline,

@@ -74,6 +74,12 @@ export interface WorkflowRunsClient {
   list(query: RunQuery): Promise<WorkflowRun[]>
   get(repository: string, runId: number): Promise<WorkflowRun>
   cancel(repository: string, runId: number): Promise<CancelOutcome>
+  /**
+   * How far GitHub's clock is ahead of ours (negative: behind), in ms, from
+   * the `Date` header of its last answer; undefined before any. Runs' times
+   * are GitHub's, so ages are measured on GitHub's clock.
+   */
+  clockOffsetMs?(): number | undefined
 }
 
 export class RunsCallError extends Error {
@@ -119,6 +125,12 @@ export function createWorkflowRunsClient(
   const policy = options.policy ?? RUNS_RETRY_POLICY
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms)))
   const octokit = lazyOctokit(github)
+  let clockOffsetMs: number | undefined
+  /** GitHub's `Date` header (RFC 7231, whole seconds: up to 1 s early, well inside REPORT_GRACE_MS). */
+  const noteDate = (headers: Readonly<Record<string, unknown>>): void => {
+    const date = typeof headers.date === 'string' ? Date.parse(headers.date) : NaN
+    if (Number.isFinite(date)) clockOffsetMs = date - Date.now()
+  }
 
   /** One call with retries, cut at its bound; `what` names it in errors. */
   async function call<T>(
@@ -172,6 +184,7 @@ export function createWorkflowRunsClient(
                   page,
                   request: { signal }
                 })
+          noteDate(response.headers)
           return response.data as unknown
         })
         const listed = isRecord(data) && Array.isArray(data.workflow_runs) ? data.workflow_runs : []
@@ -189,6 +202,7 @@ export function createWorkflowRunsClient(
       const client = await octokit()
       const data = await call(`reading workflow run ${runId} of ${repository}`, repository, async signal => {
         const response = await client.rest.actions.getWorkflowRun({ owner, repo, run_id: runId, request: { signal } })
+        noteDate(response.headers)
         return response.data as unknown
       })
       const run = workflowRunOf(data, repository)
@@ -209,7 +223,9 @@ export function createWorkflowRunsClient(
         // GitHub answers 409 for a run that has completed: nothing left to stop.
         failure => (failure.status === 409 ? 'ended' : undefined)
       )
-    }
+    },
+
+    clockOffsetMs: () => clockOffsetMs
   }
 }
 

@@ -79,7 +79,9 @@ export function createHandler(container: Container): Handler {
   const stoppedExecutions = new StoppedExecutions()
   const actor = new BridgeActor(config instanceof Error ? '' : config.settings.github.apiUrl)
   const redeliveries = new Redeliveries(config instanceof Error ? '' : config.settings.github.apiUrl)
-  // When the last sweep without a problem started: the next one asks for redeliveries from then on.
+  // When the last sweep without a problem started (our clock): the next one asks for redeliveries, and examines
+  // ended runs, from then on. Kept in memory only: a cold container takes a job's whole life instead
+  // (docs/lifecycle.md, "Nothing missed when sweeps fail", says why no store is needed).
   let lastSweepAt: number | undefined
   const installationRepositories = new InstallationRepositories(
     config instanceof Error ? '' : config.settings.github.apiUrl
@@ -194,9 +196,9 @@ export function createHandler(container: Container): Handler {
     ): Promise<ReconcileResult> => {
       const sweepStartedAt = Date.now()
       const problems: string[] = []
+      // Since the last sweep that completed here; a cold container looks back over a job's whole life.
+      const since = lastSweepAt ?? sweepStartedAt - JOB_LIFETIME_MS
       if (credentials.kind === 'app' && credentials.webhook !== undefined) {
-        // Since the last sweep that completed here; a cold container looks back over a job's whole life.
-        const since = lastSweepAt ?? sweepStartedAt - JOB_LIFETIME_MS
         const redelivered = await redeliveries.redeliverFailed(credentials, since, deps.deadline)
         metrics.redeliveriesAsked(redelivered.asked)
         problems.push(...redelivered.problems)
@@ -212,7 +214,7 @@ export function createHandler(container: Container): Handler {
               foreign,
               repositories: bridge.repositories,
               bridgeActor: bridge.identity.actor,
-              lastSweepAt
+              lastSweepAt: since
             })
       metrics.reconcile(reconciled)
       if (reconciled.ignored > 0) metrics.runIgnored(reconciled.ignored)
