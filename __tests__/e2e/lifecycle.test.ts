@@ -205,6 +205,32 @@ describe(`bundled Lambda handler on ${lambdaNodeLabel}: dead runs and stopped ex
     expect(failureResults()).toBe(sent)
   })
 
+  it("a cold container examines every run that ended in a job's lifetime; a warm one goes on from its last good sweep", async () => {
+    // Ended 5 hours ago, while every sweep failed or no container was warm: no window reaches it.
+    const old = startedJob()
+    ended(old.run, 'failure', 5 * 60 * MINUTE)
+    const fn = await coldStart()
+    expect((await fn.invoke(SWEEP)).result).toMatchObject({ reconciled: 1 })
+    expect(emu.getJob(old.jobId)?.status).toBe('Failed')
+    const sent = failureResults()
+    expect((await fn.invoke(SWEEP)).result).toMatchObject({ reconciled: 0, alreadyReported: 0 })
+    expect(failureResults()).toBe(sent)
+  })
+
+  it("measures runs' ages on GitHub's clock: 200 s behind ours, a run that just ended is still examined", async () => {
+    github.setClockOffset(-200 * SECOND)
+    const fn = await coldStart()
+    expect((await fn.invoke(SWEEP)).result).toMatchObject({ reconciled: 0 })
+    // Ended 40 s ago by GitHub's clock (240 s by ours): after the good sweep above, and past the grace.
+    const lost = startedJob()
+    ended(lost.run, 'failure', 240 * SECOND)
+    const young = startedJob()
+    ended(young.run, 'failure', 210 * SECOND) // 10 s by GitHub's clock: its report may be in flight
+    expect((await fn.invoke(SWEEP)).result).toMatchObject({ reconciled: 1 })
+    expect(emu.getJob(lost.jobId)?.status).toBe('Failed')
+    expect(emu.getJob(young.jobId)?.status).toBe('InProgress')
+  })
+
   it('an abandoned execution: its ABANDONED event cancels its run, and no other', async () => {
     const stopped = startedJob()
     github.setRun(stopped.run.id, { status: 'in_progress' })
@@ -265,6 +291,42 @@ describe(`bundled dispatcher on ${bundleRuntime[0]}: reconcile in every round`, 
         `::warning title=JobFailed::Job ${lost.jobId}: reported as failed \\(JobFailed\\): .* Cause: \\{"runId":${lost.run.id},`
       )
     )
+  })
+
+  it("examines every run that ended since its workflow's last successful run began, however late the schedule", async () => {
+    // The dispatcher's own workflow: its last success began 40 minutes ago (GitHub's schedule was late since).
+    github.addWorkflow(REPO, 'bridge.yml', { runName: 'bridge' })
+    const lastGood = github.addRun(REPO, 'bridge.yml', {}, 'main')
+    github.setRun(lastGood.id, { createdAt: new Date(Date.now() - 40 * MINUTE) })
+    github.setRun(lastGood.id, {
+      status: 'completed',
+      conclusion: 'success',
+      updatedAt: new Date(Date.now() - 39 * MINUTE)
+    })
+    const failedSince = github.addRun(REPO, 'bridge.yml', {}, 'main')
+    github.setRun(failedSince.id, { status: 'completed', conclusion: 'failure' })
+    const self = github.addRun(REPO, 'bridge.yml', {}, 'main')
+    github.setRun(self.id, { status: 'in_progress' })
+    // Ended 30 minutes ago: outside a 5-minute sweep's window (13 min), after the last good run began.
+    const lost = startedJob(WORKFLOW, WORKFLOW_TOKEN_ACTOR)
+    ended(lost.run, 'failure', 30 * MINUTE)
+    // Ended before it: an earlier good run examined it already.
+    const before = startedJob(WORKFLOW, WORKFLOW_TOKEN_ACTOR)
+    ended(before.run, 'failure', 50 * MINUTE)
+    const dispatch = (runId: number) =>
+      runAction({
+        node: bundleRuntime[1],
+        script: 'dist/dispatch/index.js',
+        emulator: emu,
+        inputs: dispatcherInputs({ repository: REPO, workflow: WORKFLOW, 'sweep-minutes': '5' }),
+        env: { GITHUB_SERVER_URL: 'https://github.example', GITHUB_REPOSITORY: REPO, GITHUB_RUN_ID: String(runId) }
+      })
+    const dispatcher = await dispatch(self.id)
+    expect(dispatcher.code).toBe(0)
+    expect(dispatcher.outputs).toMatchObject({ reconciled: '1' })
+    expect(emu.getJob(lost.jobId)?.status).toBe('Failed')
+    expect(emu.getJob(before.jobId)?.status).toBe('InProgress')
+    expect(github.calls.some(c => /\/actions\/workflows\/\d+\/runs\?.*status=success/.test(c.path))).toBe(true)
   })
 
   it("decides nothing with a person's run, another workflow's run, or a job of another action type; bridge-actor names whose runs count", async () => {

@@ -22,7 +22,13 @@ export async function lastSuccessfulRunAt(
   try {
     const own = await runs.get(repository, runId)
     if (own.workflowId === undefined) return undefined
-    const listed = await runs.list({ repository, workflow: String(own.workflowId), status: 'success', perPage: 10, maxPages: 1 })
+    const listed = await runs.list({
+      repository,
+      workflow: String(own.workflowId),
+      status: 'success',
+      perPage: 10,
+      maxPages: 1
+    })
     const last = listed.find(run => run.id !== runId)
     if (last === undefined) return undefined
     // GitHub's clock to ours, as the reconcile converts back.

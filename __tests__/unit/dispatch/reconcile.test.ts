@@ -136,7 +136,7 @@ describe('reconcileRuns', () => {
     expect(emu.getJob(tooYoung.jobId)?.status).toBe('InProgress')
   })
 
-  it('a cold look back over a job\'s lifetime fails an old dead run once; the memory keeps it from the next sweeps', async () => {
+  it("a cold look back over a job's lifetime fails an old dead run once; the memory keeps it from the next sweeps", async () => {
     const old = endedRun(5 * 60 * MINUTE)
     const handled = new HandledRuns()
     const cold = { ...SETTINGS, lastSweepAt: Date.now() - JOB_LIFETIME_MS }
