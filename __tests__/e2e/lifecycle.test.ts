@@ -231,6 +231,28 @@ describe(`bundled Lambda handler on ${lambdaNodeLabel}: dead runs and stopped ex
     expect(emu.getJob(young.jobId)?.status).toBe('InProgress')
   })
 
+  it("while GitHub's rate limit holds, the warm container's next sweep and a stop send it nothing", async () => {
+    const lost = startedJob()
+    ended(lost.run, 'failure')
+    const fn = await coldStart()
+    const reset = String(Math.floor(Date.now() / 1000) + 3600)
+    github.answerNext(/\/actions\/runs/, {
+      status: 403,
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset },
+      body: { message: 'API rate limit exceeded for installation ID 1.' }
+    })
+    const runsCalls = () => github.calls.filter(c => c.path.includes('/actions/')).length
+    const limited = await fn.invoke(SWEEP)
+    expect(limited.ok).toBe(true)
+    expect(runsCalls()).toBe(1)
+    const next = await fn.invoke(SWEEP)
+    expect(next.logs.join('\n')).toMatch(/rate limit holds until/)
+    const stop = await fn.invoke(stateEvent('CANCELED', lost.executionId))
+    expect(stop.ok).toBe(false) // retried by Lambda, by which time the limit may be over
+    expect(runsCalls()).toBe(1)
+    expect(emu.getJob(lost.jobId)?.status).toBe('InProgress')
+  })
+
   it('an abandoned execution: its ABANDONED event cancels its run, and no other', async () => {
     const stopped = startedJob()
     github.setRun(stopped.run.id, { status: 'in_progress' })

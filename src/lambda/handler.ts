@@ -14,6 +14,7 @@ import {
 } from '../dispatch/api.js'
 import { JOB_LIFETIME_MS, NO_RECONCILE, HandledRuns, type ReconcileResult } from '../dispatch/reconcile.js'
 import { reconcileRound } from '../dispatch/reconcile-round.js'
+import { RateLimitGate } from '../dispatch/rate-limit-gate.js'
 import { cancelRunsOf } from '../dispatch/stop-runs.js'
 import { createWorkflowRunsClient, type WorkflowRun } from '../dispatch/workflow-runs.js'
 import { Deadline } from '../common/deadline.js'
@@ -77,6 +78,8 @@ export function createHandler(container: Container): Handler {
   const seenDeliveries = new SeenDeliveries()
   const foreign = new ForeignRuns()
   const stoppedExecutions = new StoppedExecutions()
+  // GitHub's rate limit, learnt from any call: while it holds, no sweep, reconcile or stop sends into it.
+  const rateLimit = new RateLimitGate()
   const actor = new BridgeActor(config instanceof Error ? '' : config.settings.github.apiUrl)
   const redeliveries = new Redeliveries(config instanceof Error ? '' : config.settings.github.apiUrl)
   // When the last sweep without a problem started (our clock): the next one asks for redeliveries, and examines
@@ -116,7 +119,7 @@ export function createHandler(container: Container): Handler {
       }
       const installed =
         credentials.kind === 'app'
-          ? await installationRepositories.list(credentials.installationId, token.value, deadline)
+          ? await installationRepositories.list(credentials.installationId, token.value, deadline, rateLimit)
           : []
       const repositories = [
         ...new Set([...installed, ...(settings.defaults.repository ? [settings.defaults.repository] : [])])
@@ -168,7 +171,7 @@ export function createHandler(container: Container): Handler {
         const answer = await handleDelivery(delivery, {
           bridge: async () => (await bridgeOf(credentials, await tokenOnce(), deadline)).identity,
           codePipeline: async () => clientFor(await settings()),
-          runs: async () => createWorkflowRunsClient((await settings()).github, { deadline }),
+          runs: async () => createWorkflowRunsClient((await settings()).github, { deadline, rateLimit }),
           region: config.settings.connection.region,
           deadline,
           log,
@@ -214,7 +217,8 @@ export function createHandler(container: Container): Handler {
               foreign,
               repositories: bridge.repositories,
               bridgeActor: bridge.identity.actor,
-              lastSweepAt: since
+              lastSweepAt: since,
+              rateLimit
             })
       metrics.reconcile(reconciled)
       if (reconciled.ignored > 0) metrics.runIgnored(reconciled.ignored)
@@ -268,13 +272,28 @@ export function createHandler(container: Container): Handler {
       if (plan.kind === 'stopped') {
         stoppedExecutions.add(plan.stopped.executionId)
         const { identity, repositories } = await bridgeOf(credentials, token, deadline)
-        const stopped = await stopRuns(plan, settings, { log, codePipeline: client, deadline, identity, repositories })
+        const stopped = await stopRuns(plan, settings, {
+          log,
+          codePipeline: client,
+          deadline,
+          identity,
+          repositories,
+          rateLimit
+        })
         metrics.cancelled(stopped.cancelled)
         return stopped
       }
       // The GitHub dispatcher mints a new token once should GitHub refuse this one.
       const stats: DispatchStats = { dispatchedAt: [], credentialFailures: 0 }
-      const github = createRefreshingDispatcher({ github: settings.github, token, tokens, deadline, log, stats })
+      const github = createRefreshingDispatcher({
+        github: settings.github,
+        token,
+        tokens,
+        deadline,
+        log,
+        stats,
+        rateLimit
+      })
       const deps = { codePipeline: client, github, log, deadline }
       const runRound = async (): Promise<DispatchRound> => {
         const startedAt = Date.now()
@@ -338,6 +357,7 @@ async function stopRuns(
     readonly deadline: Deadline
     readonly identity: BridgeIdentity
     readonly repositories: readonly string[]
+    readonly rateLimit: RateLimitGate
   }
 ): Promise<RoundTotals> {
   const { stopped } = plan
@@ -346,7 +366,7 @@ async function stopRuns(
     log.line('warning', { event: 'stopped', state: plan.state, message: 'No repository to look for runs in.' })
     return NOTHING
   }
-  const runs = createWorkflowRunsClient(settings.github, { deadline: deps.deadline })
+  const runs = createWorkflowRunsClient(settings.github, { deadline: deps.deadline, rateLimit: deps.rateLimit })
   const decide = (run: WorkflowRun) => decideRunOwnership(run, deps.identity, deps)
   let cancelled = 0
   let ended = 0
