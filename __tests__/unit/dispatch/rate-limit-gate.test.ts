@@ -27,7 +27,9 @@ describe('RateLimitGate with the workflow-runs client', () => {
     expect(runsCalls()).toBe(1)
     // A later invocation of the same warm container: a new client, the same gate.
     const later = createWorkflowRunsClient(settings(), { rateLimit })
-    await expect(later.list({ repository: REPO })).rejects.toThrow(/rate limit holds until .*no request is sent into it/)
+    await expect(later.list({ repository: REPO })).rejects.toThrow(
+      /rate limit holds until .*no request is sent into it/
+    )
     await expect(later.cancel(REPO, 1)).rejects.toThrow(/rate limit holds/)
     expect(runsCalls()).toBe(1)
     // Without the shared memory, the request would have gone.
@@ -35,7 +37,7 @@ describe('RateLimitGate with the workflow-runs client', () => {
     expect(runsCalls()).toBe(2)
   })
 
-  it("learns the limit from a successful answer whose x-ratelimit-remaining is 0", async () => {
+  it('learns the limit from a successful answer whose x-ratelimit-remaining is 0', async () => {
     const rateLimit = new RateLimitGate()
     github.answerNext(/\/actions\/runs/, {
       status: 200,
