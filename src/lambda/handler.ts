@@ -40,6 +40,7 @@ import type { InvocationContext, LambdaLog } from './log.js'
 import type { BridgeMetrics } from './metrics.js'
 import { createRefreshingDispatcher, type DispatchStats } from './refreshing-dispatcher.js'
 import { StartedJobs } from './started-jobs.js'
+import { SweepRotation } from './sweep-rotation.js'
 import { subjectActorCheckFrom } from './subject-template.js'
 import { roundsUntilJobs } from './wait-for-jobs.js'
 
@@ -80,11 +81,13 @@ export function createHandler(container: Container): Handler {
   const stoppedExecutions = new StoppedExecutions()
   // GitHub's rate limit, learnt from any call: while it holds, no sweep, reconcile or stop sends into it.
   const rateLimit = new RateLimitGate()
+  // The followed repositories, a few per sweep within the backstop's request budget, each with its last good look.
+  const rotation = new SweepRotation()
   const actor = new BridgeActor(config instanceof Error ? '' : config.settings.github.apiUrl)
   const redeliveries = new Redeliveries(config instanceof Error ? '' : config.settings.github.apiUrl)
-  // When the last sweep without a problem started (our clock): the next one asks for redeliveries, and examines
-  // ended runs, from then on. Kept in memory only: a cold container takes a job's whole life instead
-  // (docs/lifecycle.md, "Nothing missed when sweeps fail", says why no store is needed).
+  // When the last sweep without a problem started (our clock): the next one asks for redeliveries from then on
+  // (each repository's ended runs go by its own last good look: SweepRotation). Kept in memory only: a cold
+  // container takes a job's whole life instead (docs/lifecycle.md, "Nothing missed when sweeps fail", says why).
   let lastSweepAt: number | undefined
   const installationRepositories = new InstallationRepositories(
     config instanceof Error ? '' : config.settings.github.apiUrl
@@ -199,7 +202,7 @@ export function createHandler(container: Container): Handler {
     ): Promise<ReconcileResult> => {
       const sweepStartedAt = Date.now()
       const problems: string[] = []
-      // Since the last sweep that completed here; a cold container looks back over a job's whole life.
+      // Deliveries since the last sweep that completed here; a cold container looks back over a job's whole life.
       const since = lastSweepAt ?? sweepStartedAt - JOB_LIFETIME_MS
       if (credentials.kind === 'app' && credentials.webhook !== undefined) {
         const redelivered = await redeliveries.redeliverFailed(credentials, since, deps.deadline)
@@ -208,18 +211,24 @@ export function createHandler(container: Container): Handler {
         if (redelivered.asked > 0) log.line('info', { event: 'redeliveries asked', deliveries: redelivered.asked })
       }
       const bridge = await bridgeOf(credentials, token, deps.deadline).catch((error: unknown) => error as Error)
-      const reconciled =
-        bridge instanceof Error
-          ? { ...NO_RECONCILE, problems: [bridge.message] }
-          : await reconcileRound(settings, {
-              ...deps,
-              handled,
-              foreign,
-              repositories: bridge.repositories,
-              bridgeActor: bridge.identity.actor,
-              lastSweepAt: since,
-              rateLimit
-            })
+      let reconciled: ReconcileResult = NO_RECONCILE
+      if (bridge instanceof Error) reconciled = { ...NO_RECONCILE, problems: [bridge.message] }
+      else {
+        for (const repository of rotation.pick(bridge.repositories, settings.reconcile.sweepPeriodMs)) {
+          const startedAt = Date.now()
+          const one = await reconcileRound(settings, {
+            ...deps,
+            handled,
+            foreign,
+            repositories: [repository],
+            bridgeActor: bridge.identity.actor,
+            lastSweepAt: rotation.since(repository, startedAt),
+            rateLimit
+          })
+          if (one.problems.length === 0) rotation.examined(repository, startedAt)
+          reconciled = mergeReconciled(reconciled, one)
+        }
+      }
       metrics.reconcile(reconciled)
       if (reconciled.ignored > 0) metrics.runIgnored(reconciled.ignored)
       if (problems.length === 0 && reconciled.problems.length === 0) lastSweepAt = sweepStartedAt
@@ -392,6 +401,18 @@ async function stopRuns(
   if (problems.length > 0)
     throw new Error(`Stopping the runs of execution ${stopped.executionId}: ${problems.length} problem(s); retrying.`)
   return { ...NOTHING, cancelled }
+}
+
+/** Two repositories' reconcile results as one. */
+function mergeReconciled(a: ReconcileResult, b: ReconcileResult): ReconcileResult {
+  return {
+    reconciled: a.reconciled + b.reconciled,
+    alreadyReported: a.alreadyReported + b.alreadyReported,
+    cancelled: a.cancelled + b.cancelled,
+    runs: [...a.runs, ...b.runs],
+    problems: [...a.problems, ...b.problems],
+    ignored: a.ignored + b.ignored
+  }
 }
 
 /** The EventBridge event's `time`: when CodePipeline says the action started. */
