@@ -253,6 +253,46 @@ describe(`bundled Lambda handler on ${lambdaNodeLabel}: dead runs and stopped ex
     expect(emu.getJob(lost.jobId)?.status).toBe('InProgress')
   })
 
+  it("examines the installation's repositories in turn, 5 a sweep (600 requests an hour), none left out", async () => {
+    const others = Array.from({ length: 11 }, (_, i) => `octo-org/r${String(i).padStart(2, '0')}`)
+    for (const repository of others) github.addWorkflow(repository, WORKFLOW, { runName: RUN_NAME })
+    // The last of the 12 in turn: examined by the third sweep, with every run that ended since a job's lifetime ago.
+    const last = 'octo-org/r10'
+    const job = emu.createJob({
+      status: 'InProgress',
+      actionTypeId: ACTION_TYPE,
+      configuration: { Repository: last, Workflow: WORKFLOW },
+      pipelineContext: { pipelineName: 'app-pipeline', stage: { name: 'Deploy' } }
+    })
+    const { pipelineExecutionId, pipelineName, stage, action } = job.data.pipelineContext
+    const run = github.addRun(
+      last,
+      WORKFLOW,
+      {
+        'job-id': job.id,
+        'pipeline-name': pipelineName,
+        stage: stage.name,
+        action: action.name,
+        'pipeline-execution-id': pipelineExecutionId
+      },
+      'main',
+      APP_BOT
+    )
+    ended(run, 'failure', 10 * MINUTE)
+    const fn = await coldStart()
+    const lists = () => github.calls.filter(c => c.method === 'GET' && /\/actions\/runs\?/.test(c.path))
+    const examined: string[][] = []
+    for (let sweep = 0; sweep < 3; sweep++) {
+      const before = lists().length
+      await fn.invoke(SWEEP)
+      const made = lists().slice(before)
+      expect(made).toHaveLength(10)
+      examined.push([...new Set(made.map(c => /\/repos\/([^/]+\/[^/]+)\//.exec(c.path)?.[1] ?? ''))])
+      expect(emu.getJob(job.id)?.status).toBe(sweep < 2 ? 'InProgress' : 'Failed')
+    }
+    expect(new Set(examined.flat())).toEqual(new Set([REPO, ...others]))
+  })
+
   it('an abandoned execution: its ABANDONED event cancels its run, and no other', async () => {
     const stopped = startedJob()
     github.setRun(stopped.run.id, { status: 'in_progress' })
