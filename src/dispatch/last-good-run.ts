@@ -9,12 +9,13 @@ import type { WorkflowRunsClient } from './workflow-runs.js'
  * newest `success` run other than this one. However late GitHub's schedule
  * was, or however many runs failed since, nothing that ended after it is
  * left out. Undefined (the window alone) when the step runs outside Actions
- * or the token may not read the runs; `warn` says why.
+ * or the token may not read the runs (it may be another repository's: the
+ * round goes on with the window, so `note` says why as information).
  */
 export async function lastSuccessfulRunAt(
   env: NodeJS.ProcessEnv,
   runs: WorkflowRunsClient,
-  warn: (message: string) => void
+  note: (message: string) => void
 ): Promise<number | undefined> {
   const repository = env.GITHUB_REPOSITORY
   const runId = Number(env.GITHUB_RUN_ID)
@@ -34,7 +35,7 @@ export async function lastSuccessfulRunAt(
     // GitHub's clock to ours, as the reconcile converts back.
     return (last.runStartedAt ?? last.createdAt).getTime() - (runs.clockOffsetMs?.() ?? 0)
   } catch (error) {
-    warn(
+    note(
       `Could not read when this workflow last succeeded (${errorMessage(error)}); ` +
         'examining the usual window of ended runs. Give the token `actions: read` on this repository.'
     )

@@ -60,7 +60,7 @@ export async function reconcileRound(settings: DispatchSettings, deps: Reconcile
   // The scheduled dispatcher has no store: its workflow's last successful run, from GitHub.
   const lastSweepAt =
     deps.lastSweepAt ??
-    (deps.repositories === undefined ? await lastSuccessfulRunAt(process.env, runs, m => log.warning(m)) : undefined)
+    (deps.repositories === undefined ? await lastSuccessfulRunAt(process.env, runs, m => log.info(m)) : undefined)
   try {
     const result = await reconcileRuns(
       { repositories, ...settings.reconcile, bridge, lastSweepAt },
