@@ -21,6 +21,7 @@ import {
 import { validateDispatchInputs, type DispatchInputs } from '../../src/dispatch/inputs.js'
 import type { Log } from '../../src/common/log.js'
 import { RUN_NAME_LINE } from '../../src/dispatch/run-title.js'
+import { LOOK_DELAYS_MS } from '../../src/dispatch/run-check.js'
 import type { DispatchSettings } from '../../src/dispatch/settings.js'
 import type { DispatchTarget } from '../../src/dispatch/target.js'
 import { startFakeGitHub, type FakeGitHub } from '../helpers/fake-github.js'
@@ -428,9 +429,30 @@ describe('one run per job', () => {
     expect(dispatches()).toHaveLength(2)
     expect(runsOf(jobId)).toHaveLength(1)
     expect(result.jobs[0]).toMatchObject({ status: 'dispatched', runUrl: runsOf(jobId)[0]?.htmlUrl })
-    // Three looks before sending again.
-    expect(github.calls.filter(c => c.method === 'GET' && c.path.includes('/runs?'))).toHaveLength(3)
-  })
+    // Every look (20 s) before sending again.
+    expect(github.calls.filter(c => c.method === 'GET' && c.path.includes('/runs?'))).toHaveLength(
+      LOOK_DELAYS_MS.length
+    )
+  }, 40_000)
+
+  it('a lost answer whose run GitHub lists 9 s late is found by a later look: not sent again, one run', async () => {
+    const jobId = queued()
+    // The dispatcher's waits pass on GitHub's side at once: each shortens how long the run stays unlisted.
+    let lag = 9_000
+    github.setListLag(lag)
+    github.loseAnswers(/dispatches/, 'reset')
+    const log = recordingLog()
+    const waiting = createGitHubDispatcher(settingsFor().github, {
+      log,
+      sleep: async ms => github.setListLag((lag -= ms))
+    })
+    const result = await dispatchJobs(settingsFor(), { log, github: waiting })
+    expect(dispatches()).toHaveLength(1)
+    expect(runsOf(jobId)).toHaveLength(1)
+    expect(result.jobs[0]).toMatchObject({ status: 'dispatched', runUrl: runsOf(jobId)[0]?.htmlUrl })
+    // Not found by the looks at 0, 2 and 6 s; found at 12 s.
+    expect(github.calls.filter(c => c.method === 'GET' && c.path.includes('/runs?'))).toHaveLength(4)
+  }, 40_000)
 
   it('a title-less workflow: the run is reported with the line to add, and a lost answer is never sent again', async () => {
     github.addWorkflow('octo/app', 'plain.yml')

@@ -205,6 +205,94 @@ describe(`bundled Lambda handler on ${lambdaNodeLabel}: dead runs and stopped ex
     expect(failureResults()).toBe(sent)
   })
 
+  it("a cold container examines every run that ended in a job's lifetime; a warm one goes on from its last good sweep", async () => {
+    // Ended 5 hours ago, while every sweep failed or no container was warm: no window reaches it.
+    const old = startedJob()
+    ended(old.run, 'failure', 5 * 60 * MINUTE)
+    const fn = await coldStart()
+    expect((await fn.invoke(SWEEP)).result).toMatchObject({ reconciled: 1 })
+    expect(emu.getJob(old.jobId)?.status).toBe('Failed')
+    const sent = failureResults()
+    expect((await fn.invoke(SWEEP)).result).toMatchObject({ reconciled: 0, alreadyReported: 0 })
+    expect(failureResults()).toBe(sent)
+  })
+
+  it("measures runs' ages on GitHub's clock: 200 s behind ours, a run that just ended is still examined", async () => {
+    github.setClockOffset(-200 * SECOND)
+    const fn = await coldStart()
+    expect((await fn.invoke(SWEEP)).result).toMatchObject({ reconciled: 0 })
+    // Ended 40 s ago by GitHub's clock (240 s by ours): after the good sweep above, and past the grace.
+    const lost = startedJob()
+    ended(lost.run, 'failure', 240 * SECOND)
+    const young = startedJob()
+    ended(young.run, 'failure', 210 * SECOND) // 10 s by GitHub's clock: its report may be in flight
+    expect((await fn.invoke(SWEEP)).result).toMatchObject({ reconciled: 1 })
+    expect(emu.getJob(lost.jobId)?.status).toBe('Failed')
+    expect(emu.getJob(young.jobId)?.status).toBe('InProgress')
+  })
+
+  it("while GitHub's rate limit holds, the warm container's next sweep and a stop send it nothing", async () => {
+    const lost = startedJob()
+    ended(lost.run, 'failure')
+    const fn = await coldStart()
+    const reset = String(Math.floor(Date.now() / 1000) + 3600)
+    github.answerNext(/\/actions\/runs/, {
+      status: 403,
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset },
+      body: { message: 'API rate limit exceeded for installation ID 1.' }
+    })
+    const runsCalls = () => github.calls.filter(c => c.path.includes('/actions/')).length
+    const limited = await fn.invoke(SWEEP)
+    expect(limited.ok).toBe(true)
+    expect(runsCalls()).toBe(1)
+    const next = await fn.invoke(SWEEP)
+    expect(next.logs.join('\n')).toMatch(/rate limit holds until/)
+    const stop = await fn.invoke(stateEvent('CANCELED', lost.executionId))
+    expect(stop.ok).toBe(false) // retried by Lambda, by which time the limit may be over
+    expect(runsCalls()).toBe(1)
+    expect(emu.getJob(lost.jobId)?.status).toBe('InProgress')
+  })
+
+  it("examines the installation's repositories in turn, 5 a sweep (600 requests an hour), none left out", async () => {
+    const others = Array.from({ length: 11 }, (_, i) => `octo-org/r${String(i).padStart(2, '0')}`)
+    for (const repository of others) github.addWorkflow(repository, WORKFLOW, { runName: RUN_NAME })
+    // The last of the 12 in turn: examined by the third sweep, with every run that ended since a job's lifetime ago.
+    const last = 'octo-org/r10'
+    const job = emu.createJob({
+      status: 'InProgress',
+      actionTypeId: ACTION_TYPE,
+      configuration: { Repository: last, Workflow: WORKFLOW },
+      pipelineContext: { pipelineName: 'app-pipeline', stage: { name: 'Deploy' } }
+    })
+    const { pipelineExecutionId, pipelineName, stage, action } = job.data.pipelineContext
+    const run = github.addRun(
+      last,
+      WORKFLOW,
+      {
+        'job-id': job.id,
+        'pipeline-name': pipelineName,
+        stage: stage.name,
+        action: action.name,
+        'pipeline-execution-id': pipelineExecutionId
+      },
+      'main',
+      APP_BOT
+    )
+    ended(run, 'failure', 10 * MINUTE)
+    const fn = await coldStart()
+    const lists = () => github.calls.filter(c => c.method === 'GET' && /\/actions\/runs\?/.test(c.path))
+    const examined: string[][] = []
+    for (let sweep = 0; sweep < 3; sweep++) {
+      const before = lists().length
+      await fn.invoke(SWEEP)
+      const made = lists().slice(before)
+      expect(made).toHaveLength(10)
+      examined.push([...new Set(made.map(c => /\/repos\/([^/]+\/[^/]+)\//.exec(c.path)?.[1] ?? ''))])
+      expect(emu.getJob(job.id)?.status).toBe(sweep < 2 ? 'InProgress' : 'Failed')
+    }
+    expect(new Set(examined.flat())).toEqual(new Set([REPO, ...others]))
+  })
+
   it('an abandoned execution: its ABANDONED event cancels its run, and no other', async () => {
     const stopped = startedJob()
     github.setRun(stopped.run.id, { status: 'in_progress' })
@@ -265,6 +353,42 @@ describe(`bundled dispatcher on ${bundleRuntime[0]}: reconcile in every round`, 
         `::warning title=JobFailed::Job ${lost.jobId}: reported as failed \\(JobFailed\\): .* Cause: \\{"runId":${lost.run.id},`
       )
     )
+  })
+
+  it("examines every run that ended since its workflow's last successful run began, however late the schedule", async () => {
+    // The dispatcher's own workflow: its last success began 40 minutes ago (GitHub's schedule was late since).
+    github.addWorkflow(REPO, 'bridge.yml', { runName: 'bridge' })
+    const lastGood = github.addRun(REPO, 'bridge.yml', {}, 'main')
+    github.setRun(lastGood.id, { createdAt: new Date(Date.now() - 40 * MINUTE) })
+    github.setRun(lastGood.id, {
+      status: 'completed',
+      conclusion: 'success',
+      updatedAt: new Date(Date.now() - 39 * MINUTE)
+    })
+    const failedSince = github.addRun(REPO, 'bridge.yml', {}, 'main')
+    github.setRun(failedSince.id, { status: 'completed', conclusion: 'failure' })
+    const self = github.addRun(REPO, 'bridge.yml', {}, 'main')
+    github.setRun(self.id, { status: 'in_progress' })
+    // Ended 30 minutes ago: outside a 5-minute sweep's window (13 min), after the last good run began.
+    const lost = startedJob(WORKFLOW, WORKFLOW_TOKEN_ACTOR)
+    ended(lost.run, 'failure', 30 * MINUTE)
+    // Ended before it: an earlier good run examined it already.
+    const before = startedJob(WORKFLOW, WORKFLOW_TOKEN_ACTOR)
+    ended(before.run, 'failure', 50 * MINUTE)
+    const dispatch = (runId: number) =>
+      runAction({
+        node: bundleRuntime[1],
+        script: 'dist/dispatch/index.js',
+        emulator: emu,
+        inputs: dispatcherInputs({ repository: REPO, workflow: WORKFLOW, 'sweep-minutes': '5' }),
+        env: { GITHUB_SERVER_URL: 'https://github.example', GITHUB_REPOSITORY: REPO, GITHUB_RUN_ID: String(runId) }
+      })
+    const dispatcher = await dispatch(self.id)
+    expect(dispatcher.code).toBe(0)
+    expect(dispatcher.outputs).toMatchObject({ reconciled: '1' })
+    expect(emu.getJob(lost.jobId)?.status).toBe('Failed')
+    expect(emu.getJob(before.jobId)?.status).toBe('InProgress')
+    expect(github.calls.some(c => /\/actions\/workflows\/\d+\/runs\?.*status=success/.test(c.path))).toBe(true)
   })
 
   it("decides nothing with a person's run, another workflow's run, or a job of another action type; bridge-actor names whose runs count", async () => {

@@ -17,6 +17,7 @@ import {
 } from './round-budget.js'
 import { FailedJob, reportDispatchFailure } from './failure.js'
 import { DispatchError, createGitHubDispatcher, type WorkflowDispatcher } from './github.js'
+import type { RateLimitGate } from './rate-limit-gate.js'
 import { explainDispatchFailure, type DispatchFailure } from './github-failures.js'
 import { consoleLog, neutralizedLog } from './log.js'
 import type { ReasonLog } from '../common/log.js'
@@ -85,6 +86,8 @@ export interface DispatchDeps {
    * Lambda handler passes its remaining time less a margin.
    */
   readonly deadline: Deadline
+  /** What is known of GitHub's rate limit, shared with the round's reconcile; used when `github` is left out. */
+  readonly rateLimit?: RateLimitGate
 }
 
 /** What handling one job needs besides the job itself. */
@@ -113,7 +116,7 @@ export async function dispatchJobs(
   const deadline = deps.deadline ?? new Deadline(settings.roundBudgetMs)
   // Every message passes through here: foreign text never starts a workflow command.
   const log = neutralizedLog(deps.log ?? consoleLog)
-  const github = deps.github ?? createGitHubDispatcher(settings.github, { log })
+  const github = deps.github ?? createGitHubDispatcher(settings.github, { log, rateLimit: deps.rateLimit })
   const codePipeline =
     deps.codePipeline ?? (await createCodePipelineClient(settings.connection, process.env, CODEPIPELINE_TIMEOUTS))
   try {

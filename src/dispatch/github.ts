@@ -7,7 +7,6 @@ import {
   DEFAULT_RETRY_POLICY,
   httpFailureOf,
   isRateLimited,
-  rateLimitWaitMs,
   githubRetryDelayMs,
   type HttpFailure,
   type RetryPolicy
@@ -15,6 +14,7 @@ import {
 import { consoleLog } from './log.js'
 import type { Log } from '../common/log.js'
 import { lazyOctokit } from './octokit.js'
+import { RateLimitGate, type HeldLimit } from './rate-limit-gate.js'
 import { lookForRun, titleWarning } from './run-check.js'
 import { titleNamesJob } from './run-title.js'
 import type { GitHubSettings } from './settings.js'
@@ -83,6 +83,8 @@ export interface GitHubDispatcherOptions {
   readonly log?: Log
   /** The workflow-runs client for one dispatch, bounded by its deadline; by default Octokit's. */
   readonly runs?: (deadline: Deadline) => WorkflowRunsClient
+  /** What is known of the token's rate limit, shared with the runs client (and across a warm container's invocations). */
+  readonly rateLimit?: RateLimitGate
 }
 
 /** A retry is worth starting only with at least this long (or the whole request timeout, if shorter) left for its attempt. */
@@ -112,11 +114,12 @@ export function createGitHubDispatcher(
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms)))
   const log = options.log ?? consoleLog
   const octokit = lazyOctokit(github)
-  /** The rate limit in force for this dispatcher's token, if any: no request before `until` (epoch ms). */
-  let limit: { readonly until: number; readonly failure: HttpFailure } | undefined
+  /** The rate limit in force for this dispatcher's token, if any: no request before its `until` (epoch ms). */
+  const gate = options.rateLimit ?? new RateLimitGate()
   /** Workflows ("repo:file") whose runs' titles were seen not to name their job. */
   const titleless = new Set<string>()
-  const runsFor = options.runs ?? ((deadline: Deadline) => createWorkflowRunsClient(github, { deadline, sleep }))
+  const runsFor =
+    options.runs ?? ((deadline: Deadline) => createWorkflowRunsClient(github, { deadline, sleep, rateLimit: gate }))
 
   return {
     async dispatch(target, inputs, dispatchOptions = {}) {
@@ -134,7 +137,7 @@ export function createGitHubDispatcher(
       let failures = 0
       let waits = 0
       let hits = 0
-      let waitedOut: typeof limit
+      let waitedOut: HeldLimit | undefined
       const waitOut = async (ms: number, failure: HttpFailure): Promise<void> => {
         if (waits >= MAX_RATE_LIMIT_WAITS || !bound.covers(ms + minAttemptMs))
           throw new DispatchError(failure, attempt, waits)
@@ -146,8 +149,8 @@ export function createGitHubDispatcher(
         await sleep(ms)
       }
       for (;;) {
-        const limited = limit
-        if (limited && limited !== waitedOut && limited.until > Date.now()) {
+        const limited = gate.current()
+        if (limited && limited !== waitedOut) {
           await waitOut(limited.until - Date.now(), limited.failure)
           waitedOut = limited
         }
@@ -205,8 +208,7 @@ export function createGitHubDispatcher(
           if (isRateLimited(failure)) {
             // A rate-limited request was refused, not started: sending it again cannot start a second run.
             hits++
-            const until = Date.now() + rateLimitWaitMs(failure, Date.now(), hits)
-            if (!limit || limit.until < until) limit = { until, failure }
+            gate.noteFailure(failure, hits)
             continue
           }
           if (jobId && mayHaveLanded(failure)) {

@@ -6,6 +6,7 @@ import { runnerLog } from '../common/runner-log.js'
 import { runStep, warnOnFailure } from '../common/run.js'
 import type { DispatchRound } from './dispatcher.js'
 import { DISPATCH_INPUT_NAMES, validateDispatchInputs } from './inputs.js'
+import { RateLimitGate } from './rate-limit-gate.js'
 import type { ReconcileResult } from './reconcile.js'
 import { describeActionType, stuckJobsError } from './round-result.js'
 import type { DispatchSettings } from './settings.js'
@@ -24,12 +25,14 @@ export async function run(): Promise<void> {
     // The SDK is loaded only once the inputs are known to be good.
     const { dispatchJobs } = await import('./dispatcher.js')
     const deadline = new Deadline(settings.roundBudgetMs - (performance.now() - started))
+    // A rate limit the dispatches meet keeps the reconcile's requests out of it too.
+    const rateLimit = new RateLimitGate()
     // Each job's lines fold into one group in the runner log; the totals and warnings stay outside.
     // A poll that fails still lets the reconcile run (a CodePipeline outage must not also leave dead runs
     // unexamined); its error ends the step afterwards.
     const polled = await core
       .group(`Dispatching jobs of ${describeActionType(settings.actionType)}`, () =>
-        dispatchJobs(settings, { log: runnerLog, deadline })
+        dispatchJobs(settings, { log: runnerLog, deadline, rateLimit })
       )
       .then(
         (round): { round: DispatchRound; error?: undefined } => ({ round }),
@@ -38,7 +41,7 @@ export async function run(): Promise<void> {
     if (polled.round === undefined) {
       const { reconcileRound } = await import('./reconcile-round.js')
       const reconciled = await core.group('Reconciling workflow runs', () =>
-        reconcileRound(settings, { deadline, log: runnerLog })
+        reconcileRound(settings, { deadline, log: runnerLog, rateLimit })
       )
       for (const problem of reconciled.problems) core.warning(`Reconciling workflow runs: ${problem}`)
       throw polled.error
@@ -52,7 +55,7 @@ export async function run(): Promise<void> {
     // round that ran out leaves them to the next (the window covers a missed round).
     const reconciled = await core.group('Reconciling workflow runs', async () => {
       const { reconcileRound } = await import('./reconcile-round.js')
-      return reconcileRound(settings, { deadline, log: runnerLog })
+      return reconcileRound(settings, { deadline, log: runnerLog, rateLimit })
     })
     for (const problem of reconciled.problems) core.warning(`Reconciling workflow runs: ${problem}`)
     await publish(round, reconciled, settings)

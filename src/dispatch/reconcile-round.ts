@@ -3,6 +3,8 @@ import { createCodePipelineClient } from '../codepipeline/client.js'
 import type { Deadline } from '../common/deadline.js'
 import { CODEPIPELINE_TIMEOUTS } from './round-budget.js'
 import { consoleLog, neutralizedLog } from './log.js'
+import { lastSuccessfulRunAt } from './last-good-run.js'
+import type { RateLimitGate } from './rate-limit-gate.js'
 import type { ReasonLog } from '../common/log.js'
 import { NO_RECONCILE, reconcileRuns, type HandledRuns, type ReconcileResult } from './reconcile.js'
 import type { ForeignRuns } from './run-owner.js'
@@ -26,6 +28,8 @@ export interface ReconcileRoundDeps {
   readonly bridgeActor?: string
   /** When the last sweep that completed began (a warm Lambda container's memory; see ReconcileSettings). */
   readonly lastSweepAt?: number
+  /** What is known of GitHub's rate limit (a warm Lambda container's, or the dispatcher's round's). */
+  readonly rateLimit?: RateLimitGate
 }
 
 /** The login of a workflow's own GITHUB_TOKEN, which the scheduled dispatcher uses by default. */
@@ -44,7 +48,8 @@ export async function reconcileRound(settings: DispatchSettings, deps: Reconcile
     log.info('Not reconciling workflow runs: no repository to examine.')
     return NO_RECONCILE
   }
-  const runs = deps.runs ?? createWorkflowRunsClient(settings.github, { deadline: deps.deadline })
+  const runs =
+    deps.runs ?? createWorkflowRunsClient(settings.github, { deadline: deps.deadline, rateLimit: deps.rateLimit })
   const codePipeline =
     deps.codePipeline ?? (await createCodePipelineClient(settings.connection, process.env, CODEPIPELINE_TIMEOUTS))
   const bridge = {
@@ -52,9 +57,13 @@ export async function reconcileRound(settings: DispatchSettings, deps: Reconcile
     actionType: settings.actionType,
     defaults: settings.defaults
   }
+  // The scheduled dispatcher has no store: its workflow's last successful run, from GitHub.
+  const lastSweepAt =
+    deps.lastSweepAt ??
+    (deps.repositories === undefined ? await lastSuccessfulRunAt(process.env, runs, m => log.info(m)) : undefined)
   try {
     const result = await reconcileRuns(
-      { repositories, ...settings.reconcile, bridge, lastSweepAt: deps.lastSweepAt },
+      { repositories, ...settings.reconcile, bridge, lastSweepAt },
       {
         runs,
         codePipeline,

@@ -55,7 +55,10 @@ export interface ReconcileSettings {
    * When the last sweep that completed without a problem began, as a warm
    * Lambda container remembers it: every run that ended since then (less the
    * grace period) is examined, however many sweeps failed or came late in
-   * between. Without it (a cold container, the action) the window alone.
+   * between. Our clock; converted with GitHub's `Date` offset. Without it the
+   * window alone. (A cold Lambda container passes a job's lifetime ago, the
+   * scheduled dispatcher the start of its workflow's last successful run:
+   * docs/lifecycle.md, "Nothing missed".)
    */
   readonly lastSweepAt?: number
 }
@@ -165,9 +168,13 @@ export async function reconcileRuns(settings: ReconcileSettings, deps: Reconcile
     try {
       const createdSince = new Date(started - JOB_LIFETIME_MS)
       const query = { repository, event: 'workflow_dispatch', createdSince } as const
-      const since = settings.lastSweepAt === undefined ? Infinity : settings.lastSweepAt - REPORT_GRACE_MS
-      const ended = (await deps.runs.list({ ...query, status: 'completed' })).filter(run => {
-        const age = started - run.updatedAt.getTime()
+      const completed = await deps.runs.list({ ...query, status: 'completed' })
+      // Ages on GitHub's clock (its `Date` header), as `updated_at` is: ours may be minutes off.
+      const offset = deps.runs.clockOffsetMs?.() ?? 0
+      const githubNow = started + offset
+      const since = settings.lastSweepAt === undefined ? Infinity : settings.lastSweepAt + offset - REPORT_GRACE_MS
+      const ended = completed.filter(run => {
+        const age = githubNow - run.updatedAt.getTime()
         return age >= REPORT_GRACE_MS && (age <= windowMs || run.updatedAt.getTime() >= since)
       })
       for (const run of ended) {
@@ -176,7 +183,7 @@ export async function reconcileRuns(settings: ReconcileSettings, deps: Reconcile
       }
       // Only `queued`: a run `waiting` for reviewers (or a wait timer) is a person's decision, never cancelled.
       const queued = (await deps.runs.list({ ...query, status: 'queued' })).filter(
-        run => run.status === 'queued' && started - lastQueuedAt(run) >= settings.maxQueueMs
+        run => run.status === 'queued' && githubNow - lastQueuedAt(run) >= settings.maxQueueMs
       )
       for (const run of queued) {
         const outcome = await settle(run, 'queued', bridge, deps, started, windowMs, settings.maxQueueMs)
@@ -270,7 +277,8 @@ async function settle(
   } catch (error) {
     return { ...base, verdict: 'error', message: `Run ${run.id}: ${errorMessage(error)}` }
   }
-  deps.handled?.add(run, windowMs, now)
+  // Kept for the job's whole life: a cold container's first sweeps look back that far (see lastSweepAt).
+  deps.handled?.add(run, Math.max(windowMs, JOB_LIFETIME_MS), now)
   const said = verdict === 'alreadyReported' ? `Run ${run.id} had reported job ${jobId} already.` : message
   if (verdict === 'reconciled' || verdict === 'cancelled') {
     // A job this sweep failed: loud, with the run as the cause.

@@ -10,8 +10,21 @@ import type { WorkflowRun, WorkflowRunsClient } from './workflow-runs.js'
  */
 export const CLOCK_SKEW_MS = 120_000
 
-/** Looks for the run of a dispatch whose answer was lost; GitHub may list a new run a moment late. */
-const LOOK_DELAYS_MS = [0, 2_000, 4_000] as const
+/**
+ * Looks for the run of a dispatch whose answer was lost. How soon GitHub
+ * lists a run after a `workflow_dispatch` is not documented (the REST
+ * reference for "Create a workflow dispatch event" and "List workflow runs"
+ * gives no figure), and tools that look for dispatched runs report misses
+ * after several seconds (Codex-/return-dispatch issue 183: a run that started
+ * 8 s after its dispatch was not found). So the look is worst-case minded:
+ * as long as the dispatch's own bound allows, up to 20 s after the lost
+ * answer (lists at 0, 2, 6, 12 and 20 s; the bound, dispatchBoundMs, is 27 s
+ * with the default policy, and each look stops once it no longer fits). A run
+ * GitHub lists later still, after the dispatch was sent again, is a second
+ * run for the job: with the Lambda its `requested`/`in_progress` delivery
+ * cancels it and the first run keeps the job (deliveries.ts).
+ */
+export const LOOK_DELAYS_MS = [0, 2_000, 4_000, 6_000, 8_000] as const
 
 /** What a look for the run of a dispatch whose answer was lost found. */
 export type LostAnswerLook =

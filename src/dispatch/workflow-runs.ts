@@ -4,6 +4,7 @@ import { dispatchBoundMs } from './round-budget.js'
 import { explainRunsFailure } from './github-failures.js'
 import { githubRetryDelayMs, httpFailureOf, type HttpFailure, type RetryPolicy } from './github-retry.js'
 import { lazyOctokit } from './octokit.js'
+import { RateLimitGate, type HeldLimit } from './rate-limit-gate.js'
 import type { GitHubSettings } from './settings.js'
 
 /** A workflow run, as much of GitHub's answer as the bridge uses. */
@@ -74,6 +75,12 @@ export interface WorkflowRunsClient {
   list(query: RunQuery): Promise<WorkflowRun[]>
   get(repository: string, runId: number): Promise<WorkflowRun>
   cancel(repository: string, runId: number): Promise<CancelOutcome>
+  /**
+   * How far GitHub's clock is ahead of ours (negative: behind), in ms, from
+   * the `Date` header of its last answer; undefined before any. Runs' times
+   * are GitHub's, so ages are measured on GitHub's clock.
+   */
+  clockOffsetMs?(): number | undefined
 }
 
 export class RunsCallError extends Error {
@@ -104,6 +111,8 @@ export interface WorkflowRunsOptions {
   /** The caller's own budget: no call runs past it. */
   readonly deadline?: Deadline
   readonly sleep?: (ms: number) => Promise<void>
+  /** What is known of the token's rate limit, shared with its other callers (a warm Lambda container keeps one). */
+  readonly rateLimit?: RateLimitGate
 }
 
 /**
@@ -119,6 +128,14 @@ export function createWorkflowRunsClient(
   const policy = options.policy ?? RUNS_RETRY_POLICY
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms)))
   const octokit = lazyOctokit(github)
+  const gate = options.rateLimit ?? new RateLimitGate()
+  let clockOffsetMs: number | undefined
+  /** GitHub's `Date` header (RFC 7231, whole seconds: up to 1 s early, well inside REPORT_GRACE_MS), and its rate limit. */
+  const noteDate = (headers: Readonly<Record<string, unknown>>): void => {
+    const date = typeof headers.date === 'string' ? Date.parse(headers.date) : NaN
+    if (Number.isFinite(date)) clockOffsetMs = date - Date.now()
+    gate.noteHeaders(headers)
+  }
 
   /** One call with retries, cut at its bound; `what` names it in errors. */
   async function call<T>(
@@ -128,7 +145,17 @@ export function createWorkflowRunsClient(
     accept?: (failure: HttpFailure) => T | undefined
   ): Promise<T> {
     const bound = new Deadline(Math.min(dispatchBoundMs(policy), options.deadline?.remainingMs() ?? Infinity))
+    let waitedOut: HeldLimit | undefined
     for (let attempt = 1; ; attempt++) {
+      // While GitHub's limit holds, nothing is sent into it: the call fails now, a later sweep tries again.
+      const held = gate.current()
+      if (held !== undefined && held !== waitedOut) {
+        const until = new Date(held.until).toISOString()
+        throw new RunsCallError(
+          held.failure,
+          `Not ${what}: GitHub's rate limit holds until ${until}, and no request is sent into it (${held.failure.message}).`
+        )
+      }
       const signal = bound.signal(policy.requestTimeoutMs)
       try {
         return await attemptOnce(signal)
@@ -138,10 +165,13 @@ export function createWorkflowRunsClient(
           : httpFailureOf(error)
         const accepted = accept?.(failure)
         if (accepted !== undefined) return accepted
+        gate.noteFailure(failure)
         const delay = githubRetryDelayMs(failure, attempt, policy)
         if (delay === undefined || !bound.covers(delay + Math.min(1_000, policy.requestTimeoutMs))) {
           throw new RunsCallError(failure, explainRunsFailure(failure, what, repository))
         }
+        // A short limit this call waits out itself: its own retry may go once it has.
+        waitedOut = gate.current()
         await sleep(delay)
       }
     }
@@ -172,6 +202,7 @@ export function createWorkflowRunsClient(
                   page,
                   request: { signal }
                 })
+          noteDate(response.headers)
           return response.data as unknown
         })
         const listed = isRecord(data) && Array.isArray(data.workflow_runs) ? data.workflow_runs : []
@@ -189,6 +220,7 @@ export function createWorkflowRunsClient(
       const client = await octokit()
       const data = await call(`reading workflow run ${runId} of ${repository}`, repository, async signal => {
         const response = await client.rest.actions.getWorkflowRun({ owner, repo, run_id: runId, request: { signal } })
+        noteDate(response.headers)
         return response.data as unknown
       })
       const run = workflowRunOf(data, repository)
@@ -203,13 +235,21 @@ export function createWorkflowRunsClient(
         `cancelling workflow run ${runId} of ${repository}`,
         repository,
         async signal => {
-          await client.rest.actions.cancelWorkflowRun({ owner, repo, run_id: runId, request: { signal } })
+          const response = await client.rest.actions.cancelWorkflowRun({
+            owner,
+            repo,
+            run_id: runId,
+            request: { signal }
+          })
+          noteDate(response.headers)
           return 'cancelled'
         },
         // GitHub answers 409 for a run that has completed: nothing left to stop.
         failure => (failure.status === 409 ? 'ended' : undefined)
       )
-    }
+    },
+
+    clockOffsetMs: () => clockOffsetMs
   }
 }
 

@@ -14,6 +14,7 @@ import {
 } from '../dispatch/api.js'
 import { JOB_LIFETIME_MS, NO_RECONCILE, HandledRuns, type ReconcileResult } from '../dispatch/reconcile.js'
 import { reconcileRound } from '../dispatch/reconcile-round.js'
+import { RateLimitGate } from '../dispatch/rate-limit-gate.js'
 import { cancelRunsOf } from '../dispatch/stop-runs.js'
 import { createWorkflowRunsClient, type WorkflowRun } from '../dispatch/workflow-runs.js'
 import { Deadline } from '../common/deadline.js'
@@ -39,6 +40,7 @@ import type { InvocationContext, LambdaLog } from './log.js'
 import type { BridgeMetrics } from './metrics.js'
 import { createRefreshingDispatcher, type DispatchStats } from './refreshing-dispatcher.js'
 import { StartedJobs } from './started-jobs.js'
+import { SweepRotation } from './sweep-rotation.js'
 import { subjectActorCheckFrom } from './subject-template.js'
 import { roundsUntilJobs } from './wait-for-jobs.js'
 
@@ -77,9 +79,15 @@ export function createHandler(container: Container): Handler {
   const seenDeliveries = new SeenDeliveries()
   const foreign = new ForeignRuns()
   const stoppedExecutions = new StoppedExecutions()
+  // GitHub's rate limit, learnt from any call: while it holds, no sweep, reconcile or stop sends into it.
+  const rateLimit = new RateLimitGate()
+  // The followed repositories, a few per sweep within the backstop's request budget, each with its last good look.
+  const rotation = new SweepRotation()
   const actor = new BridgeActor(config instanceof Error ? '' : config.settings.github.apiUrl)
   const redeliveries = new Redeliveries(config instanceof Error ? '' : config.settings.github.apiUrl)
-  // When the last sweep without a problem started: the next one asks for redeliveries from then on.
+  // When the last sweep without a problem started (our clock): the next one asks for redeliveries from then on
+  // (each repository's ended runs go by its own last good look: SweepRotation). Kept in memory only: a cold
+  // container takes a job's whole life instead (docs/lifecycle.md, "Nothing missed when sweeps fail", says why).
   let lastSweepAt: number | undefined
   const installationRepositories = new InstallationRepositories(
     config instanceof Error ? '' : config.settings.github.apiUrl
@@ -114,7 +122,7 @@ export function createHandler(container: Container): Handler {
       }
       const installed =
         credentials.kind === 'app'
-          ? await installationRepositories.list(credentials.installationId, token.value, deadline)
+          ? await installationRepositories.list(credentials.installationId, token.value, deadline, rateLimit)
           : []
       const repositories = [
         ...new Set([...installed, ...(settings.defaults.repository ? [settings.defaults.repository] : [])])
@@ -166,7 +174,7 @@ export function createHandler(container: Container): Handler {
         const answer = await handleDelivery(delivery, {
           bridge: async () => (await bridgeOf(credentials, await tokenOnce(), deadline)).identity,
           codePipeline: async () => clientFor(await settings()),
-          runs: async () => createWorkflowRunsClient((await settings()).github, { deadline }),
+          runs: async () => createWorkflowRunsClient((await settings()).github, { deadline, rateLimit }),
           region: config.settings.connection.region,
           deadline,
           log,
@@ -194,26 +202,33 @@ export function createHandler(container: Container): Handler {
     ): Promise<ReconcileResult> => {
       const sweepStartedAt = Date.now()
       const problems: string[] = []
+      // Deliveries since the last sweep that completed here; a cold container looks back over a job's whole life.
+      const since = lastSweepAt ?? sweepStartedAt - JOB_LIFETIME_MS
       if (credentials.kind === 'app' && credentials.webhook !== undefined) {
-        // Since the last sweep that completed here; a cold container looks back over a job's whole life.
-        const since = lastSweepAt ?? sweepStartedAt - JOB_LIFETIME_MS
         const redelivered = await redeliveries.redeliverFailed(credentials, since, deps.deadline)
         metrics.redeliveriesAsked(redelivered.asked)
         problems.push(...redelivered.problems)
         if (redelivered.asked > 0) log.line('info', { event: 'redeliveries asked', deliveries: redelivered.asked })
       }
       const bridge = await bridgeOf(credentials, token, deps.deadline).catch((error: unknown) => error as Error)
-      const reconciled =
-        bridge instanceof Error
-          ? { ...NO_RECONCILE, problems: [bridge.message] }
-          : await reconcileRound(settings, {
-              ...deps,
-              handled,
-              foreign,
-              repositories: bridge.repositories,
-              bridgeActor: bridge.identity.actor,
-              lastSweepAt
-            })
+      let reconciled: ReconcileResult = NO_RECONCILE
+      if (bridge instanceof Error) reconciled = { ...NO_RECONCILE, problems: [bridge.message] }
+      else {
+        for (const repository of rotation.pick(bridge.repositories, settings.reconcile.sweepPeriodMs)) {
+          const startedAt = Date.now()
+          const one = await reconcileRound(settings, {
+            ...deps,
+            handled,
+            foreign,
+            repositories: [repository],
+            bridgeActor: bridge.identity.actor,
+            lastSweepAt: rotation.since(repository, startedAt),
+            rateLimit
+          })
+          if (one.problems.length === 0) rotation.examined(repository, startedAt)
+          reconciled = mergeReconciled(reconciled, one)
+        }
+      }
       metrics.reconcile(reconciled)
       if (reconciled.ignored > 0) metrics.runIgnored(reconciled.ignored)
       if (problems.length === 0 && reconciled.problems.length === 0) lastSweepAt = sweepStartedAt
@@ -266,13 +281,28 @@ export function createHandler(container: Container): Handler {
       if (plan.kind === 'stopped') {
         stoppedExecutions.add(plan.stopped.executionId)
         const { identity, repositories } = await bridgeOf(credentials, token, deadline)
-        const stopped = await stopRuns(plan, settings, { log, codePipeline: client, deadline, identity, repositories })
+        const stopped = await stopRuns(plan, settings, {
+          log,
+          codePipeline: client,
+          deadline,
+          identity,
+          repositories,
+          rateLimit
+        })
         metrics.cancelled(stopped.cancelled)
         return stopped
       }
       // The GitHub dispatcher mints a new token once should GitHub refuse this one.
       const stats: DispatchStats = { dispatchedAt: [], credentialFailures: 0 }
-      const github = createRefreshingDispatcher({ github: settings.github, token, tokens, deadline, log, stats })
+      const github = createRefreshingDispatcher({
+        github: settings.github,
+        token,
+        tokens,
+        deadline,
+        log,
+        stats,
+        rateLimit
+      })
       const deps = { codePipeline: client, github, log, deadline }
       const runRound = async (): Promise<DispatchRound> => {
         const startedAt = Date.now()
@@ -336,6 +366,7 @@ async function stopRuns(
     readonly deadline: Deadline
     readonly identity: BridgeIdentity
     readonly repositories: readonly string[]
+    readonly rateLimit: RateLimitGate
   }
 ): Promise<RoundTotals> {
   const { stopped } = plan
@@ -344,7 +375,7 @@ async function stopRuns(
     log.line('warning', { event: 'stopped', state: plan.state, message: 'No repository to look for runs in.' })
     return NOTHING
   }
-  const runs = createWorkflowRunsClient(settings.github, { deadline: deps.deadline })
+  const runs = createWorkflowRunsClient(settings.github, { deadline: deps.deadline, rateLimit: deps.rateLimit })
   const decide = (run: WorkflowRun) => decideRunOwnership(run, deps.identity, deps)
   let cancelled = 0
   let ended = 0
@@ -370,6 +401,18 @@ async function stopRuns(
   if (problems.length > 0)
     throw new Error(`Stopping the runs of execution ${stopped.executionId}: ${problems.length} problem(s); retrying.`)
   return { ...NOTHING, cancelled }
+}
+
+/** Two repositories' reconcile results as one. */
+function mergeReconciled(a: ReconcileResult, b: ReconcileResult): ReconcileResult {
+  return {
+    reconciled: a.reconciled + b.reconciled,
+    alreadyReported: a.alreadyReported + b.alreadyReported,
+    cancelled: a.cancelled + b.cancelled,
+    runs: [...a.runs, ...b.runs],
+    problems: [...a.problems, ...b.problems],
+    ignored: a.ignored + b.ignored
+  }
 }
 
 /** The EventBridge event's `time`: when CodePipeline says the action started. */

@@ -1,4 +1,6 @@
 import { request } from '@octokit/request'
+import { httpFailureOf } from '../dispatch/github-retry.js'
+import type { RateLimitGate } from '../dispatch/rate-limit-gate.js'
 import type { Deadline } from '../common/deadline.js'
 import { errorMessage } from '../common/errors.js'
 import { isRecord } from '../common/guards.js'
@@ -26,9 +28,22 @@ export class InstallationRepositories {
     private readonly now: () => number = Date.now
   ) {}
 
-  async list(installationId: string, token: string, deadline: Deadline): Promise<readonly string[]> {
-    if (this.cached?.key === installationId && this.now() - this.cached.readAt < REPOSITORIES_TTL_MS)
-      return this.cached.names
+  async list(
+    installationId: string,
+    token: string,
+    deadline: Deadline,
+    rateLimit?: RateLimitGate
+  ): Promise<readonly string[]> {
+    const cached = this.cached?.key === installationId ? this.cached : undefined
+    if (cached && this.now() - cached.readAt < REPOSITORIES_TTL_MS) return cached.names
+    // While GitHub's rate limit holds, the list kept is better than a request sent into it.
+    const held = rateLimit?.current()
+    if (held !== undefined) {
+      if (cached) return cached.names
+      throw new Error(
+        `Not listing the repositories of the App's installation: GitHub's rate limit holds until ${new Date(held.until).toISOString()}.`
+      )
+    }
     const names: string[] = []
     try {
       for (let page = 1; page <= MAX_PAGES; page++) {
@@ -46,6 +61,7 @@ export class InstallationRepositories {
         if (listed.length < PER_PAGE) break
       }
     } catch (error) {
+      rateLimit?.noteFailure(httpFailureOf(error))
       throw new Error(`Could not list the repositories of the App's installation: ${errorMessage(error)}`, {
         cause: error
       })

@@ -54,11 +54,14 @@ export class Redeliveries {
           request: { signal: deadline.signal(CALL_TIMEOUT_MS) }
         })
         const listed: unknown[] = Array.isArray(answer.data) ? (answer.data as unknown[]) : []
+        // `delivered_at` is GitHub's clock: `sinceMs` (ours) moved by the offset its `Date` header shows.
+        const date = typeof answer.headers.date === 'string' ? Date.parse(answer.headers.date) : Number.NaN
+        const since = Number.isFinite(date) ? sinceMs + (date - Date.now()) : sinceMs
         let older = false
         for (const item of listed) {
           if (!isRecord(item) || typeof item.guid !== 'string' || typeof item.id !== 'number') continue
           const at = typeof item.delivered_at === 'string' ? Date.parse(item.delivered_at) : Number.NaN
-          if (!(at >= sinceMs)) {
+          if (!(at >= since)) {
             older = true
             continue
           }

@@ -4,6 +4,7 @@ import { jobBoundMs } from '../dispatch/api.js'
 import type { Log } from '../common/log.js'
 import { createGitHubDispatcher, DispatchError, type WorkflowDispatcher } from '../dispatch/github.js'
 import type { GitHubSettings } from '../dispatch/settings.js'
+import type { RateLimitGate } from '../dispatch/rate-limit-gate.js'
 import { TOKEN_TIMEOUT_MS } from './app-token.js'
 import type { GitHubToken, GitHubTokenSource } from './github-token.js'
 
@@ -22,6 +23,8 @@ export interface RefreshingDispatcherOptions {
   readonly deadline: Deadline
   readonly log: Log
   readonly stats: DispatchStats
+  /** The warm container's knowledge of GitHub's rate limit, kept whichever token is minted. */
+  readonly rateLimit?: RateLimitGate
 }
 
 /**
@@ -35,7 +38,7 @@ export interface RefreshingDispatcherOptions {
 export function createRefreshingDispatcher(options: RefreshingDispatcherOptions): WorkflowDispatcher {
   const { github, tokens, deadline, log, stats } = options
   const make = (token: GitHubToken): WorkflowDispatcher =>
-    createGitHubDispatcher({ ...github, token: token.value }, { log })
+    createGitHubDispatcher({ ...github, token: token.value }, { log, rateLimit: options.rateLimit })
   let current = make(options.token)
   let refreshed: Promise<WorkflowDispatcher | undefined> | undefined
 

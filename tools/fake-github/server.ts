@@ -214,6 +214,10 @@ export interface FakeGitHub {
   loseAnswers(pathPattern: RegExp, how: LostAnswer, count?: number): void
   /** Queued answers, consumed FIFO by the next requests whose path matches. */
   answerNext(pathPattern: RegExp, answer: FakeAnswer): void
+  /** GitHub's clock this far ahead of ours (negative: behind), as its `Date` header shows it. */
+  setClockOffset(ms: number): void
+  /** Runs are listed only once they are this old (a run read by its ID is there at once). */
+  setListLag(ms: number): void
   /**
    * From now on, requests whose path matches are recorded and never answered:
    * a GitHub that accepts the connection and then hangs. `close()` ends them.
@@ -252,6 +256,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const runs: FakeRun[] = []
   const losing: { pattern: RegExp; how: LostAnswer; count: number }[] = []
   const scripted: { pattern: RegExp; answer: FakeAnswer }[] = []
+  let clockOffsetMs = 0
+  let listLagMs = 0
   const hanging: RegExp[] = []
   const apps: FakeApp[] = []
   const minted: MintedToken[] = []
@@ -279,6 +285,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         if (lose.how === 'reset') req.socket.destroy()
         return
       }
+      // GitHub's clock, which may be off ours: its `Date` header (runs' times are set by the tests).
+      if (clockOffsetMs !== 0) res.setHeader('date', new Date(Date.now() + clockOffsetMs).toUTCString())
       send(res, sent)
       options.onCall?.(call, sent.status, sent.body)
     })
@@ -588,7 +596,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
           (event === null || r.event === event) &&
           (branch === null || r.headBranch === branch) &&
           (status === null || r.status === status || r.conclusion === status) &&
-          inCreated(r.createdAt)
+          inCreated(r.createdAt) &&
+          // GitHub's list may show a new run late (how late is not documented).
+          Date.now() - r.createdAt.getTime() >= listLagMs
       )
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id)
     return {
@@ -705,6 +715,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     },
     loseAnswers: (pattern, how, count = 1) => void losing.push({ pattern, how, count }),
     answerNext: (pattern, answer) => void scripted.push({ pattern, answer }),
+    setClockOffset: ms => void (clockOffsetMs = ms),
+    setListLag: ms => void (listLagMs = ms),
     hang: pattern => void hanging.push(pattern),
     addApp: app => {
       apps.push(app)

@@ -8,6 +8,7 @@ import { Deadline } from '../../../src/common/deadline.js'
 import type { Log } from '../../../src/common/log.js'
 import {
   HandledRuns,
+  JOB_LIFETIME_MS,
   reconcileRuns,
   reconcileWindowMs,
   REPORT_GRACE_MS,
@@ -109,6 +110,39 @@ describe('reconcileRuns', () => {
     expect(await reconcileRuns(late, deps())).toMatchObject({ reconciled: 1, problems: [] })
     expect(emu.getJob(afterLastSweep.jobId)?.status).toBe('Failed')
     expect(emu.getJob(beforeIt.jobId)?.status).toBe('InProgress')
+  })
+
+  it("measures ages on GitHub's clock (its Date header), however far it is from ours", async () => {
+    const SKEW = -200_000 // GitHub 200 s behind us
+    github.setClockOffset(SKEW)
+    // Ended 40 s ago by GitHub's clock: 240 s ago by ours, outside a 1-minute sweep's 180 s window.
+    const justEnded = endedRun(40_000 - SKEW)
+    // Ended 10 s ago by GitHub's clock: still inside the grace, though 210 s ago by ours.
+    const tooYoung = endedRun(10_000 - SKEW)
+    const late = { ...SETTINGS, lastSweepAt: Date.now() - MINUTE }
+    const result = await reconcileRuns(late, deps())
+    expect(result).toMatchObject({ reconciled: 1, problems: [] })
+    expect(emu.getJob(justEnded.jobId)?.status).toBe('Failed')
+    expect(emu.getJob(tooYoung.jobId)?.status).toBe('InProgress')
+  })
+
+  it('with GitHub ahead of us, fails a run that ended a minute ago by its clock now, not minutes later', async () => {
+    github.setClockOffset(200_000)
+    // updated_at is GitHub's: 140 s "in the future" by ours, which would wait out 170 s more.
+    const ended = endedRun(MINUTE - 200_000)
+    const tooYoung = endedRun(10_000 - 200_000)
+    expect(await reconcileRuns(SETTINGS, deps())).toMatchObject({ reconciled: 1, problems: [] })
+    expect(emu.getJob(ended.jobId)?.status).toBe('Failed')
+    expect(emu.getJob(tooYoung.jobId)?.status).toBe('InProgress')
+  })
+
+  it("a cold look back over a job's lifetime fails an old dead run once; the memory keeps it from the next sweeps", async () => {
+    const old = endedRun(5 * 60 * MINUTE)
+    const handled = new HandledRuns()
+    const cold = { ...SETTINGS, lastSweepAt: Date.now() - JOB_LIFETIME_MS }
+    expect(await reconcileRuns(cold, deps({ handled }))).toMatchObject({ reconciled: 1, problems: [] })
+    expect(emu.getJob(old.jobId)?.status).toBe('Failed')
+    expect((await reconcileRuns(cold, deps({ handled }))).runs).toEqual([])
   })
 
   it('with a warm memory, acts on a run once; without, the next sweep only meets InvalidJobState', async () => {
