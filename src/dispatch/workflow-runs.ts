@@ -130,10 +130,13 @@ export function createWorkflowRunsClient(
   const octokit = lazyOctokit(github)
   const gate = options.rateLimit ?? new RateLimitGate()
   let clockOffsetMs: number | undefined
-  /** GitHub's `Date` header (RFC 7231, whole seconds: up to 1 s early, well inside REPORT_GRACE_MS), and its rate limit. */
+  /**
+   * GitHub's `Date` header (RFC 7231: whole seconds, so GitHub's clock read somewhere in the second it names; the
+   * middle of that second is the estimate, within half a second), and its rate limit.
+   */
   const noteDate = (headers: Readonly<Record<string, unknown>>): void => {
     const date = typeof headers.date === 'string' ? Date.parse(headers.date) : NaN
-    if (Number.isFinite(date)) clockOffsetMs = date - Date.now()
+    if (Number.isFinite(date)) clockOffsetMs = date + 500 - Date.now()
     gate.noteHeaders(headers)
   }
 

@@ -138,8 +138,13 @@ function latency(s: Servers, name: string, jobId: string, start: number): number
   return arrived - start
 }
 
-async function invokeFor(fn: LambdaContainer, s: Servers, name: string): Promise<void> {
-  const run = await fn.invoke(startedEvent(s.emulator), INVOCATION_TIMEOUT_MS)
+async function invokeFor(
+  fn: LambdaContainer,
+  s: Servers,
+  name: string,
+  event: Record<string, unknown> = startedEvent(s.emulator)
+): Promise<void> {
+  const run = await fn.invoke(event, INVOCATION_TIMEOUT_MS)
   if (!run.ok) throw new Error(`${name}: invocation failed: ${JSON.stringify(run.error)} ${run.logs.join('\n')}`)
 }
 
@@ -211,7 +216,7 @@ async function burst(s: Servers, options: Parameters<typeof startContainer>[0]):
     const waiting = Array.from({ length: BURST_EVENTS }, () => event)
     await Promise.all(
       pool.map(async fn => {
-        for (let next = waiting.shift(); next; next = waiting.shift()) await invokeFor(fn, s, 'burst')
+        for (let next = waiting.shift(); next; next = waiting.shift()) await invokeFor(fn, s, 'burst', next)
       })
     )
     const dispatches = s.github.calls.filter(

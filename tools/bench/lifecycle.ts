@@ -48,11 +48,12 @@ function runningJob(emulator: Emulator, github: FakeGitHub): { jobId: string; ru
 
 function deadRun(emulator: Emulator, github: FakeGitHub): string {
   const { jobId, runId } = runningJob(emulator, github)
-  // Ended just past the grace period: the next sweep takes it.
+  // Ended just past the grace period (by more than the half second GitHub's whole-second clock may be off): the next
+  // sweep takes it.
   github.setRun(runId, {
     status: 'completed',
     conclusion: 'failure',
-    updatedAt: new Date(Date.now() - REPORT_GRACE_MS - 1_000)
+    updatedAt: new Date(Date.now() - REPORT_GRACE_MS - 2_000)
   })
   return jobId
 }
