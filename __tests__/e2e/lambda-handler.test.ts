@@ -19,7 +19,7 @@ import {
   type Invocation,
   type LambdaContainer
 } from '../helpers/lambda-host.js'
-import { actionExecutionEvent } from '../helpers/codepipeline-events.js'
+import { actionExecutionEvent } from '../../tools/lambda-host/codepipeline-events.js'
 
 const ACTION_TYPE = { category: 'Build', owner: 'Custom', provider: 'GitHubActions', version: '1' }
 const SECRET_ID = 'github-bridge'

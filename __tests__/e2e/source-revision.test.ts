@@ -20,7 +20,7 @@ import { startFakeGitHub, type FakeGitHub } from '../helpers/fake-github.js'
 import { startCheckoutContainer, type LambdaContainer } from '../helpers/lambda-host.js'
 import { bundleRuntime, repoRoot, runAction, type ActionRun } from '../helpers/run-action.js'
 import { decodedText } from '../helpers/html.js'
-import { actionExecutionEvent } from '../helpers/codepipeline-events.js'
+import { actionExecutionEvent } from '../../tools/lambda-host/codepipeline-events.js'
 
 jest.setTimeout(60_000)
 

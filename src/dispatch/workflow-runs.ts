@@ -6,6 +6,7 @@ import { githubRetryDelayMs, httpFailureOf, type HttpFailure, type RetryPolicy }
 import { lazyOctokit } from './octokit.js'
 import { RateLimitGate, type HeldLimit } from './rate-limit-gate.js'
 import type { GitHubSettings } from './settings.js'
+import { githubClockOffsetMs } from '../common/github-clock.js'
 
 /** A workflow run, as much of GitHub's answer as the bridge uses. */
 export interface WorkflowRun {
@@ -130,13 +131,9 @@ export function createWorkflowRunsClient(
   const octokit = lazyOctokit(github)
   const gate = options.rateLimit ?? new RateLimitGate()
   let clockOffsetMs: number | undefined
-  /**
-   * GitHub's `Date` header (RFC 7231: whole seconds, so GitHub's clock read somewhere in the second it names; the
-   * middle of that second is the estimate, within half a second), and its rate limit.
-   */
+  /** GitHub's clock (its `Date` header) and its rate limit, from any answer. */
   const noteDate = (headers: Readonly<Record<string, unknown>>): void => {
-    const date = typeof headers.date === 'string' ? Date.parse(headers.date) : NaN
-    if (Number.isFinite(date)) clockOffsetMs = date + 500 - Date.now()
+    clockOffsetMs = githubClockOffsetMs(headers) ?? clockOffsetMs
     gate.noteHeaders(headers)
   }
 

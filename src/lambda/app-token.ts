@@ -5,7 +5,7 @@ import { errorMessage } from '../common/errors.js'
 import { isRecord } from '../common/guards.js'
 import type { GitHubCredentials } from './credentials.js'
 
-type AppCredentials = Extract<GitHubCredentials, { kind: 'app' }>
+export type AppCredentials = Extract<GitHubCredentials, { kind: 'app' }>
 
 /** Lambda's longest function timeout (15 minutes): no invocation, so no round, lasts longer. */
 export const LAMBDA_MAX_TIMEOUT_MS = 15 * 60_000
@@ -22,6 +22,14 @@ const CLOCK_SKEW_MS = 60_000
 export const REFRESH_BEFORE_EXPIRY_MS = LAMBDA_MAX_TIMEOUT_MS + CLOCK_SKEW_MS
 /** The token request never takes longer than this. */
 export const TOKEN_TIMEOUT_MS = 10_000
+
+/**
+ * The App's own JWT (RS256 with its private key; GitHub's "Authenticating as a GitHub App"), for the calls made as
+ * the App rather than as its installation: `GET /app`, its webhook deliveries.
+ */
+export async function appJwt(app: AppCredentials, ask: typeof request): Promise<string> {
+  return (await createAppAuth({ appId: app.appId, privateKey: app.privateKey, request: ask })({ type: 'app' })).token
+}
 
 export interface AppTokenOptions {
   /** GitHub's REST API base, where the token endpoint is. */

@@ -1,9 +1,8 @@
-import { createAppAuth } from '@octokit/auth-app'
 import { request } from '@octokit/request'
 import type { Deadline } from '../common/deadline.js'
 import { errorMessage } from '../common/errors.js'
 import { isRecord } from '../common/guards.js'
-import { TOKEN_TIMEOUT_MS } from './app-token.js'
+import { appJwt, TOKEN_TIMEOUT_MS } from './app-token.js'
 import type { GitHubCredentials } from './credentials.js'
 
 /**
@@ -25,8 +24,7 @@ export class BridgeActor {
     let login: unknown
     try {
       if (credentials.kind === 'app') {
-        const auth = createAppAuth({ appId: credentials.appId, privateKey: credentials.privateKey, request: ask })
-        const { token: jwt } = await auth({ type: 'app' })
+        const jwt = await appJwt(credentials, ask)
         const answer = await ask('GET /app', { headers: { authorization: `bearer ${jwt}` } })
         const slug: unknown = isRecord(answer.data) ? answer.data.slug : undefined
         login = typeof slug === 'string' && slug !== '' ? `${slug}[bot]` : undefined

@@ -1,11 +1,9 @@
-import { createAppAuth } from '@octokit/auth-app'
 import { request } from '@octokit/request'
 import type { Deadline } from '../common/deadline.js'
 import { errorMessage } from '../common/errors.js'
+import { GITHUB_CLOCK_UNCERTAINTY_MS, githubClockOffsetMs } from '../common/github-clock.js'
 import { isRecord } from '../common/guards.js'
-import type { GitHubCredentials } from './credentials.js'
-
-type AppCredentials = Extract<GitHubCredentials, { kind: 'app' }>
+import { appJwt, type AppCredentials } from './app-token.js'
 
 /** GitHub's largest page of deliveries; a sweep reads a few at most. */
 const PER_PAGE = 100
@@ -38,7 +36,7 @@ export class Redeliveries {
     const problems: string[] = []
     let jwt: string
     try {
-      jwt = (await createAppAuth({ appId: app.appId, privateKey: app.privateKey, request: ask })({ type: 'app' })).token
+      jwt = await appJwt(app, ask)
     } catch (error) {
       return { asked: 0, problems: [`Could not sign as the App to list its deliveries: ${errorMessage(error)}`] }
     }
@@ -54,9 +52,10 @@ export class Redeliveries {
           request: { signal: deadline.signal(CALL_TIMEOUT_MS) }
         })
         const listed: unknown[] = Array.isArray(answer.data) ? (answer.data as unknown[]) : []
-        // `delivered_at` is GitHub's clock: `sinceMs` (ours) moved by the offset its `Date` header shows.
-        const date = typeof answer.headers.date === 'string' ? Date.parse(answer.headers.date) : Number.NaN
-        const since = Number.isFinite(date) ? sinceMs + (date - Date.now()) : sinceMs
+        // `delivered_at` is GitHub's clock: `sinceMs` (ours) moved by the offset its `Date` header shows, at the
+        // earliest it could be, so a delivery within the estimate's half second is looked at, not missed.
+        const offset = githubClockOffsetMs(answer.headers)
+        const since = offset === undefined ? sinceMs : sinceMs + offset - GITHUB_CLOCK_UNCERTAINTY_MS
         let older = false
         for (const item of listed) {
           if (!isRecord(item) || typeof item.guid !== 'string' || typeof item.id !== 'number') continue

@@ -18,6 +18,7 @@ import { INVOCATION_TIMEOUT_MS, startContainer, type LambdaContainer } from '../
 import { inputVariables } from '../runner-protocol.js'
 import { startFakeSecretsManager, type FakeSecretsManager } from '../secrets-manager.js'
 import { median } from './stats.js'
+import { actionExecutionEvent } from '../lambda-host/codepipeline-events.js'
 
 const RUNS = Number(process.env.BENCH_DISPATCH_RUNS ?? process.env.BENCH_RUNS ?? 15)
 const ACTION_TYPE = { category: 'Build', owner: 'Custom', provider: 'GitHubActions', version: '1' }
@@ -92,26 +93,7 @@ function startedEvent(
   emulator: Emulator,
   executionId = 'e1e2e3e4-0000-0000-0000-000000000000'
 ): Record<string, unknown> {
-  return {
-    version: '0',
-    id: 'a1b2c3d4-0000-0000-0000-000000000000',
-    'detail-type': 'CodePipeline Action Execution State Change',
-    source: 'aws.codepipeline',
-    account: emulator.accountId,
-    time: new Date().toISOString(),
-    region: emulator.region,
-    resources: [`arn:aws:codepipeline:${emulator.region}:${emulator.accountId}:app-pipeline`],
-    detail: {
-      pipeline: 'app-pipeline',
-      'execution-id': executionId,
-      stage: 'Build',
-      action: ACTION_NAME,
-      state: 'STARTED',
-      region: emulator.region,
-      type: { ...ACTION_TYPE, version: 1 },
-      version: 1
-    }
-  }
+  return actionExecutionEvent(emulator, executionId)
 }
 
 function functionEnv(s: Servers): Record<string, string> {

@@ -1,5 +1,5 @@
 // CodePipeline's EventBridge events as the Lambda receives them ("CodePipeline Action Execution State Change";
-// `type.version` a number, as in AWS's examples), for the tests that invoke the bundled function.
+// `type.version` a number, as in AWS's examples), for the bench and the tests that invoke the bundled function.
 
 /** Where the emulator says the pipeline runs. */
 export interface EventPlace {
